@@ -1,0 +1,66 @@
+# Parvis — the two commands: `make demo` (run the site) and `make test` (run the tests).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12+ (Django 6). Override with `make PYTHON=/path/to/python3.12 ...`.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-stamp
+
+# The embedded demo: SQLite, console e-mail, eager tasks, MFA for staff relaxed.
+DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
+# The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
+TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
+
+.PHONY: help install demo test lint format messages screenshot clean
+
+help:
+	@echo "make demo   – install, migrate, import Oise, load demo content, serve http://127.0.0.1:8000"
+	@echo "make test   – run the whole test suite (PostgreSQL when DATABASE_URL points to one)"
+	@echo "make lint   – ruff check, ruff format --check, migrations check, deploy check"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) createcachetable
+	$(DEMO_ENV) $(MANAGE) import_territory 60
+	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEMO_ENV) $(MANAGE) makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=') ALLOWED_HOSTS=parvis.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd src/parvis && ../../$(BIN)/django-admin makemessages -l fr -l en --ignore '*/migrations/*' && \
+		../../$(BIN)/django-admin compilemessages
+
+# A screenshot of the home page, from the demo data, for the README.
+screenshot: install
+	$(DEMO_ENV) $(BIN)/python scripts/screenshot.py docs/img/home.png
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,40 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
+
+from parvis.core import views as core_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Parvis — moderators' workplace")
+admin.site.site_title = _("Parvis administration")
+admin.site.index_title = _("Moderation and verification")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sante/", core_views.health, name="health"),
+    path("mentions-legales/", core_views.page, {"template": "legal"}, name="legal"),
+    path("confidentialite/", core_views.page, {"template": "privacy"}, name="privacy"),
+    path(
+        "accessibilite/",
+        core_views.page,
+        {"template": "accessibility"},
+        name="accessibility",
+    ),
+    path("conditions/", core_views.page, {"template": "terms"}, name="terms"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("compte/", include("allauth.urls")),
+    path("compte/", include("parvis.accounts.urls")),
+    path("membres/", include(("parvis.accounts.urls_public", "members"))),
+    path("organisations/", include("parvis.organisations.urls")),
+    path("annuaire/", include("parvis.directory.urls")),
+    path("api/", include("parvis.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,189 @@
+"""Shared fixtures: a small Oise slice and the personas every test uses.
+
+Personas: a resident of Beauvais, a resident of Compiègne, an association manager, a verified
+elected official, a moderator and a visitor (the anonymous client).
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from parvis.accounts.models import ProfileKind
+from parvis.territories.models import Territory, TerritoryKind
+
+from .factories import (
+    PASSWORD,
+    MandateFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached fragments must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def oise(db):
+    """The Oise département with two arrondissements, two EPCI and three communes."""
+
+    def make(kind, code, name, **extra):
+        return Territory.objects.create(
+            kind=kind, code=code, name=name, slug=name.lower().replace(" ", "-"), **extra
+        )
+
+    dep = make(TerritoryKind.DEPARTEMENT, "60", "Oise", population=829899)
+    arr_beauvais = make(TerritoryKind.ARRONDISSEMENT, "601", "Beauvais", departement=dep)
+    arr_compiegne = make(TerritoryKind.ARRONDISSEMENT, "603", "Compiègne", departement=dep)
+    ca_beauvaisis = make(
+        TerritoryKind.EPCI, "200067999", "CA du Beauvaisis", epci_type="CA", departement=dep
+    )
+    arc = make(
+        TerritoryKind.EPCI,
+        "246000756",
+        "CA de la Région de Compiègne et de la Basse Automne",
+        epci_type="CA",
+        departement=dep,
+    )
+    beauvais = make(
+        TerritoryKind.COMMUNE,
+        "60057",
+        "Beauvais",
+        siren="216000570",
+        postal_codes="60000",
+        population=56020,
+        departement=dep,
+        arrondissement=arr_beauvais,
+        epci=ca_beauvaisis,
+    )
+    compiegne = make(
+        TerritoryKind.COMMUNE,
+        "60159",
+        "Compiègne",
+        siren="216001594",
+        postal_codes="60200",
+        population=40028,
+        departement=dep,
+        arrondissement=arr_compiegne,
+        epci=arc,
+    )
+    margny = make(
+        TerritoryKind.COMMUNE,
+        "60382",
+        "Margny-lès-Compiègne",
+        postal_codes="60280",
+        population=8496,
+        departement=dep,
+        arrondissement=arr_compiegne,
+        epci=arc,
+    )
+    return {
+        "departement": dep,
+        "arrondissements": [arr_beauvais, arr_compiegne],
+        "epcis": [ca_beauvaisis, arc],
+        "beauvais": beauvais,
+        "compiegne": compiegne,
+        "margny": margny,
+    }
+
+
+@pytest.fixture
+def beauvais(oise):
+    return oise["beauvais"]
+
+
+@pytest.fixture
+def compiegne(oise):
+    return oise["compiegne"]
+
+
+@pytest.fixture
+def resident(oise):
+    return UserFactory(
+        email="camille.martin@example.org",
+        first_name="Camille",
+        last_name="Martin",
+        commune=oise["beauvais"],
+    )
+
+
+@pytest.fixture
+def other_resident(oise):
+    return UserFactory(
+        email="hugo.lefebvre@example.org",
+        first_name="Hugo",
+        last_name="Lefebvre",
+        commune=oise["compiegne"],
+    )
+
+
+@pytest.fixture
+def association(oise):
+    return OrganisationFactory(
+        name="Les Amis du Beauvaisis", slug="les-amis-du-beauvaisis", commune=oise["beauvais"]
+    )
+
+
+@pytest.fixture
+def association_manager(oise, association):
+    manager = UserFactory(
+        email="lea.dubois@example.org",
+        first_name="Léa",
+        last_name="Dubois",
+        commune=oise["beauvais"],
+    )
+    MembershipFactory(organisation=association, user=manager)
+    return manager
+
+
+@pytest.fixture
+def official(oise):
+    user = UserFactory(
+        email="jean.moreau@example.org",
+        first_name="Jean",
+        last_name="Moreau",
+        kind=ProfileKind.OFFICIAL,
+        commune=oise["compiegne"],
+    )
+    MandateFactory(user=user, territory=oise["compiegne"])
+    return user
+
+
+@pytest.fixture
+def moderator(oise):
+    user = UserFactory(
+        email="moderation@example.org",
+        first_name="Nadia",
+        last_name="Benali",
+        commune=oise["beauvais"],
+        is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name="Modérateurs"))
+    return user
+
+
+@pytest.fixture
+def visitor(client):
+    """The anonymous visitor: Django's test client, not logged in."""
+    return client
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` into the test client (staff MFA is bypassed with force_login)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
