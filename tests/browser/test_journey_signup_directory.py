@@ -1,0 +1,67 @@
+"""Key journey: a visitor signs up, confirms through the e-mail link, logs in, and finds a
+verified association in the directory — with axe-core checking every page visited."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from parvis.accounts.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
+    live_server, page, assert_accessible, oise, association
+):
+    page.goto(live_server.url + "/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("inscri", re.I)).first.click()
+    page.wait_for_url(re.compile(r"/compte/signup/|/compte/inscription"))
+    assert_accessible(page)
+    page.fill("input[name=first_name]", "Amélie")
+    page.fill("input[name=last_name]", "Fournier")
+    page.fill("input[name=email]", "amelie.fournier@example.org")
+    page.fill("input[name=commune]", "Compiègne (60200)")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.check("input[name=terms]")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/compte/confirm-email/"))
+    assert_accessible(page)
+
+    user = User.objects.get(email="amelie.fournier@example.org")
+    assert user.commune == oise["compiegne"]
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/compte/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    confirm_path = link.split("/compte/", 1)[1]
+
+    page.goto(f"{live_server.url}/compte/{confirm_path}")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/compte/login/"))
+    assert_accessible(page)
+
+    page.fill("input[name=login]", "amelie.fournier@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_text("Amélie Fournier").first.is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Annuaire").first.click()
+    page.get_by_role("link", name=re.compile("Associations")).first.click()
+    page.fill("input[name=q]", "Beauvaisis")
+    page.locator("main form button[type=submit]").first.click()
+    result = page.get_by_role("link", name="Les Amis du Beauvaisis")
+    assert result.is_visible()
+    assert_accessible(page)
+
+    result.click()
+    page.wait_for_url(re.compile(r"/organisations/les-amis-du-beauvaisis/"))
+    assert page.get_by_role("heading", name="Les Amis du Beauvaisis").is_visible()
+    assert_accessible(page)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
