@@ -55,8 +55,10 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	cd src/parvis && ../../$(BIN)/django-admin makemessages -l fr -l en --ignore '*/migrations/*' && \
-		../../$(BIN)/django-admin compilemessages
+	mkdir -p src/parvis/locale
+	cd src/parvis && DJANGO_SETTINGS_MODULE=parvis.settings ../../$(BIN)/django-admin makemessages \
+		-l fr -l en --no-obsolete --ignore 'migrations/*'
+	cd src/parvis && DJANGO_SETTINGS_MODULE=parvis.settings ../../$(BIN)/django-admin compilemessages
 
 # A screenshot of the home page, from the demo data, for the README.
 screenshot: install
