@@ -8,7 +8,6 @@ def test_home_page_is_in_french_by_default(client, oise):
     assert '<html lang="fr">' in body
     assert "Annuaire" in body
     assert "Oise" in body
-    assert "680" not in body or "communes" in body
 
 
 def test_home_page_presents_the_number_of_communes_and_directory_entry_points(client, oise):
