@@ -59,7 +59,7 @@ def oise(db):
         TerritoryKind.COMMUNE,
         "60057",
         "Beauvais",
-        siren="216000570",
+        siren="216000562",
         postal_codes="60000",
         population=56020,
         departement=dep,
