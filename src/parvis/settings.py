@@ -115,7 +115,9 @@ WSGI_APPLICATION = "parvis.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # allauth comes before our apps in INSTALLED_APPS: list the accounts templates first so
+        # that its overrides of allauth's layouts and pages win.
+        "DIRS": [BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -134,7 +136,7 @@ if not env("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}"),
+        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
