@@ -3,12 +3,15 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts.models import VerificationStatus
+from parvis.accounts.models import Mandate, VerificationStatus
+
+from .validators import validate_rna, validate_siren
 
 
 class OrganisationKind(models.TextChoices):
@@ -35,9 +38,19 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     rna = models.CharField(
-        _("RNA number"), max_length=10, blank=True, help_text=_("W followed by 9 digits.")
+        _("RNA number"),
+        max_length=10,
+        blank=True,
+        validators=[validate_rna],
+        help_text=_("W followed by 9 digits."),
     )
-    siren = models.CharField(_("SIREN number"), max_length=9, blank=True)
+    siren = models.CharField(
+        _("SIREN number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
+        help_text=_("9 digits."),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -59,6 +72,7 @@ class Organisation(models.Model):
         verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -80,6 +94,18 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.kind == OrganisationKind.ASSOCIATION and not (self.rna or self.siren):
+            raise ValidationError(
+                {
+                    "rna": _(
+                        "An association must give its RNA number or its SIREN number "
+                        "(at least one), so that moderators can verify it."
+                    )
+                },
+                code="number_required",
+            )
 
     @property
     def is_verified(self):
@@ -141,6 +167,7 @@ class OrganisationInvitation(models.Model):
         default=InvitationStatus.PENDING,
     )
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -156,3 +183,21 @@ class OrganisationInvitation(models.Model):
 
     def __str__(self):
         return f"{self.invitee} → {self.organisation}"
+
+
+class PendingOrganisation(Organisation):
+    """Organisations awaiting a moderator: one of the "verification requests" in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("verification request: organisation")
+        verbose_name_plural = _("verification requests: organisations")
+
+
+class PendingMandate(Mandate):
+    """Mandates awaiting a moderator, listed next to the organisations in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("verification request: mandate")
+        verbose_name_plural = _("verification requests: mandates")

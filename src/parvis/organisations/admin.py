@@ -1,0 +1,146 @@
+"""Organisations and the "verification requests" in the moderators' admin.
+
+The verification requests are two proxy models (organisations and mandates awaiting a
+moderator) listed side by side; they use the permissions of the models they stand for.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from parvis.accounts.admin import MandateAdmin
+from parvis.accounts.models import VerificationStatus
+from parvis.core.admin import (
+    ArrondissementFilter,
+    ConcretePermissionsMixin,
+    count_message,
+    immediate_action,
+    reason_action,
+)
+
+from . import services
+from .models import (
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    PendingMandate,
+    PendingOrganisation,
+)
+
+
+def _verify(organisation, moderator):
+    if organisation.status == VerificationStatus.VERIFIED:
+        raise ValidationError(_("already verified, left unchanged."))
+    services.organisation_verify(organisation=organisation, moderator=moderator)
+    return _("Organisation verified.")
+
+
+def _reject(organisation, moderator, *, reason):
+    services.organisation_reject(organisation=organisation, moderator=moderator, reason=reason)
+    return _("Organisation rejected: %(reason)s") % {"reason": reason}
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "commune", "rna", "siren", "status", "created_at")
+    list_filter = ("kind", "status", ArrondissementFilter)
+    search_fields = ("name", "rna", "siren", "commune__name")
+    list_select_related = ("commune",)
+    raw_id_fields = ("commune",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = [MembershipInline]
+    readonly_fields = (
+        "status",
+        "rejection_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "commune", "rna", "siren")}),
+        (_("Page"), {"fields": ("description", "logo", "website")}),
+        (
+            _("Verification"),
+            {
+                "fields": (
+                    "status",
+                    "rejection_reason",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "created_by",
+                    "created_at",
+                )
+            },
+        ),
+    )
+    actions = [
+        immediate_action(
+            name="verify_organisations",
+            description=_("Verify the selected organisations"),
+            perform=_verify,
+            done_message=count_message(
+                ngettext_lazy(
+                    "%(count)d organisation verified; its managers have been told.",
+                    "%(count)d organisations verified; their managers have been told.",
+                    "count",
+                )
+            ),
+        ),
+        reason_action(
+            name="reject_organisations",
+            description=_("Reject the selected organisations (with a reason)"),
+            title=_("Reject organisations"),
+            intro=_(
+                "The reason is e-mailed to the managers of each organisation; the page stays "
+                "hidden from the public."
+            ),
+            perform=_reject,
+            done_message=count_message(
+                ngettext_lazy(
+                    "%(count)d organisation rejected; its managers have been told why.",
+                    "%(count)d organisations rejected; their managers have been told why.",
+                    "count",
+                )
+            ),
+        ),
+    ]
+
+
+@admin.register(PendingOrganisation)
+class PendingOrganisationAdmin(ConcretePermissionsMixin, OrganisationAdmin):
+    date_hierarchy = None
+    ordering = ("created_at",)  # oldest request first
+    list_filter = ("kind", ArrondissementFilter)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=VerificationStatus.PENDING)
+
+
+@admin.register(PendingMandate)
+class PendingMandateAdmin(ConcretePermissionsMixin, MandateAdmin):
+    date_hierarchy = None
+    ordering = ("created_at",)
+    list_filter = ("role", "territory__kind")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=VerificationStatus.PENDING)
+
+
+@admin.register(OrganisationInvitation)
+class OrganisationInvitationAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "invitee", "role", "status", "created_at", "responded_at")
+    list_filter = ("status", "role")
+    search_fields = ("organisation__name", "invitee__email", "invitee__last_name")
+    list_select_related = ("organisation", "invitee")
+    raw_id_fields = ("organisation", "invitee", "invited_by")

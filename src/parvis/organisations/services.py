@@ -1,0 +1,377 @@
+"""Writes of organisations: creation, page edits, the team (invitations, roles), verification.
+
+Every function is keyword-only, validates before writing, writes in a transaction and queues
+its e-mails after commit (``queue_email``). Permission failures raise ``PermissionDenied``;
+invalid input raises ``ValidationError`` with a message for the member.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from parvis.accounts.models import User, VerificationStatus
+from parvis.core.emails import queue_email
+
+from .models import (
+    InvitationStatus,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    OrganisationRole,
+)
+from .validators import normalise_rna, normalise_siren
+
+# Fields an editor may change; a manager may also change IDENTITY_FIELDS.
+PAGE_FIELDS = ("description", "logo", "website")
+IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
+# A verified organisation that changes one of these goes back to verification.
+REVERIFY_FIELDS = ("name", "kind", "rna", "siren")
+# Paths under /organisations/ that a slug must not shadow.
+RESERVED_SLUGS = {"nouvelle", "invitations"}
+
+
+def _absolute(path):
+    """Full address for e-mails (``PARVIS_SITE_URL`` when the deployment sets it)."""
+    return getattr(settings, "PARVIS_SITE_URL", "").rstrip("/") + path
+
+
+def _unique_slug(name, *, exclude_pk=None):
+    base = slugify(name)[:160].strip("-") or "organisation"
+    taken = set(
+        Organisation.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    taken |= RESERVED_SLUGS
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _managers(organisation):
+    return OrganisationMembership.objects.filter(
+        organisation=organisation, role=OrganisationRole.MANAGER
+    )
+
+
+def _manager_emails(organisation):
+    return list(
+        _managers(organisation).filter(user__is_active=True).values_list("user__email", flat=True)
+    )
+
+
+def _role(user, organisation):
+    return (
+        OrganisationMembership.objects.filter(organisation=organisation, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _require_manager(user, organisation):
+    if not (user.is_active and _role(user, organisation) == OrganisationRole.MANAGER):
+        raise PermissionDenied(_("Only a manager of the organisation may do this."))
+
+
+def organisation_create(
+    *,
+    creator: User,
+    name: str,
+    kind: str,
+    commune,
+    description: str = "",
+    logo=None,
+    website: str = "",
+    rna: str = "",
+    siren: str = "",
+) -> Organisation:
+    """Create an organisation awaiting verification, run by ``creator`` as its manager.
+
+    ``logo`` is an already cleaned image file (see ``parvis.core.images.process_image``).
+    """
+    if not (creator.is_authenticated and creator.is_active):
+        raise PermissionDenied(_("Only identified members may create an organisation."))
+    organisation = Organisation(
+        name=name.strip(),
+        kind=kind,
+        commune=commune,
+        description=description,
+        website=website,
+        rna=normalise_rna(rna),
+        siren=normalise_siren(siren),
+        status=VerificationStatus.PENDING,
+        created_by=creator,
+    )
+    organisation.slug = _unique_slug(organisation.name)
+    organisation.full_clean()
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                if logo:
+                    organisation.logo.save(logo.name, logo, save=False)
+                organisation.save()
+                OrganisationMembership.objects.create(
+                    organisation=organisation, user=creator, role=OrganisationRole.MANAGER
+                )
+            break
+        except IntegrityError:
+            # Someone took the same slug in the meantime: pick the next one.
+            if attempt == 2:
+                raise
+            organisation.pk = None
+            organisation.slug = _unique_slug(organisation.name)
+    return organisation
+
+
+def organisation_update(*, organisation: Organisation, actor: User, **changes) -> Organisation:
+    """Change the page (editors and managers) or the identity (managers only).
+
+    ``logo`` may be a cleaned image file, or ``None`` to remove the logo. Changing the name,
+    kind or numbers of a verified organisation sends it back to verification.
+    """
+    role = _role(actor, organisation) if actor.is_active else None
+    allowed = set(PAGE_FIELDS)
+    if role == OrganisationRole.MANAGER:
+        allowed |= set(IDENTITY_FIELDS)
+    elif role != OrganisationRole.EDITOR:
+        raise PermissionDenied(_("Only the organisation's managers and editors may edit it."))
+    refused = set(changes) - allowed
+    if refused:
+        raise PermissionDenied(_("Only a manager may change the name, commune or numbers."))
+
+    if "rna" in changes:
+        changes["rna"] = normalise_rna(changes["rna"])
+    if "siren" in changes:
+        changes["siren"] = normalise_siren(changes["siren"])
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+
+    logo = changes.pop("logo", False)  # False: untouched; None: removed; a file: replaced
+    updated = [field for field, value in changes.items() if getattr(organisation, field) != value]
+    for field in updated:
+        setattr(organisation, field, changes[field])
+    # A verified organisation changing its identity, or a rejected one correcting it, waits
+    # for a moderator again.
+    back_to_verification = (
+        organisation.status == VerificationStatus.VERIFIED
+        and any(field in REVERIFY_FIELDS for field in updated)
+    ) or (
+        organisation.status == VerificationStatus.REJECTED
+        and any(field in IDENTITY_FIELDS for field in updated)
+    )
+    organisation.full_clean()
+    old_logo = organisation.logo.name if organisation.logo else ""
+    with transaction.atomic():
+        if logo is None and organisation.logo:
+            organisation.logo = ""
+            updated.append("logo")
+        elif logo:
+            organisation.logo.save(logo.name, logo, save=False)
+            updated.append("logo")
+        if back_to_verification:
+            organisation.status = VerificationStatus.PENDING
+            organisation.reviewed_by = None
+            organisation.reviewed_at = None
+            updated += ["status", "reviewed_by", "reviewed_at"]
+        if updated:
+            organisation.save(update_fields=updated)
+    if "logo" in updated and old_logo:
+        storage = organisation.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return organisation
+
+
+def organisation_invite(
+    *, organisation: Organisation, inviter: User, email: str, role: str
+) -> OrganisationInvitation | None:
+    """Invite the identified member who owns ``email`` to join with ``role``.
+
+    Returns None, without telling why, when the address belongs to no identified member or
+    that member already has a pending invitation: the page answers the same in every case so
+    that nobody can test which addresses are registered.
+    """
+    _require_manager(inviter, organisation)
+    if role not in OrganisationRole.values:
+        raise ValidationError({"role": _("Choose a role: manager or editor.")})
+    email = (email or "").strip()
+    invitee = (
+        User.objects.filter(
+            email__iexact=email,
+            is_active=True,
+            emailaddress__email__iexact=email,
+            emailaddress__verified=True,
+        )
+        .distinct()
+        .first()
+    )
+    if invitee is None:
+        return None
+    if OrganisationMembership.objects.filter(organisation=organisation, user=invitee).exists():
+        raise ValidationError(
+            {"email": _("This member is already part of the organisation's team.")}
+        )
+    invitation = OrganisationInvitation(
+        organisation=organisation, invitee=invitee, role=role, invited_by=inviter
+    )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        return None  # already invited and not answered yet
+    queue_email(
+        to=invitee.email,
+        template="organisations/emails/invitation",
+        context={
+            "name": invitee.get_full_name(),
+            "organisation": organisation.name,
+            "inviter": inviter.get_full_name(),
+            "role": role,
+            "url": _absolute(reverse("organisations:invitations")),
+        },
+    )
+    return invitation
+
+
+def _answerable(invitation, user):
+    if invitation.invitee_id != user.pk:
+        raise PermissionDenied(_("This invitation is not addressed to you."))
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation has already been answered or withdrawn."))
+
+
+def invitation_accept(*, invitation: OrganisationInvitation, user: User) -> OrganisationMembership:
+    _answerable(invitation, user)
+    with transaction.atomic():
+        membership, created = OrganisationMembership.objects.get_or_create(
+            organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
+        )
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["status", "responded_at"])
+    return membership
+
+
+def invitation_decline(*, invitation: OrganisationInvitation, user: User) -> None:
+    _answerable(invitation, user)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+
+
+def invitation_cancel(*, invitation: OrganisationInvitation, actor: User) -> None:
+    _require_manager(actor, invitation.organisation)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation has already been answered or withdrawn."))
+    invitation.status = InvitationStatus.CANCELLED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+
+
+def _refuse_if_last_manager(membership, message):
+    """Lock the managers' rows, then refuse if ``membership`` is the only manager left."""
+    managers = list(
+        _managers(membership.organisation_id).select_for_update().values_list("pk", flat=True)
+    )
+    if managers == [membership.pk]:
+        raise ValidationError(message, code="last_manager")
+
+
+def membership_remove(*, membership: OrganisationMembership, actor: User) -> None:
+    """A manager removes a member, or a member leaves; the last manager must stay."""
+    if membership.user_id != actor.pk:
+        _require_manager(actor, membership.organisation)
+    with transaction.atomic():
+        if membership.role == OrganisationRole.MANAGER:
+            _refuse_if_last_manager(
+                membership,
+                _(
+                    "The organisation needs at least one manager: make another member "
+                    "manager before this one leaves."
+                ),
+            )
+        membership.delete()
+
+
+def membership_change_role(
+    *, membership: OrganisationMembership, actor: User, role: str
+) -> OrganisationMembership:
+    _require_manager(actor, membership.organisation)
+    if role not in OrganisationRole.values:
+        raise ValidationError({"role": _("Choose a role: manager or editor.")})
+    if role == membership.role:
+        return membership
+    with transaction.atomic():
+        if membership.role == OrganisationRole.MANAGER:
+            _refuse_if_last_manager(
+                membership,
+                _(
+                    "The organisation needs at least one manager: make another member "
+                    "manager before changing this one's role."
+                ),
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _notify_managers(organisation, template, **context):
+    for email in _manager_emails(organisation):
+        queue_email(
+            to=email,
+            template=template,
+            context={
+                "organisation": organisation.name,
+                "url": _absolute(organisation.get_absolute_url()),
+                **context,
+            },
+        )
+
+
+def _require_moderator(moderator):
+    if not (
+        moderator.is_active
+        and moderator.is_staff
+        and moderator.has_perm("organisations.change_organisation")
+    ):
+        raise PermissionDenied(_("Only moderators may verify organisations."))
+
+
+def organisation_verify(*, organisation: Organisation, moderator: User) -> Organisation:
+    """Mark ``organisation`` as verified and tell its managers."""
+    _require_moderator(moderator)
+    organisation.status = VerificationStatus.VERIFIED
+    organisation.rejection_reason = ""
+    organisation.reviewed_by = moderator
+    organisation.reviewed_at = timezone.now()
+    with transaction.atomic():
+        organisation.save(
+            update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
+        )
+        _notify_managers(organisation, "organisations/emails/verified")
+    return organisation
+
+
+def organisation_reject(
+    *, organisation: Organisation, moderator: User, reason: str
+) -> Organisation:
+    """Refuse the verification of ``organisation``, telling its managers why."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection: it is sent to the managers."))
+    organisation.status = VerificationStatus.REJECTED
+    organisation.rejection_reason = reason
+    organisation.reviewed_by = moderator
+    organisation.reviewed_at = timezone.now()
+    with transaction.atomic():
+        organisation.save(
+            update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
+        )
+        _notify_managers(organisation, "organisations/emails/rejected", reason=reason)
+    return organisation
