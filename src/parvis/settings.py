@@ -63,6 +63,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 PARVIS_SITE_NAME = env("PARVIS_SITE_NAME", "Parvis Oise")
 PARVIS_TERRITORY_CODE = env("PARVIS_TERRITORY_CODE", "60")
+PARVIS_SITE_URL = env("PARVIS_SITE_URL", "http://127.0.0.1:8000")
 PARVIS_STAFF_MFA_REQUIRED = env_bool("PARVIS_STAFF_MFA_REQUIRED", True)
 PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
 
@@ -288,6 +289,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TerritoryKindEnum": "parvis.territories.models.TerritoryKind",
+        "OrganisationKindEnum": "parvis.organisations.models.OrganisationKind",
+        "ProfileKindEnum": "parvis.accounts.models.ProfileKind",
+    },
 }
 
 # Security

@@ -1,8 +1,10 @@
 """Reads of members, shaped for the pages; visibility comes in pairs (list filter, object check)."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
-from .models import DirectoryVisibility, User
+from parvis.organisations.selectors import organisations_visible_to
+
+from .models import ApiToken, DirectoryVisibility, Mandate, User, VerificationStatus
 
 
 def members_visible_to(user):
@@ -28,3 +30,44 @@ def member_is_visible_to(member, user):
     if member.directory_visibility == DirectoryVisibility.PUBLIC:
         return True
     return user.is_authenticated and member.directory_visibility == DirectoryVisibility.MEMBERS
+
+
+def member_profile(pk):
+    """The active member ``pk`` with what their public profile shows, or ``None``.
+
+    Only verified mandates are loaded (``verified_mandates``): a pending or rejected claim is
+    never shown publicly.
+    """
+    return (
+        User.objects.filter(pk=pk, is_active=True)
+        .select_related("commune")
+        .prefetch_related(
+            Prefetch(
+                "mandates",
+                queryset=Mandate.objects.filter(status=VerificationStatus.VERIFIED)
+                .select_related("territory")
+                .order_by("role", "territory__name"),
+                to_attr="verified_mandates",
+            )
+        )
+        .first()
+    )
+
+
+def member_organisations(member, viewer):
+    """Organisations ``member`` belongs to that ``viewer`` may see."""
+    return (
+        organisations_visible_to(viewer)
+        .filter(memberships__user=member)
+        .select_related("commune")
+        .order_by("name")
+        .distinct()
+    )
+
+
+def mandates_of(user):
+    return Mandate.objects.filter(user=user).select_related("territory", "reviewed_by")
+
+
+def api_tokens_of(user):
+    return ApiToken.objects.filter(user=user)

@@ -1,7 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from .models import User
+from . import selectors, services
+from .forms import ApiTokenForm, MandateForm, ProfileForm
+from .models import ApiToken, Mandate, VerificationStatus
+
+_NEW_TOKEN_SESSION_KEY = "parvis_new_api_token"
 
 
 @login_required
@@ -9,6 +18,137 @@ def account_settings(request):
     return render(request, "accounts/settings.html")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                user=user,
+                photo=data["photo"],
+                remove_photo=data.get("remove_photo", False),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                commune=data["commune"],
+                bio=data["bio"],
+                website=data["website"],
+                links=data["links"],
+                directory_visibility=data["directory_visibility"],
+            )
+        except ValidationError as error:
+            user.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile_edit")
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mandate_list(request):
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_declare(
+                user=request.user,
+                role=form.cleaned_data["role"],
+                territory=form.cleaned_data["territory"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your mandate has been declared. A moderator will verify it; "
+                    "you will be told by e-mail."
+                ),
+            )
+            return redirect("accounts:mandates")
+    return render(
+        request,
+        "accounts/mandate_list.html",
+        {"form": form, "mandates": selectors.mandates_of(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mandate_withdraw(request, pk):
+    mandate = get_object_or_404(
+        Mandate.objects.select_related("territory"),
+        pk=pk,
+        user=request.user,
+        status=VerificationStatus.PENDING,
+    )
+    if request.method == "POST":
+        services.mandate_withdraw(user=request.user, mandate=mandate)
+        messages.success(request, _("Your declaration has been withdrawn."))
+        return redirect("accounts:mandates")
+    return render(request, "accounts/mandate_withdraw.html", {"mandate": mandate})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        request.session[_NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "key": key}
+        return redirect("accounts:token_created")
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"form": form, "tokens": selectors.api_tokens_of(request.user)},
+    )
+
+
+@login_required
+def token_created(request):
+    """Show the new key once: it is removed from the session as soon as it is displayed."""
+    new = request.session.pop(_NEW_TOKEN_SESSION_KEY, None)
+    token = new and ApiToken.objects.filter(pk=new["pk"], user=request.user).first()
+    if not token:
+        messages.info(request, _("A token's key is shown only once, right after it is created."))
+        return redirect("accounts:tokens")
+    response = render(request, "accounts/token_created.html", {"token": token, "key": new["key"]})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if request.method == "POST":
+        services.api_token_revoke(user=request.user, token=token)
+        messages.success(
+            request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
+        )
+        return redirect("accounts:tokens")
+    return render(request, "accounts/token_revoke.html", {"token": token})
+
+
 def profile_detail(request, pk):
-    member = get_object_or_404(User, pk=pk, is_active=True)
-    return render(request, "accounts/profile_detail.html", {"member": member})
+    member = selectors.member_profile(pk)
+    if member is None or not selectors.member_is_visible_to(member, request.user):
+        raise Http404
+    return render(
+        request,
+        "accounts/profile_detail.html",
+        {
+            "member": member,
+            "organisations": selectors.member_organisations(member, request.user),
+            "is_self": request.user.is_authenticated and request.user.pk == member.pk,
+            # Only web addresses are ever turned into links, whatever was stored.
+            "links": [
+                link
+                for link in [member.website, *(member.links or [])]
+                if isinstance(link, str) and link.startswith(("https://", "http://"))
+            ],
+        },
+    )

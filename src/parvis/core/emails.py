@@ -5,7 +5,13 @@
 Context values must be JSON-serialisable (primitive values, not model instances).
 """
 
+from django.conf import settings
 from django.db import transaction
+
+
+def absolute_url(path):
+    """The full address of ``path`` on the public site, for e-mails (``PARVIS_SITE_URL``)."""
+    return settings.PARVIS_SITE_URL.rstrip("/") + path
 
 
 def queue_email(*, to, template, context, language="fr"):

@@ -1,5 +1,30 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from .forms import DirectoryFilterForm
+from .selectors import directory_entries
+from .types import DEFAULT_TYPE, DIRECTORY_TYPES
+
+PAGE_SIZE = 20
 
 
 def directory(request):
-    return render(request, "directory/directory.html")
+    """One tab per directory type, filtered by territory and name; everything in the URL."""
+    directory_type = DIRECTORY_TYPES.get(request.GET.get("type"), DIRECTORY_TYPES[DEFAULT_TYPE])
+    form = DirectoryFilterForm(request.GET)
+    text, territories = form.filters()
+    entries = directory_entries(
+        directory_type, user=request.user, territories=territories, text=text
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/directory.html",
+        {
+            "form": form,
+            "directory_type": directory_type,
+            "directory_types": DIRECTORY_TYPES.values(),
+            "page": page,
+            "filtered": bool(text.strip() or territories),
+        },
+    )

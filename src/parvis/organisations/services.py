@@ -5,7 +5,6 @@ its e-mails after commit (``queue_email``). Permission failures raise ``Permissi
 invalid input raises ``ValidationError`` with a message for the member.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
-from parvis.core.emails import queue_email
+from parvis.core.emails import absolute_url, queue_email
 
 from .models import (
     InvitationStatus,
@@ -32,11 +31,6 @@ IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
 REVERIFY_FIELDS = ("name", "kind", "rna", "siren")
 # Paths under /organisations/ that a slug must not shadow.
 RESERVED_SLUGS = {"nouvelle", "invitations"}
-
-
-def _absolute(path):
-    """Full address for e-mails (``PARVIS_SITE_URL`` when the deployment sets it)."""
-    return getattr(settings, "PARVIS_SITE_URL", "").rstrip("/") + path
 
 
 def _unique_slug(name, *, exclude_pk=None):
@@ -232,7 +226,7 @@ def organisation_invite(
             "organisation": organisation.name,
             "inviter": inviter.get_full_name(),
             "role": role,
-            "url": _absolute(reverse("organisations:invitations")),
+            "url": absolute_url(reverse("organisations:invitations")),
         },
     )
     return invitation
@@ -327,7 +321,7 @@ def _notify_managers(organisation, template, **context):
             template=template,
             context={
                 "organisation": organisation.name,
-                "url": _absolute(organisation.get_absolute_url()),
+                "url": absolute_url(organisation.get_absolute_url()),
                 **context,
             },
         )

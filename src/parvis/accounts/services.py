@@ -1,0 +1,202 @@
+"""Writes of members: profile, mandates, API tokens.
+
+Every function is keyword-only, validates before writing, writes in a transaction and queues
+its e-mails after commit (``queue_email``). Permission failures raise ``PermissionDenied``;
+invalid input raises ``ValidationError`` with a message for the member.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parvis.core.emails import queue_email
+
+from .models import ApiToken, Mandate, ProfileKind, User, VerificationStatus, hash_token
+from .validators import clean_links, clean_person_name
+
+# Profile fields a member may change themselves (``kind`` is not one of them).
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "commune",
+    "bio",
+    "website",
+    "links",
+    "directory_visibility",
+)
+
+
+def _absolute(path):
+    """Full address for e-mails (``PARVIS_SITE_URL`` when the deployment sets it)."""
+    return getattr(settings, "PARVIS_SITE_URL", "").rstrip("/") + path
+
+
+def _require_moderator(moderator):
+    if not (
+        moderator.is_authenticated
+        and moderator.is_active
+        and moderator.is_staff
+        and moderator.has_perm("accounts.change_mandate")
+    ):
+        raise PermissionDenied(_("Only moderators may review mandates."))
+
+
+def _mandate_email_context(mandate, **extra):
+    return {
+        "first_name": mandate.user.first_name,
+        "mandate": str(mandate),
+        "mandates_url": _absolute(reverse("accounts:mandates")),
+        "contact_email": settings.PARVIS_CONTACT_EMAIL,
+        **extra,
+    }
+
+
+def mandate_verify(*, mandate: Mandate, moderator: User) -> Mandate:
+    """Mark ``mandate`` as verified, make its holder an elected official and tell them."""
+    _require_moderator(moderator)
+    member = mandate.user
+    mandate.status = VerificationStatus.VERIFIED
+    mandate.rejection_reason = ""
+    mandate.reviewed_by = moderator
+    mandate.reviewed_at = timezone.now()
+    with transaction.atomic():
+        mandate.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        if member.kind != ProfileKind.OFFICIAL:
+            member.kind = ProfileKind.OFFICIAL
+            member.save(update_fields=["kind"])
+        queue_email(
+            to=member.email,
+            template="accounts/emails/mandate_verified",
+            context=_mandate_email_context(
+                mandate, profile_url=_absolute(member.get_absolute_url())
+            ),
+        )
+    return mandate
+
+
+def mandate_reject(*, mandate: Mandate, moderator: User, reason: str) -> Mandate:
+    """Refuse ``mandate``, telling its holder why and how to contest."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection: it is sent to the member."))
+    member = mandate.user
+    was_verified = mandate.status == VerificationStatus.VERIFIED
+    mandate.status = VerificationStatus.REJECTED
+    mandate.rejection_reason = reason
+    mandate.reviewed_by = moderator
+    mandate.reviewed_at = timezone.now()
+    with transaction.atomic():
+        mandate.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        if (
+            was_verified
+            and member.kind == ProfileKind.OFFICIAL
+            and not member.mandates.filter(status=VerificationStatus.VERIFIED).exists()
+        ):
+            member.kind = ProfileKind.RESIDENT
+            member.save(update_fields=["kind"])
+        queue_email(
+            to=member.email,
+            template="accounts/emails/mandate_rejected",
+            context=_mandate_email_context(mandate, reason=reason),
+        )
+    return mandate
+
+
+def _require_active(user):
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Log in to do this."))
+
+
+def profile_update(*, user: User, photo=None, remove_photo: bool = False, **fields) -> User:
+    """Change the member's own profile.
+
+    ``fields`` holds any of ``PROFILE_FIELDS``; ``photo`` is an already cleaned image file
+    (see ``parvis.core.images.process_image``) that replaces the current one;
+    ``remove_photo`` deletes the current photo.
+    """
+    _require_active(user)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    for name in ("first_name", "last_name"):
+        if name in fields:
+            fields[name] = clean_person_name(fields[name])
+    if "links" in fields:
+        links = fields["links"]
+        fields["links"] = clean_links("\n".join(links) if isinstance(links, list) else links)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(
+        exclude=[field.name for field in User._meta.fields if field.name not in fields],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    update_fields = list(fields)
+    old_photo = user.photo.name if user.photo else ""
+    with transaction.atomic():
+        if photo is not None:
+            user.photo.save(photo.name, photo, save=False)
+            update_fields.append("photo")
+        elif remove_photo and old_photo:
+            user.photo = ""
+            update_fields.append("photo")
+        user.save(update_fields=update_fields)
+        if old_photo and "photo" in update_fields:
+            storage = user.photo.storage
+            transaction.on_commit(lambda: storage.delete(old_photo))
+    return user
+
+
+def mandate_declare(*, user: User, role: str, territory) -> Mandate:
+    """Declare a mandate held by ``user``; it awaits a moderator's verification."""
+    _require_active(user)
+    if Mandate.objects.filter(user=user, role=role, territory=territory).exists():
+        raise ValidationError(
+            _("You have already declared this mandate."), code="duplicate_mandate"
+        )
+    mandate = Mandate(user=user, role=role, territory=territory)
+    mandate.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            mandate.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already declared this mandate."), code="duplicate_mandate"
+        ) from None
+    return mandate
+
+
+def mandate_withdraw(*, user: User, mandate: Mandate) -> None:
+    """Withdraw a claim that no moderator has reviewed yet."""
+    if mandate.user_id != user.pk:
+        raise PermissionDenied(_("This is not your mandate."))
+    if mandate.status != VerificationStatus.PENDING:
+        raise ValidationError(
+            _("Only a mandate awaiting verification can be withdrawn."), code="not_pending"
+        )
+    mandate.delete()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with its key, which is never stored."""
+    _require_active(user)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Give the token a name."), code="empty")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token(key))
+    token.full_clean(exclude=["user"])
+    token.save()
+    return token, key
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionDenied(_("This is not your token."))
+    token.delete()

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parvis.territories.models import Territory, TerritoryKind
+
+
+class TerritoryChoiceField(forms.ModelChoiceField):
+    def __init__(self, kind, **kwargs):
+        super().__init__(
+            queryset=Territory.objects.filter(kind=kind).order_by("name", "pk"),
+            required=False,
+            **kwargs,
+        )
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's GET form; a field with a bad value is reported and ignored."""
+
+    q = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    commune = TerritoryChoiceField(
+        TerritoryKind.COMMUNE, label=_("Commune"), empty_label=_("All communes")
+    )
+    epci = TerritoryChoiceField(
+        TerritoryKind.EPCI,
+        label=_("Intercommunality (EPCI)"),
+        empty_label=_("All intercommunalities"),
+    )
+    arrondissement = TerritoryChoiceField(
+        TerritoryKind.ARRONDISSEMENT,
+        label=_("Arrondissement"),
+        empty_label=_("All arrondissements"),
+    )
+
+    TERRITORY_FIELDS = ("commune", "epci", "arrondissement")
+
+    def filters(self):
+        """The valid values: (text, [territories]); invalid fields are left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        territories = [data[name] for name in self.TERRITORY_FIELDS if data.get(name)]
+        return data.get("q") or "", territories
