@@ -6,8 +6,10 @@ Source: the Etalab open data package @etalab/decoupage-administratif (MIT licenc
     python scripts/build_territory_data.py 60 package/data
 
 It keeps, in the package's own shape, the département, its arrondissements, the EPCI with at
-least one member commune in it and its current communes, with only the fields Parvis reads,
-and writes src/parvis/territories/data/territory-<code>.json.gz.
+least one member commune in it (members outside it removed) and its current communes, with
+only the fields Parvis reads (EPCI populations are recomputed from the communes), and
+writes src/parvis/territories/data/territory-<code>.json.gz (reproducibly: sorted keys, no
+gzip timestamp).
 """
 
 import gzip
@@ -29,7 +31,11 @@ COMMUNE_FIELDS = (
 
 
 def load(source, name):
-    return json.loads((source / f"{name}.json").read_text(encoding="utf-8"))
+    path = source / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: {exc}") from None
 
 
 def build(code, source):
@@ -47,7 +53,6 @@ def build(code, source):
             "code": e["code"],
             "nom": e["nom"],
             "type": e["type"],
-            "populationTotale": e.get("populationTotale"),
             "membres": [{"code": m["code"]} for m in e["membres"] if m["code"] in codes],
         }
         for e in load(source, "epci")

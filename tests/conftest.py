@@ -20,6 +20,30 @@ from .factories import (
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` need PostgreSQL features (French full-text search); on
+    another database they are deselected, and the run says so."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if "postgresql" not in item.keywords]
+    deselected = [item for item in items if "postgresql" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+        print(
+            f"\n{len(deselected)} PostgreSQL-only tests deselected: "
+            "set DATABASE_URL to a PostgreSQL database to run them."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories set a password on every member: hash with a fast algorithm in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""

@@ -23,9 +23,3 @@ def listed(oise):
         )
         for visibility in DirectoryVisibility.values
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The factories set a password on every member; PBKDF2 would make these tests crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

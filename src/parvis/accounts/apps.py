@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "parvis.accounts"
+
+    def ready(self):
+        from . import signals
+
+        # Also after a test database flush, which empties the tables the data migration filled.
+        # Connected for every app: the permissions of later apps exist only after their turn.
+        post_migrate.connect(signals.ensure_moderators_group, dispatch_uid="moderators_group")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.emails import queue_email
+from parvis.core.emails import absolute_url, queue_email
 
 from .models import ApiToken, Mandate, ProfileKind, User, VerificationStatus, hash_token
 from .validators import clean_links, clean_person_name
@@ -31,11 +31,6 @@ PROFILE_FIELDS = (
 )
 
 
-def _absolute(path):
-    """Full address for e-mails (``PARVIS_SITE_URL`` when the deployment sets it)."""
-    return getattr(settings, "PARVIS_SITE_URL", "").rstrip("/") + path
-
-
 def _require_moderator(moderator):
     if not (
         moderator.is_authenticated
@@ -50,7 +45,7 @@ def _mandate_email_context(mandate, **extra):
     return {
         "first_name": mandate.user.first_name,
         "mandate": str(mandate),
-        "mandates_url": _absolute(reverse("accounts:mandates")),
+        "mandates_url": absolute_url(reverse("accounts:mandates")),
         "contact_email": settings.PARVIS_CONTACT_EMAIL,
         **extra,
     }
@@ -73,7 +68,7 @@ def mandate_verify(*, mandate: Mandate, moderator: User) -> Mandate:
             to=member.email,
             template="accounts/emails/mandate_verified",
             context=_mandate_email_context(
-                mandate, profile_url=_absolute(member.get_absolute_url())
+                mandate, profile_url=absolute_url(member.get_absolute_url())
             ),
         )
     return mandate

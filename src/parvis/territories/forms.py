@@ -72,6 +72,8 @@ class CommuneField(forms.Field):
             )
         if len(matches) > 1:
             choices = ", ".join(commune_label(c.name, c.postal_codes) for c in matches[:10])
+            if len(matches) > 10:
+                choices += ", …"
             raise ValidationError(
                 self.error_messages["ambiguous"],
                 code="ambiguous",

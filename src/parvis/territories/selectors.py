@@ -3,15 +3,21 @@
 import re
 import unicodedata
 
+from django.db.models import Q
+
 from .models import Territory, TerritoryKind
 
 LABEL_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<postal>\d{5})\)\s*$")
+SEPARATORS_RE = re.compile(r"[\s\-‐–—'’]+")
 
 
 def fold(text):
-    """Lower-case ``text`` and strip its accents, for accent-insensitive comparisons."""
+    """Lower-case ``text``, strip its accents and treat hyphens, apostrophes and spaces alike,
+    for comparisons: "saint just en chaussee" matches "Saint-Just-en-Chaussée"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("œ", "oe").replace("æ", "ae")
+    return SEPARATORS_RE.sub(" ", plain).strip()
 
 
 def commune_choices():
@@ -39,20 +45,20 @@ def commune_lookup(text):
             return exact
         text = match["name"]
     if text.isdigit():
-        if len(text) == 5:
-            by_code = list(communes.filter(code=text))
-            by_postal = [
-                c for c in communes.filter(postal_codes__contains=text) if text in c.postal_codes
-            ]
-            return by_code or by_postal
-        return []
+        if len(text) != 5:
+            return []
+        # A postal code or an INSEE code. They overlap (60130 is the postal code of
+        # Saint-Just-en-Chaussée and the INSEE code of Catenoy): then all are candidates.
+        found = communes.filter(Q(postal_codes__contains=text) | Q(code=text)).order_by("name")
+        return [c for c in found if c.code == text or text in c.postal_code_list]
+    # Names are compared accent-, case- and hyphen-insensitively, in Python: two short
+    # columns of a few hundred rows are read, then the matching communes.
     wanted = fold(text)
-    # Names are compared accent- and case-insensitively; 680 short rows are read at most.
-    rows = [(c, fold(c.name)) for c in communes.only("pk", "name", "postal_codes", "code")]
-    exact = [c for c, name in rows if name == wanted]
-    if exact:
-        return exact
-    return [c for c, name in rows if name.startswith(wanted)][:20]
+    names = [(pk, fold(name)) for pk, name in communes.values_list("pk", "name")]
+    pks = [pk for pk, name in names if name == wanted] or [
+        pk for pk, name in names if name.startswith(wanted)
+    ][:20]
+    return list(communes.filter(pk__in=pks).order_by("name")) if pks else []
 
 
 def territories_containing(commune):

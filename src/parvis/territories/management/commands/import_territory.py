@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from parvis.territories.services import TerritoryDataError, territory_data_load, territory_import
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             )
         except TerritoryDataError as exc:
             raise CommandError(str(exc)) from None
+        except DatabaseError as exc:
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CommandError(f"Database error, nothing imported: {first_line}") from None
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if report.missing:
             self.stdout.write(

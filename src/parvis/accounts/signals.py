@@ -1,0 +1,43 @@
+"""Keep the "Modérateurs" group and its permissions in place."""
+
+MODERATORS_GROUP = "Modérateurs"
+MODERATOR_PERMISSIONS = {
+    "accounts": ["view_user", "change_user", "view_mandate", "change_mandate"],
+    "organisations": [
+        "view_organisation",
+        "change_organisation",
+        "view_organisationmembership",
+        "view_organisationinvitation",
+    ],
+    "territories": [
+        "view_territory",
+        "view_commune",
+        "view_epci",
+        "view_arrondissement",
+        "view_departement",
+    ],
+}
+
+
+def ensure_moderators_group(sender=None, apps=None, using="default", **kwargs):
+    """Create the group if missing and give it the moderators' permissions (idempotent)."""
+    if apps is None:
+        from django.apps import apps
+    if not apps.is_installed("django.contrib.auth") or not _tables_exist(apps, using):
+        return
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.using(using).get_or_create(name=MODERATORS_GROUP)
+    for app_label, codenames in MODERATOR_PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        )
+
+
+def _tables_exist(apps, using):
+    from django.db import connections
+
+    tables = connections[using].introspection.table_names()
+    return {"auth_group", "auth_permission"} <= set(tables)
