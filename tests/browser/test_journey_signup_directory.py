@@ -19,7 +19,7 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.goto(live_server.url + "/")
     assert_accessible(page)
 
-    page.get_by_role("link", name=re.compile("inscri", re.I)).first.click()
+    page.get_by_role("link", name="Créer un compte").first.click()
     page.wait_for_url(re.compile(r"/compte/signup/|/compte/inscription"))
     assert_accessible(page)
     page.fill("input[name=first_name]", "Amélie")
