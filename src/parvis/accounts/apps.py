@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "parvis.accounts"
+    verbose_name = _("Accounts and members")
 
     def ready(self):
         from . import signals
