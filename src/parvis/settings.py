@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "parvis.accounts",
     "parvis.organisations",
     "parvis.directory",
+    "parvis.agenda",
     "parvis.api",
 ]
 

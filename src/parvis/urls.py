@@ -32,6 +32,7 @@ urlpatterns = [
     path("membres/", include(("parvis.accounts.urls_public", "members"))),
     path("organisations/", include("parvis.organisations.urls")),
     path("annuaire/", include("parvis.directory.urls")),
+    path("agenda/", include("parvis.agenda.urls")),
     path("api/", include("parvis.api.urls")),
     path("admin/", admin.site.urls),
 ]

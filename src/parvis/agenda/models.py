@@ -1,0 +1,211 @@
+"""The territory's events calendar.
+
+An ``Event`` holds what the organiser wrote; its dates are a first start/end plus an optional
+RFC 5545 recurrence rule (``rrule``, without the "RRULE:" prefix) and exception dates
+(``exdates``). ``EventOccurrence`` rows are that rule expanded (see ``recurrence.py``): lists,
+month grids, feeds and RSVPs work on occurrences, one row per date, through the index on
+``start``. Services keep occurrences in step with their event.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """An event category (culture, sport...), managed by administrators in the admin."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered to organisers"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("awaiting review")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+#: Statuses anyone may see; cancelled events stay visible, clearly marked.
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+class Accessibility(models.TextChoices):
+    WHEELCHAIR = "wheelchair", _("wheelchair access")
+    INDUCTION_LOOP = "induction_loop", _("induction loop")
+    SIGN_LANGUAGE = "sign_language", _("French sign language (LSF)")
+    AUDIO_DESCRIPTION = "audio_description", _("audio description")
+    EASY_READ = "easy_read", _("easy to read and understand (FALC)")
+    QUIET_SPACE = "quiet_space", _("quiet space")
+
+
+def image_upload_to(instance, filename):
+    return f"events/{secrets.token_hex(16)}.jpg"
+
+
+class Event(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False)
+    description = models.TextField(
+        _("description"), max_length=20000, blank=True, help_text=_("Markdown is accepted.")
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="events"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    rrule = models.CharField(
+        _("recurrence rule"), max_length=500, blank=True, help_text=_("RFC 5545 RRULE.")
+    )
+    exdates = models.JSONField(_("exception dates"), default=list, blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    commune = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        limit_choices_to={"kind": "commune"},
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser (member)"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organiser (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
+    is_free = models.BooleanField(_("free"), default=True)
+    price = models.CharField(_("price"), max_length=120, blank=True)
+    accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
+    accessibility_details = models.CharField(_("accessibility details"), max_length=500, blank=True)
+    external_url = models.URLField(_("external link"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Places per date; empty: unlimited.")
+    )
+    audience = models.ManyToManyField(
+        "territories.Territory",
+        verbose_name=_("target territories"),
+        blank=True,
+        related_name="targeted_events",
+        help_text=_("None: the whole département."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="event_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200] or "evenement"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("agenda:event", kwargs={"pk": self.pk, "slug": self.slug or "evenement"})
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+
+class EventOccurrence(models.Model):
+    """One date of an event (its recurrence rule, expanded)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    rsvp_count = models.PositiveIntegerField(_("participants"), default=0)
+
+    class Meta:
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["start"])]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "start"], name="occurrence_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_full(self):
+        capacity = self.event.capacity
+        return capacity is not None and self.rsvp_count >= capacity
+
+
+class Rsvp(models.Model):
+    """A member's "I'm going" to one date of an event."""
+
+    occurrence = models.ForeignKey(EventOccurrence, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "user"], name="rsvp_unique_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.occurrence}"
