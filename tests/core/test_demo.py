@@ -170,3 +170,77 @@ def test_demo_also_loads_on_a_small_territory(oise):
     assert Territory.objects.filter(kind=TerritoryKind.COMMUNE).count() == 3
     assert Mandate.objects.filter(status=VerificationStatus.VERIFIED).exists()
     assert Organisation.objects.filter(status=VerificationStatus.VERIFIED).exists()
+
+
+def agenda_rows():
+    from parvis.agenda.models import Event, EventOccurrence, Rsvp
+
+    return (
+        sorted(Event.objects.values_list("pk", "title", "start", "status", "updated_at")),
+        EventOccurrence.objects.count(),
+        sorted(Rsvp.objects.values_list("occurrence_id", "user_id")),
+    )
+
+
+def test_demo_fills_the_agenda_over_the_coming_three_months(loaded):
+    import datetime as dt
+
+    from django.db.models import Count, F
+    from django.utils import timezone
+
+    from parvis.agenda.models import Event, EventOccurrence, EventStatus, Rsvp
+
+    events = Event.objects.all()
+    assert 200 <= events.count() <= 400
+    today = timezone.localdate()
+    occurrences = EventOccurrence.objects.all()
+    assert not occurrences.filter(start__lt=timezone.now()).exists()
+    latest = timezone.localtime(occurrences.order_by("-start").first().start).date()
+    assert latest <= today + dt.timedelta(days=100)
+    assert events.exclude(rrule="").count() >= 20
+    assert events.filter(title="Marché hebdomadaire").exclude(rrule="").exists()
+    cancelled = events.filter(status=EventStatus.CANCELLED)
+    assert cancelled.exists() and not cancelled.filter(cancellation_reason="").exists()
+    assert events.filter(status=EventStatus.SUBMITTED).count() >= 5
+    assert events.filter(status=EventStatus.DRAFT).exists()
+    assert events.filter(status=EventStatus.PUBLISHED).count() >= 150
+    assert events.values("category").distinct().count() == 8
+    assert events.values("commune").distinct().count() >= 20
+    assert events.filter(organisation__isnull=True, created_by__kind="official").exists()
+    # Organisers are members of the organisation they organise for.
+    assert (
+        not events.filter(organisation__isnull=False)
+        .exclude(organisation__memberships__user=F("created_by"))
+        .exists()
+    )
+    # Participations match the counters and never exceed a capacity.
+    assert Rsvp.objects.count() > 100
+    counted = occurrences.annotate(n=Count("rsvps")).exclude(n=F("rsvp_count"))
+    assert not counted.exists()
+    assert not occurrences.filter(
+        event__capacity__isnull=False, rsvp_count__gt=F("event__capacity")
+    ).exists()
+    assert not Rsvp.objects.exclude(
+        occurrence__event__status__in=["published", "cancelled"]
+    ).exists()
+
+
+def test_load_demo_twice_changes_no_event(loaded):
+    before = agenda_rows()
+
+    output = load_demo()
+
+    assert agenda_rows() == before
+    assert "nothing changed" in output
+
+
+def test_demo_agenda_fills_in_a_deleted_event(loaded):
+    from parvis.agenda.models import Event
+
+    total = Event.objects.count()
+    Event.objects.filter(rrule="").order_by("pk").first().delete()
+
+    output = load_demo()
+
+    assert Event.objects.count() == total
+    assert "events: 1," in output

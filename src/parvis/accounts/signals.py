@@ -16,6 +16,14 @@ MODERATOR_PERMISSIONS = {
         "view_arrondissement",
         "view_departement",
     ],
+    "agenda": [
+        "view_event",
+        "change_event",
+        "view_category",
+        "view_eventawaitingreview",
+        "change_eventawaitingreview",
+        "view_eventoccurrence",
+    ],
 }
 
 
@@ -23,7 +31,11 @@ def ensure_moderators_group(sender=None, apps=None, using="default", **kwargs):
     """Create the group if missing and give it the moderators' permissions (idempotent)."""
     if apps is None:
         from django.apps import apps
-    if not apps.is_installed("django.contrib.auth") or not _tables_exist(apps, using):
+    # Not ``apps.is_installed("django.contrib.auth")``: the historical apps of migrations and
+    # post_migrate name their apps by label ("auth"), so that test was always false there.
+    if "auth" not in {config.label for config in apps.get_app_configs()}:
+        return
+    if not _tables_exist(apps, using):
         return
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -209,3 +209,12 @@ class Rsvp(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.occurrence}"
+
+
+class EventAwaitingReview(Event):
+    """Events submitted by members and awaiting a moderator: the moderation queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("event awaiting review")
+        verbose_name_plural = _("events awaiting review")

@@ -52,3 +52,124 @@ def public_occurrences():
     return EventOccurrence.objects.filter(event__status__in=PUBLIC_STATUSES).select_related(
         "event", "event__category", "event__commune", "event__organisation"
     )
+
+
+# --- Event page and participants (read by views.event_detail / event_participants) ----------
+
+
+def event_for_page(pk):
+    """The event ``pk`` with what its page shows, or ``None`` (visibility is checked after)."""
+    from django.db.models import Prefetch
+
+    from parvis.territories.models import Territory
+
+    return (
+        Event.objects.filter(pk=pk)
+        .select_related(
+            "category",
+            "commune",
+            "commune__departement",
+            "organisation",
+            "created_by",
+        )
+        .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
+        .first()
+    )
+
+
+def event_dates(event, *, limit=None, now=None):
+    """The event's upcoming dates (not yet over), soonest first, at most ``limit``.
+
+    Returns ``(dates, has_more)``. When every date is past, returns the last date, so the
+    page still says when the event took place.
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    upcoming = event.occurrences.filter(end__gt=now).order_by("start")
+    dates = list(upcoming[: limit + 1] if limit else upcoming)
+    has_more = bool(limit) and len(dates) > limit
+    dates = dates[:limit] if limit else dates
+    if not dates:
+        last = event.occurrences.order_by("-start").first()
+        dates = [last] if last else []
+    for occurrence in dates:
+        occurrence.event = event  # no query for occurrence.event (capacity, full)
+    return dates, has_more
+
+
+def rsvped_occurrence_ids(user, occurrences):
+    """Primary keys of those ``occurrences`` ``user`` said "I'm going" to."""
+    from .models import Rsvp
+
+    if not user.is_authenticated or not occurrences:
+        return set()
+    return set(
+        Rsvp.objects.filter(user=user, occurrence__in=[o.pk for o in occurrences]).values_list(
+            "occurrence_id", flat=True
+        )
+    )
+
+
+def participants_by_date(event):
+    """The event's dates that have participants, with their RSVPs and members (3 queries)."""
+    from django.db.models import Prefetch
+
+    from .models import Rsvp
+
+    return (
+        event.occurrences.filter(rsvp_count__gt=0)
+        .order_by("start")
+        .prefetch_related(
+            Prefetch(
+                "rsvps",
+                queryset=Rsvp.objects.select_related("user").order_by(
+                    "user__last_name", "user__first_name", "pk"
+                ),
+            )
+        )
+    )
+
+
+def events_organised_by(user):
+    """The events ``user`` organises (created, or for an organisation they help run), newest
+    first, shaped for the "my events" page."""
+    return (
+        Event.objects.filter(_organiser_filter(user))
+        .select_related("category", "commune", "organisation")
+        .order_by("-start")
+    )
+
+
+# --- Finding events (home page; see filters.py for the list, month, week and day pages) -----
+
+#: How far ahead the home page looks for events near a member.
+NEAR_HORIZON_DAYS = 31
+
+
+def upcoming_near(user, *, limit=6, now=None):
+    """The next public dates for the home page, soonest first.
+
+    For a member with a commune: the dates of the coming month nearest to them — their commune
+    first, then their intercommunality and the events targeted at their territories, then the
+    rest of the département (see ``filters.with_proximity``). For visitors: the next dates of
+    the whole département. One query.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from .filters import local_midnight, with_proximity
+
+    now = now or timezone.now()
+    occurrences = public_occurrences().filter(
+        start__gte=local_midnight(timezone.localdate(now)), end__gte=now
+    )
+    commune = user.commune if user.is_authenticated and user.commune_id else None
+    if commune is None:
+        return list(occurrences.order_by("start", "pk")[:limit])
+    occurrences = with_proximity(
+        occurrences.filter(start__lt=now + datetime.timedelta(days=NEAR_HORIZON_DAYS)), commune
+    )
+    nearest = list(occurrences.order_by("proximity", "start", "pk")[:limit])
+    return sorted(nearest, key=lambda occurrence: (occurrence.start, occurrence.pk))

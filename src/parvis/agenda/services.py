@@ -1,9 +1,65 @@
-"""Writes of the agenda."""
+"""Writes of the agenda: the events' workflow and their occurrences.
 
+Workflow: draft → submitted → published or rejected; published → cancelled (stays visible,
+clearly marked). Every function is keyword-only, validates before writing (``full_clean``),
+writes in a transaction and queues its e-mails after commit (``queue_email``, one per
+recipient). Permission failures raise ``PermissionDenied``; invalid input raises
+``ValidationError`` with a message for the member, and changes nothing.
+
+Publication rule (``publishes_at_once``): an event publishes as soon as it is submitted when
+its organiser is a verified organisation the author belongs to, or the author is a verified
+official, a moderator, or a member who already has one event that a moderator approved (or
+that published at once). Any other member's events wait in the moderation queue: a resident's
+first event is reviewed, and once one of theirs has been published the next ones go out at once.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from .models import EventOccurrence
-from .recurrence import expand
+from parvis.accounts.models import User
+from parvis.accounts.rules import is_identified_member, is_verified_official
+from parvis.core.emails import absolute_url, queue_email
+from parvis.core.images import process_image
+from parvis.organisations.models import Organisation, OrganisationMembership
+
+from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .recurrence import RecurrenceError, build_rrule, expand, local_zone
+from .selectors import user_organises
+
+#: Fields of ``data`` that event_create/event_update copy onto the event as they are.
+SIMPLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "start",
+    "end",
+    "all_day",
+    "rrule",
+    "exdates",
+    "venue_name",
+    "address",
+    "commune",
+    "is_free",
+    "price",
+    "accessibility",
+    "accessibility_details",
+    "external_url",
+    "capacity",
+)
+#: A change to one of these on a published event is e-mailed to the members who RSVPed.
+DATE_FIELDS = ("start", "end", "all_day", "rrule", "exdates")
+PLACE_FIELDS = ("venue_name", "address", "commune")
+#: Changing one of these re-expands the occurrences.
+OCCURRENCE_FIELDS = ("start", "end", "rrule", "exdates")
+
+
+# --- occurrences ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -11,12 +67,20 @@ def event_occurrences_sync(*, event):
     """Make the event's occurrence rows match its dates and recurrence rule.
 
     Existing rows whose start is still a date of the event are kept (with their RSVPs); rows
-    for dates that disappeared are deleted; new dates are inserted.
+    for dates that disappeared are deleted; new dates are inserted. A one-date event that
+    moves keeps its single row (and its RSVPs), with the new start and end.
     """
     wanted = dict(
         expand(start=event.start, end=event.end, rrule=event.rrule, exdates=event.exdates)
     )
     existing = {o.start: o for o in event.occurrences.all()}
+    if len(wanted) == 1 and len(existing) == 1:
+        ((start, end),) = wanted.items()
+        (occurrence,) = existing.values()
+        if (occurrence.start, occurrence.end) != (start, end):
+            occurrence.start, occurrence.end = start, end
+            occurrence.save(update_fields=["start", "end"])
+        return
     stale = [o.pk for start, o in existing.items() if start not in wanted]
     if stale:
         EventOccurrence.objects.filter(pk__in=stale).delete()
@@ -31,3 +95,499 @@ def event_occurrences_sync(*, event):
             if s not in existing
         ]
     )
+
+
+# --- predicates used by the services ----------------------------------------------------------
+
+
+def is_agenda_moderator(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("agenda.change_event")
+    )
+
+
+def _is_organisation_member(user, organisation) -> bool:
+    return OrganisationMembership.objects.filter(organisation=organisation, user=user).exists()
+
+
+def publishes_at_once(*, author: User, organisation: Organisation | None) -> bool:
+    """Whether an event submitted by ``author`` (for ``organisation``) skips the queue."""
+    if organisation is not None and organisation.is_verified:
+        return True
+    if is_verified_official(author) or is_agenda_moderator(author):
+        return True
+    return Event.objects.filter(created_by=author, published_at__isnull=False).exists()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _local_text(value):
+    """A date and time for an e-mail (French: the e-mails' default language)."""
+    with translation.override("fr"):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _event_context(event, **extra):
+    return {
+        "title": event.title,
+        "url": absolute_url(event.get_absolute_url()),
+        "start": _local_text(event.start),
+        "venue": f"{event.venue_name}, {event.address}, {event.commune.name}",
+        **extra,
+    }
+
+
+def _rsvp_emails(event):
+    """Addresses of the active members who RSVPed to a date of ``event`` still to come (each
+    once): the people a cancellation or a change concerns."""
+    return sorted(
+        set(
+            Rsvp.objects.filter(
+                occurrence__event=event,
+                occurrence__end__gte=timezone.now(),
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def _organiser_emails(event):
+    emails = []
+    if event.created_by.is_active:
+        emails.append(event.created_by.email)
+    return emails
+
+
+def _normalise_exdates(values):
+    days = []
+    for value in values or ():
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValidationError(
+                    {"exdates": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}}
+                ) from None
+        if not isinstance(value, dt.date):
+            raise ValidationError({"exdates": _("Exception dates must be dates.")})
+        days.append(value.isoformat())
+    return sorted(set(days))
+
+
+def _normalise_all_day(event):
+    """All-day events run from 00:00 on their first day to 23:59 on their last (local)."""
+    zone = local_zone()
+    first = timezone.localtime(event.start, zone).date()
+    last = timezone.localtime(event.end, zone).date()
+    event.start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
+    event.end = dt.datetime.combine(last, dt.time(23, 59), tzinfo=zone)
+
+
+def _apply(event, data, *, editor):
+    """Copy ``data`` onto ``event`` (unsaved); return the names of the fields that changed."""
+    data = dict(data)
+    if "recurrence" in data:  # structured choice, for API callers: build_rrule's arguments
+        recurrence = data.pop("recurrence")
+        try:
+            data["rrule"] = (
+                build_rrule(start=data.get("start", event.start), **recurrence)
+                if recurrence
+                else ""
+            )
+        except (RecurrenceError, TypeError, ValueError) as error:
+            raise ValidationError({"rrule": str(error)}) from None
+    if "exdates" in data:
+        data["exdates"] = _normalise_exdates(data["exdates"])
+    changed = set()
+    for name in SIMPLE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if value is None and name in {
+            "description",
+            "rrule",
+            "price",
+            "accessibility_details",
+            "external_url",
+        }:
+            value = ""
+        if name == "accessibility":
+            value = sorted(set(value or ()))
+        if name in {"category", "commune"}:
+            current = getattr(event, f"{name}_id")
+            if current != (value.pk if value is not None else None):
+                setattr(event, name, value)
+                changed.add(name)
+        elif getattr(event, name) != value:
+            setattr(event, name, value)
+            changed.add(name)
+    if event.all_day and changed & {"start", "end", "all_day"}:
+        _normalise_all_day(event)
+    if "title" in changed or not event.slug:
+        event.slug = slugify(event.title)[:200] or "evenement"
+    if "organisation" in data and data["organisation"] != event.organisation:
+        organisation = data["organisation"]
+        if organisation is not None and not (
+            _is_organisation_member(editor, organisation) or is_agenda_moderator(editor)
+        ):
+            raise ValidationError(
+                {"organisation": _("You can only organise events for an organisation you run.")}
+            )
+        event.organisation = organisation
+        changed.add("organisation")
+    if event.is_free and event.price:
+        event.price = ""
+        changed.add("price")
+    return changed
+
+
+def _validate(event, *, changed, is_new):
+    errors = {}
+    if event.start and event.end and event.end < event.start:
+        errors["end"] = [_("The end must not be before the start.")]
+    if event.start and (is_new or "start" in changed) and event.start < timezone.now():
+        errors["start"] = [_("The start is in the past: give a date to come.")]
+    if "category" in changed and event.category_id and not event.category.is_active:
+        errors["category"] = [_("This category is no longer offered; choose another one.")]
+    if "commune" in changed and event.commune_id and event.commune.kind != "commune":
+        errors["commune"] = [_("Choose a commune of the territory.")]
+    if event.capacity is not None and event.capacity < 1:
+        errors["capacity"] = [_("The capacity must be at least 1, or empty for unlimited.")]
+    if errors:
+        raise ValidationError(errors)
+    event.full_clean(exclude=["image", "slug"])
+    try:
+        dates = expand(start=event.start, end=event.end, rrule=event.rrule, exdates=event.exdates)
+    except RecurrenceError as error:
+        raise ValidationError({"rrule": str(error)}) from None
+    if not dates:
+        raise ValidationError({"exdates": _("The exceptions leave no date for this event.")})
+
+
+def _set_image(event, image):
+    """``image``: an uploaded file (checked and re-encoded), ``False`` to remove it, ``None``
+    to leave it alone. Returns whether the image changed."""
+    if image is None:
+        return False
+    if image is False:
+        if not event.image:
+            return False
+        event.image = ""
+        return True
+    try:
+        clean = process_image(image, max_size=(1600, 1600))
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    event.image.save("image.jpg", clean, save=False)
+    return True
+
+
+def _check_can_propose(author):
+    if not is_identified_member(author):
+        raise PermissionDenied(
+            _("Only identified members (verified e-mail, commune given) may propose events.")
+        )
+
+
+def _check_can_edit(event, editor):
+    if not (
+        editor.is_authenticated
+        and editor.is_active
+        and (user_organises(editor, event) or is_agenda_moderator(editor))
+    ):
+        raise PermissionDenied(_("Only the event's organisers and moderators may do this."))
+
+
+def _notify(emails, template, context):
+    for email in emails:
+        queue_email(to=email, template=template, context=context)
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+def event_create(*, author: User, data: dict, draft: bool = False) -> Event:
+    """Create an event from ``data`` (the cleaned form or API data) and submit it, unless
+    ``draft``.
+
+    ``data`` keys: title, description, category, start, end (aware datetimes), all_day, rrule
+    (RFC 5545 text without "RRULE:") or recurrence (a dict of ``build_rrule`` arguments, or
+    None), exdates (dates or ISO strings), venue_name, address, commune, organisation (or
+    None: the author), image (an uploaded file or None), is_free, price, accessibility (codes
+    of ``Accessibility``), accessibility_details, external_url, capacity (or None), audience
+    (territories; empty: the whole département). Missing keys take the model's defaults.
+    """
+    _check_can_propose(author)
+    organisation = data.get("organisation")
+    if organisation is not None and not _is_organisation_member(author, organisation):
+        raise PermissionDenied(_("You can only organise events for an organisation you run."))
+    event = Event(created_by=author, status=EventStatus.DRAFT)
+    changed = _apply(event, data, editor=author)
+    _validate(event, changed=changed, is_new=True)
+    with transaction.atomic():
+        _set_image(event, data.get("image"))
+        event.save()
+        event.audience.set(data.get("audience") or [])
+        event_occurrences_sync(event=event)
+        if not draft:
+            event_submit(event=event, actor=author)
+    return event
+
+
+def event_update(*, event: Event, editor: User, data: dict) -> Event:
+    """Change ``event`` with ``data`` (same keys as ``event_create``; absent keys are left
+    alone). A change of date or place of a published event is e-mailed to every member who
+    RSVPed to a date to come; the occurrences follow the new dates."""
+    _check_can_edit(event, editor)
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError(_("A cancelled event can no longer be changed."))
+    event = Event.objects.select_related("commune", "category", "created_by").get(pk=event.pk)
+    previous = Event.objects.select_related("commune").get(pk=event.pk)
+    changed = _apply(event, data, editor=editor)
+    _validate(event, changed=changed, is_new=False)
+    with transaction.atomic():
+        if _set_image(event, data.get("image")):
+            changed.add("image")
+        if changed:
+            event.save(update_fields=sorted(changed | {"slug", "updated_at"}))
+        if "audience" in data:
+            event.audience.set(data["audience"] or [])
+        event_changes_follow(event=event, previous=previous, changed=changed)
+    return event
+
+
+@transaction.atomic
+def event_changes_follow(*, event: Event, previous: Event, changed) -> None:
+    """After ``event`` was saved with the fields named in ``changed`` (``previous``: the event
+    as it was): re-expand its occurrences if its dates changed, and tell the members going to
+    a date to come of a published event about a new date or place. ``event_update`` and the
+    admin call it."""
+    changed = set(changed)
+    recipients = None
+    if changed & set(OCCURRENCE_FIELDS + ("all_day",)):
+        # Collect the participants before stale dates (and their RSVPs) go.
+        recipients = _rsvp_emails(event)
+        event_occurrences_sync(event=event)
+    if event.status == EventStatus.PUBLISHED and changed & set(DATE_FIELDS + PLACE_FIELDS):
+        if recipients is None:
+            recipients = _rsvp_emails(event)
+        _notify(
+            recipients,
+            "agenda/emails/changed",
+            _event_context(
+                event,
+                date_changed=bool(changed & set(DATE_FIELDS)),
+                place_changed=bool(changed & set(PLACE_FIELDS)),
+                old_start=_local_text(previous.start),
+                old_venue=f"{previous.venue_name}, {previous.address}, {previous.commune.name}",
+            ),
+        )
+
+
+def event_submit(*, event: Event, actor: User) -> Event:
+    """Submit a draft (or a rejected event, once corrected): published at once when the
+    publication rule allows it (see the module's docstring), else queued for moderators."""
+    _check_can_edit(event, actor)
+    if event.status not in (EventStatus.DRAFT, EventStatus.REJECTED):
+        raise ValidationError(_("Only a draft or a rejected event can be submitted."))
+    if event.start < timezone.now() and not event.rrule:
+        raise ValidationError(_("The event has already started: change its date first."))
+    with transaction.atomic():
+        if publishes_at_once(author=event.created_by, organisation=event.organisation):
+            event.status = EventStatus.PUBLISHED
+            event.published_at = timezone.now()
+        else:
+            event.status = EventStatus.SUBMITTED
+        event.rejection_reason = ""
+        event.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+    return event
+
+
+def _check_moderator(moderator):
+    if not is_agenda_moderator(moderator):
+        raise PermissionDenied(_("Only moderators may review events."))
+
+
+def event_publish(*, event: Event, moderator: User) -> Event:
+    """Approve an event awaiting review; its organiser is told."""
+    _check_moderator(moderator)
+    if event.status != EventStatus.SUBMITTED:
+        raise ValidationError(_("This event is not awaiting review."))
+    event.status = EventStatus.PUBLISHED
+    event.published_at = timezone.now()
+    event.reviewed_by = moderator
+    event.rejection_reason = ""
+    with transaction.atomic():
+        event.save(
+            update_fields=[
+                "status",
+                "published_at",
+                "reviewed_by",
+                "rejection_reason",
+                "updated_at",
+            ]
+        )
+        _notify(_organiser_emails(event), "agenda/emails/published", _event_context(event))
+    return event
+
+
+def event_reject(*, event: Event, moderator: User, reason: str) -> Event:
+    """Refuse an event awaiting review; the reason is e-mailed to its organiser, who may
+    correct the event and submit it again."""
+    _check_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection: it is sent to the organiser."))
+    if event.status != EventStatus.SUBMITTED:
+        raise ValidationError(_("This event is not awaiting review."))
+    event.status = EventStatus.REJECTED
+    event.rejection_reason = reason
+    event.reviewed_by = moderator
+    with transaction.atomic():
+        event.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
+        _notify(
+            _organiser_emails(event),
+            "agenda/emails/rejected",
+            _event_context(
+                event,
+                reason=reason,
+                edit_url=absolute_url(
+                    reverse("agenda:edit", kwargs={"pk": event.pk, "slug": event.slug})
+                ),
+            ),
+        )
+    return event
+
+
+def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
+    """Cancel a published event: it stays visible, marked cancelled, with the reason, and
+    every member who RSVPed to one of its dates is e-mailed."""
+    _check_can_edit(event, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason: it is shown on the event and sent to participants.")}
+        )
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("The reason is too long (2000 characters at most).")})
+    if event.status != EventStatus.PUBLISHED:
+        raise ValidationError(_("Only a published event can be cancelled."))
+    event.status = EventStatus.CANCELLED
+    event.cancellation_reason = reason
+    with transaction.atomic():
+        event.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        _notify(
+            _rsvp_emails(event),
+            "agenda/emails/cancelled",
+            _event_context(event, reason=reason),
+        )
+    return event
+
+
+# --- RSVP ("I'm going") — written by the event-page helper ------------------------------------
+# Imports are local to keep this section independent of the workflow services above.
+
+
+def _rsvp_occurrence_locked(occurrence):
+    """The occurrence row, locked until the end of the transaction, with its event."""
+    from .models import EventOccurrence
+
+    return (
+        EventOccurrence.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=occurrence.pk)
+    )
+
+
+def rsvp_refusal(*, occurrence, user):
+    """Why ``user`` may not say "I'm going" to ``occurrence`` (a message), or ``None``.
+
+    Only the checks that do not depend on the current count (see ``rsvp_create`` for "full").
+    Shared by the event page (to show the right button) and the service.
+    """
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from parvis.accounts.rules import is_identified_member
+
+    from .models import EventStatus
+
+    if not user.is_authenticated:
+        return _("Log in to take part.")
+    if not is_identified_member(user):
+        return _("Only identified members (verified e-mail address and commune) can take part.")
+    event = occurrence.event
+    if event.status == EventStatus.CANCELLED:
+        return _("This event is cancelled.")
+    if event.status != EventStatus.PUBLISHED:
+        return _("This event is not published.")
+    if occurrence.end <= timezone.now():
+        return _("This date is past.")
+    return None
+
+
+def rsvp_create(*, occurrence, user):
+    """``user`` goes to ``occurrence``: returns the ``Rsvp`` (the existing one if any).
+
+    Raises ``ValidationError`` for a visitor, a member who is not identified, an event that is
+    not published (cancelled, awaiting review...), a past date, or a full date. The occurrence
+    row is locked (``select_for_update``) so that concurrent requests never exceed the capacity;
+    the counter is updated with ``F()`` in the same transaction.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db.models import F
+    from django.utils.translation import gettext as _
+
+    from .models import EventOccurrence, Rsvp
+
+    with transaction.atomic():
+        locked = _rsvp_occurrence_locked(occurrence)
+        existing = Rsvp.objects.filter(occurrence=locked, user_id=user.pk).first()
+        if existing is not None:
+            return existing
+        refusal = rsvp_refusal(occurrence=locked, user=user)
+        if refusal:
+            raise ValidationError(refusal, code="refused")
+        capacity = locked.event.capacity
+        if capacity is not None and locked.rsvp_count >= capacity:
+            raise ValidationError(_("This date is full."), code="full")
+        rsvp = Rsvp(occurrence=locked, user=user)
+        rsvp.full_clean(validate_unique=False)
+        rsvp.save()
+        EventOccurrence.objects.filter(pk=locked.pk).update(rsvp_count=F("rsvp_count") + 1)
+    occurrence.refresh_from_db(fields=["rsvp_count"])
+    return rsvp
+
+
+def rsvp_cancel(*, occurrence, user):
+    """``user`` no longer goes to ``occurrence``. Returns whether a participation was removed.
+
+    Idempotent. A past date keeps its participants (``ValidationError``); a cancelled event's
+    participations may still be withdrawn.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db.models import F
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import EventOccurrence, Rsvp
+
+    if not user.is_authenticated:
+        return False
+    with transaction.atomic():
+        locked = _rsvp_occurrence_locked(occurrence)
+        if locked.end <= timezone.now():
+            raise ValidationError(_("This date is past."), code="past")
+        deleted, _details = Rsvp.objects.filter(occurrence=locked, user_id=user.pk).delete()
+        if deleted:
+            EventOccurrence.objects.filter(pk=locked.pk, rsvp_count__gt=0).update(
+                rsvp_count=F("rsvp_count") - 1
+            )
+    occurrence.refresh_from_db(fields=["rsvp_count"])
+    return bool(deleted)

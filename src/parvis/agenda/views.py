@@ -1,18 +1,467 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+import datetime as dt
+from urllib.parse import urlencode
 
-from .models import Event
-from .selectors import event_is_visible_to, public_occurrences
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.models import VerificationStatus
+from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.richtext import render_markdown
+from parvis.organisations.selectors import organisation_is_visible_to
+
+from . import services as workflow
+from .filters import filter_occurrences, local_midnight, parse_filters
+from .forms import CancelForm, EventForm
+from .grids import month_weeks, week_days
+from .models import Accessibility, Event, EventStatus, Rsvp
+from .selectors import (
+    event_dates,
+    event_for_page,
+    event_is_visible_to,
+    events_organised_by,
+    participants_by_date,
+    public_occurrences,
+    rsvped_occurrence_ids,
+)
+from .services import rsvp_cancel, rsvp_create, rsvp_refusal
+from .structured_data import event_jsonld, openstreetmap_url, plain_summary, share_links
+
+#: Dates listed on the event page before "see all dates".
+DATES_SHOWN = 10
+
+
+# --- Finding events: list, month, week and day (filters in the URL, see filters.py) ---------
+
+PAGE_SIZE = 20
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _finding_context(request, filters, view, **extra):
+    """What every finding page shows around its events: the filter form, the links to the
+    other views (keeping the filters) and the iCalendar link for the same filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return {
+        "filters": filters,
+        "form": filters.form,
+        "view": view,
+        "filter_query": query,
+        "feed_url": reverse("agenda:feed") + (f"?{query}" if query else ""),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+def _day_or_404(year, month, day=1):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise Http404 from None
+
+
+def _occurrences(request):
+    filters = parse_filters(request.GET, request.user)
+    return filters, filter_occurrences(public_occurrences(), filters)
 
 
 def upcoming(request):
-    return render(request, "agenda/upcoming.html", {"occurrences": public_occurrences()[:20]})
+    """Dates from today on (those not over yet), soonest first, 20 a page."""
+    filters, occurrences = _occurrences(request)
+    if not filters.date_from:
+        occurrences = occurrences.filter(
+            start__gte=local_midnight(timezone.localdate()), end__gte=timezone.now()
+        )
+    page = Paginator(occurrences.order_by("start", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "agenda/upcoming.html", _finding_context(request, filters, "list", page=page)
+    )
+
+
+def month_current(request):
+    today = timezone.localdate()
+    return _redirect_keeping_query(request, "agenda:month", year=today.year, month=today.month)
+
+
+def week_current(request):
+    return _redirect_to_day(request, "agenda:week", timezone.localdate())
+
+
+def day_current(request):
+    return _redirect_to_day(request, "agenda:day", timezone.localdate())
+
+
+def _redirect_to_day(request, name, day):
+    return _redirect_keeping_query(request, name, year=day.year, month=day.month, day=day.day)
+
+
+def _redirect_keeping_query(request, name, **kwargs):
+    query = request.GET.urlencode()
+    return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
+
+
+def month(request, year, month):
+    first = _day_or_404(year, month)
+    filters, occurrences = _occurrences(request)
+    weeks = month_weeks(occurrences, first.year, first.month)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    return render(
+        request,
+        "agenda/month.html",
+        _finding_context(
+            request,
+            filters,
+            "month",
+            first=first,
+            weeks=weeks,
+            weekdays=[day.date for day in weeks[0]],
+            previous=previous.replace(day=1) if previous.year >= MIN_YEAR else None,
+            following=following.replace(day=1) if following.year <= MAX_YEAR else None,
+        ),
+    )
+
+
+def week(request, year, month, day):
+    chosen = _day_or_404(year, month, day)
+    monday = chosen - dt.timedelta(days=chosen.weekday())
+    if monday.year < MIN_YEAR:
+        raise Http404
+    filters, occurrences = _occurrences(request)
+    days = week_days(occurrences, monday)
+    return render(
+        request,
+        "agenda/week.html",
+        _finding_context(
+            request,
+            filters,
+            "week",
+            monday=monday,
+            sunday=days[-1].date,
+            days=days,
+            previous=monday - dt.timedelta(days=7),
+            following=monday + dt.timedelta(days=7),
+        ),
+    )
+
+
+def day(request, year, month, day):
+    chosen = _day_or_404(year, month, day)
+    filters, occurrences = _occurrences(request)
+    occurrences = occurrences.filter(
+        start__gte=local_midnight(chosen),
+        start__lt=local_midnight(chosen + dt.timedelta(days=1)),
+    ).order_by("start", "pk")
+    page = Paginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agenda/day.html",
+        _finding_context(
+            request,
+            filters,
+            "day",
+            day=chosen,
+            page=page,
+            previous=chosen - dt.timedelta(days=1),
+            following=chosen + dt.timedelta(days=1),
+        ),
+    )
+
+
+def _event_or_404(request, pk, slug, *, suffix=""):
+    """The event ``pk`` if ``request.user`` may see it (else 404), and a redirect if the slug
+    in the address is not its own (``None`` otherwise)."""
+    event = event_for_page(pk)
+    if event is None or not event_is_visible_to(event, request.user):
+        raise Http404
+    if slug != event.slug:
+        return event, HttpResponsePermanentRedirect(event.get_absolute_url() + suffix)
+    return event, None
+
+
+def _url_or_empty(name, **kwargs):
+    """``reverse(name)``, or "" while the view is not wired yet."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _date_display(occurrence, all_day):
+    """Attach what the page needs to show a date: local start/end, several days or not."""
+    start = timezone.localtime(occurrence.start)
+    end = timezone.localtime(occurrence.end)
+    last_day = end.date()
+    if all_day and end.time() == dt.time(0) and end > start:
+        last_day = (end - dt.timedelta(microseconds=1)).date()
+    occurrence.local_start = start
+    occurrence.local_end = end
+    occurrence.last_day = last_day
+    occurrence.several_days = last_day != start.date()
+    occurrence.is_past = occurrence.end <= timezone.now()
+    capacity = occurrence.event.capacity
+    occurrence.places_left = None if capacity is None else max(capacity - occurrence.rsvp_count, 0)
+    return occurrence
 
 
 def event_detail(request, pk, slug):
-    event = get_object_or_404(Event.objects.select_related("category", "commune"), pk=pk)
-    if not event_is_visible_to(event, request.user):
+    event, redirect_response = _event_or_404(request, pk, slug)
+    if redirect_response:
+        return redirect_response
+    user = request.user
+    show_all = request.GET.get("dates") == "toutes"
+    dates, has_more = event_dates(event, limit=None if show_all else DATES_SHOWN)
+    for occurrence in dates:
+        _date_display(occurrence, event.all_day)
+    going = rsvped_occurrence_ids(user, dates)
+    next_date = next((o for o in dates if not o.is_past), dates[0] if dates else None)
+
+    url = request.build_absolute_uri(event.get_absolute_url())
+    image_url = request.build_absolute_uri(event.image.url) if event.image else ""
+    organiser_url = ""
+    organisation_linked = False
+    official = False
+    member_linked = False
+    if event.organisation_id:
+        organisation_linked = organisation_is_visible_to(event.organisation, user)
+        if organisation_linked:
+            organiser_url = event.organisation.get_absolute_url()
+    else:
+        member_linked = member_is_visible_to(event.created_by, user)
+        if member_linked:
+            organiser_url = event.created_by.get_absolute_url()
+        official = event.created_by.mandates.filter(status=VerificationStatus.VERIFIED).exists()
+
+    is_organiser = user.is_authenticated and user.has_perm("agenda.see_event_participants", event)
+    refusal = None
+    if dates and next_date and not next_date.is_past:
+        refusal = rsvp_refusal(occurrence=next_date, user=user)
+    labels = dict(Accessibility.choices)
+    context = {
+        "event": event,
+        "dates": dates,
+        "has_more_dates": has_more,
+        "going": going,
+        "next_date": next_date,
+        "is_organiser": is_organiser,
+        "can_rsvp": event.status == EventStatus.PUBLISHED,
+        "rsvp_refusal": refusal,
+        "login_url": reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}),
+        "description_html": render_markdown(event.description),
+        "summary": plain_summary(event, words=30),
+        "accessibility": [labels[code] for code in event.accessibility if code in labels],
+        "audience": list(event.audience.all()),
+        "organisation_linked": organisation_linked,
+        "member_linked": member_linked,
+        "official": official,
+        "osm_url": openstreetmap_url(event),
+        "share": share_links(title=event.title, url=url),
+        "absolute_url": url,
+        "image_url": image_url,
+        "ics_url": _url_or_empty("agenda:event_ics", pk=event.pk, slug=event.slug),
+        "edit_url": _url_or_empty("agenda:edit", pk=event.pk, slug=event.slug)
+        if user.has_perm("agenda.edit_event", event)
+        else "",
+        "cancel_url": _url_or_empty("agenda:cancel", pk=event.pk, slug=event.slug)
+        if user.has_perm("agenda.cancel_event", event)
+        else "",
+        "submit_url": _url_or_empty("agenda:submit", pk=event.pk, slug=event.slug)
+        if user.has_perm("agenda.submit_event", event)
+        else "",
+        "jsonld": event_jsonld(
+            event,
+            occurrence=next_date,
+            url=url,
+            image_url=image_url,
+            organiser_url=request.build_absolute_uri(organiser_url) if organiser_url else "",
+        ),
+    }
+    return render(request, "agenda/event_detail.html", context)
+
+
+@require_POST
+def event_rsvp(request, pk, slug):
+    """ "I'm going" (or, with ``action=cancel``, no longer) to one date of the event."""
+    event, _redirect = _event_or_404(request, pk, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_absolute_url())
+    try:
+        occurrence_pk = int(request.POST.get("occurrence", ""))
+    except ValueError:
+        occurrence_pk = None
+    occurrence = event.occurrences.filter(pk=occurrence_pk).first() if occurrence_pk else None
+    if occurrence is None:
+        messages.error(request, _("Choose one of the dates of this event."))
+        return redirect(event)
+    occurrence.event = event
+    when = date_format(timezone.localtime(occurrence.start), "DATE_FORMAT")
+    try:
+        if request.POST.get("action") == "cancel":
+            if rsvp_cancel(occurrence=occurrence, user=request.user):
+                messages.success(
+                    request, _("You no longer take part on %(date)s.") % {"date": when}
+                )
+        else:
+            rsvp_create(occurrence=occurrence, user=request.user)
+            messages.success(request, _("You take part on %(date)s.") % {"date": when})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(event)
+
+
+def event_participants(request, pk, slug):
+    """Who goes to each date: for the event's organisers and the moderators only (404)."""
+    event, redirect_response = _event_or_404(request, pk, slug, suffix="participants/")
+    if not request.user.has_perm("agenda.see_event_participants", event):
         raise Http404
-    if slug != event.slug:
-        return redirect(event, permanent=True)
-    return render(request, "agenda/event_detail.html", {"event": event})
+    if redirect_response:
+        return redirect_response
+    dates = list(participants_by_date(event))
+    for occurrence in dates:
+        occurrence.event = event
+        _date_display(occurrence, event.all_day)
+        for rsvp in occurrence.rsvps.all():
+            rsvp.linked = member_is_visible_to(rsvp.user, request.user)
+    return render(request, "agenda/event_participants.html", {"event": event, "dates": dates})
+
+
+# --- The workflow: propose, edit, submit, cancel, my events (H-A) ---------------------------
+
+
+def _event_for_organiser(request, pk, permission):
+    """The event ``pk`` if the member may act on it with ``permission``: 404 when they may not
+    see it, 403 when they may see it but not do this."""
+    event = (
+        Event.objects.select_related("category", "commune", "organisation", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if event is None or not event_is_visible_to(event, request.user):
+        raise Http404
+    if not request.user.has_perm(permission, event):
+        raise PermissionDenied
+    return event
+
+
+def _status_message(request, event):
+    if event.status == EventStatus.PUBLISHED:
+        messages.success(request, _("Your event is published: it now appears in the agenda."))
+    elif event.status == EventStatus.SUBMITTED:
+        messages.info(
+            request,
+            _(
+                "Your event is awaiting review: a moderator checks a member's first events "
+                "before they appear in the agenda. You will get an e-mail."
+            ),
+        )
+    elif event.status == EventStatus.DRAFT:
+        messages.info(
+            request,
+            _("Draft saved. Only you and your co-organisers see it until you submit it."),
+        )
+    else:
+        messages.success(request, _("Your changes are saved."))
+
+
+@login_required
+def event_propose(request):
+    if not request.user.has_perm("agenda.propose_event"):
+        return render(request, "agenda/event_propose_denied.html", status=403)
+    form = EventForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = workflow.event_create(
+                author=request.user, data=form.service_data(), draft="save_draft" in request.POST
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except PermissionDenied as error:
+            form.add_error("organisation", str(error))
+        else:
+            _status_message(request, event)
+            return redirect(event)
+    return render(request, "agenda/event_form.html", {"form": form, "event": None})
+
+
+@login_required
+def event_edit(request, pk, slug):
+    event = _event_for_organiser(request, pk, "agenda.edit_event")
+    form = EventForm(request.POST or None, request.FILES or None, user=request.user, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                event = workflow.event_update(
+                    event=event, editor=request.user, data=form.service_data()
+                )
+                if "submit" in request.POST and request.user.has_perm("agenda.submit_event", event):
+                    event = workflow.event_submit(event=event, actor=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            _status_message(request, event)
+            return redirect(event)
+    return render(request, "agenda/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_POST
+def event_submit(request, pk, slug):
+    event = _event_for_organiser(request, pk, "agenda.submit_event")
+    try:
+        event = workflow.event_submit(event=event, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("agenda:edit", pk=event.pk, slug=event.slug)
+    _status_message(request, event)
+    return redirect(event)
+
+
+@login_required
+def event_cancel(request, pk, slug):
+    event = _event_for_organiser(request, pk, "agenda.cancel_event")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.event_cancel(
+                event=event, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The event is cancelled; the members who said they would go have been told."),
+            )
+            return redirect(event)
+    participants = Rsvp.objects.filter(occurrence__event=event).values("user").distinct().count()
+    return render(
+        request,
+        "agenda/event_cancel.html",
+        {"event": event, "form": form, "participants": participants or 0},
+    )
+
+
+@login_required
+def my_events(request):
+    page = Paginator(events_organised_by(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agenda/my_events.html",
+        {"page": page, "events": page.object_list, "statuses": EventStatus},
+    )

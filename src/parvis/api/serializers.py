@@ -1,11 +1,14 @@
 """Read-only representations of the public data; never a member's e-mail address."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parvis.accounts.models import Mandate, User
+from parvis.agenda.models import Accessibility, Category
+from parvis.core.emails import absolute_url
 from parvis.organisations.models import Organisation
-from parvis.territories.models import Territory
+from parvis.territories.models import Territory, TerritoryKind
 
 
 class TerritorySummarySerializer(serializers.ModelSerializer):
@@ -91,3 +94,151 @@ class MemberSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))
     def get_links(self, member):
         return [link for link in member.links or [] if isinstance(link, str)]
+
+
+# --- agenda -------------------------------------------------------------------------------------
+
+
+class EventCategorySerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class EventOrganisationSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class EventOrganiserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="get_full_name", read_only=True)
+
+
+class EventOccurrenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.DateTimeField(read_only=True)
+    participants = serializers.IntegerField(source="rsvp_count", read_only=True)
+    full = serializers.BooleanField(source="is_full", read_only=True)
+
+
+class EventSerializer(serializers.Serializer):
+    """An event as the API shows it, with its upcoming dates (``dates``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api-event-detail")
+    web_url = serializers.SerializerMethodField()
+    ics_url = serializers.SerializerMethodField()
+    title = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    cancellation_reason = serializers.CharField(read_only=True)
+    category = EventCategorySerializer(read_only=True)
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.DateTimeField(read_only=True)
+    all_day = serializers.BooleanField(read_only=True)
+    rrule = serializers.CharField(read_only=True)
+    exdates = serializers.ListField(child=serializers.DateField(), read_only=True)
+    venue_name = serializers.CharField(read_only=True)
+    address = serializers.CharField(read_only=True)
+    commune = TerritorySummarySerializer(read_only=True)
+    organisation = EventOrganisationSerializer(read_only=True, allow_null=True)
+    organiser = EventOrganiserSerializer(source="created_by", read_only=True)
+    image = serializers.SerializerMethodField()
+    is_free = serializers.BooleanField(read_only=True)
+    price = serializers.CharField(read_only=True)
+    accessibility = serializers.ListField(child=serializers.CharField(), read_only=True)
+    accessibility_details = serializers.CharField(read_only=True)
+    external_url = serializers.CharField(read_only=True)
+    capacity = serializers.IntegerField(read_only=True, allow_null=True)
+    audience = MandateTerritorySerializer(many=True, read_only=True)
+    dates = EventOccurrenceSerializer(source="api_dates", many=True, read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_web_url(self, event) -> str:
+        return absolute_url(event.get_absolute_url())
+
+    def get_ics_url(self, event) -> str:
+        return absolute_url(
+            reverse("agenda:event_ics", kwargs={"pk": event.pk, "slug": event.slug or "evenement"})
+        )
+
+    def get_image(self, event) -> str:
+        return absolute_url(event.image.url) if event.image else ""
+
+
+class EventWriteSerializer(serializers.Serializer):
+    """What a member sends to propose or change an event (same checks as the web form)."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.filter(is_active=True)
+    )
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    all_day = serializers.BooleanField(required=False)
+    rrule = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="RFC 5545 recurrence rule without the RRULE: prefix, e.g. "
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=10.",
+    )
+    exdates = serializers.ListField(
+        child=serializers.DateField(),
+        required=False,
+        max_length=400,
+        help_text="Local dates left out of the recurrence.",
+    )
+    venue_name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=300)
+    commune = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Territory.objects.filter(kind=TerritoryKind.COMMUNE),
+        help_text="INSEE code of the commune.",
+    )
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of an organisation you run; empty: you organise it yourself.",
+    )
+    is_free = serializers.BooleanField(required=False)
+    price = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    accessibility = serializers.MultipleChoiceField(choices=Accessibility.choices, required=False)
+    accessibility_details = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    external_url = serializers.URLField(required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    audience = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Territory.objects.all(),
+        required=False,
+        help_text="Primary keys of targeted territories; empty: the whole département.",
+    )
+    draft = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="On creation: keep the event as a draft instead of submitting it.",
+    )
+
+    def service_data(self):
+        """The validated data as the agenda services take it."""
+        data = dict(self.validated_data)
+        data.pop("draft", None)
+        if "accessibility" in data:
+            data["accessibility"] = sorted(data["accessibility"])
+        return data
+
+
+class EventCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Shown on the event and sent to the participants."
+    )
+
+
+class RsvpSerializer(serializers.Serializer):
+    occurrence = EventOccurrenceSerializer(read_only=True)
+    participating = serializers.BooleanField(read_only=True)

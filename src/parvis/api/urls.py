@@ -8,6 +8,7 @@ router = DefaultRouter()
 router.register("territoires", views.TerritoryViewSet, basename="api-territory")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
 router.register("membres", views.MemberViewSet, basename="api-member")
+router.register("evenements", views.EventViewSet, basename="api-event")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,11 +1,28 @@
-"""Read-only API: the same visibility as the pages, through the same selectors."""
+"""The API: the same visibility and rules as the pages, through the same selectors, rules and
+services. Read-only except for the agenda's events (propose, edit, cancel, RSVP)."""
 
-from django.db.models import Prefetch
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Min, Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework import viewsets
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.accounts.selectors import members_visible_to
+from parvis.agenda import services as agenda_services
+from parvis.agenda.filters import filter_occurrences, parse_filters
+from parvis.agenda.models import EventOccurrence
+from parvis.agenda.rules import can_manage_event
+from parvis.agenda.selectors import events_visible_to
 from parvis.directory.selectors import listed_members
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory
@@ -58,6 +75,194 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
             )
             .order_by("last_name", "first_name", "pk")
         )
+
+
+EVENT_FILTER_PARAMETERS = [
+    OpenApiParameter("category", OpenApiTypes.STR, many=True, description="Category slug."),
+    OpenApiParameter(
+        "commune", OpenApiTypes.STR, description="Commune: INSEE code, name or postal code."
+    ),
+    OpenApiParameter("epci", OpenApiTypes.STR, description="Intercommunality (SIREN code)."),
+    OpenApiParameter(
+        "arrondissement", OpenApiTypes.STR, description="Arrondissement (INSEE code)."
+    ),
+    OpenApiParameter(
+        "organiser", OpenApiTypes.STR, description="Organisation slug or words of its name."
+    ),
+    OpenApiParameter("free", OpenApiTypes.BOOL, description="Free events only."),
+    OpenApiParameter(
+        "from",
+        OpenApiTypes.DATE,
+        description="Dates from this day (Europe/Paris). Default: events not over yet.",
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Dates up to this day, inclusive."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title or description."),
+    OpenApiParameter(
+        "near", OpenApiTypes.BOOL, description="Near the caller's commune (members only)."
+    ),
+]
+
+
+def _service_call(function, **kwargs):
+    """Run an agenda service; its validation errors become a 400 with the messages."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise exceptions.ValidationError(error.messages) from None
+        detail = {
+            (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
+            for name, messages in error.message_dict.items()
+        }
+        raise exceptions.ValidationError(detail) from None
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=EVENT_FILTER_PARAMETERS),
+    create=extend_schema(
+        request=serializers.EventWriteSerializer, responses={201: serializers.EventSerializer}
+    ),
+    update=extend_schema(
+        request=serializers.EventWriteSerializer, responses=serializers.EventSerializer
+    ),
+    partial_update=extend_schema(
+        request=serializers.EventWriteSerializer, responses=serializers.EventSerializer
+    ),
+)
+class EventViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Events of the agenda, with the same filters and rules as the pages.
+
+    Everyone reads published and cancelled events; organisers also read their own drafts and
+    events awaiting review. Identified members propose events (published at once or queued for
+    moderators, as on the site); organisers and moderators change and cancel them.
+    """
+
+    filter_backends = []
+    lookup_value_regex = "[0-9]+"
+    serializer_class = serializers.EventSerializer
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return serializers.EventWriteSerializer
+        return serializers.EventSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        now = timezone.now()
+        upcoming = EventOccurrence.objects.filter(end__gt=now).order_by("start")
+        queryset = events_visible_to(user).select_related(
+            "category", "commune", "organisation", "created_by"
+        )
+        if self.action == "list":
+            filters = parse_filters(self.request.query_params, user)
+            if filters.errors:
+                raise exceptions.ValidationError(filters.errors)
+            occurrences = EventOccurrence.objects.all()
+            if not (filters.date_from or filters.date_to):
+                occurrences = occurrences.filter(end__gt=now)
+            occurrences = filter_occurrences(occurrences, filters)
+            queryset = queryset.filter(pk__in=occurrences.values("event_id"))
+            upcoming = upcoming[:20]
+        return (
+            queryset.annotate(
+                next_start=Min("occurrences__start", filter=Q(occurrences__end__gt=now))
+            )
+            .prefetch_related(
+                Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")),
+                Prefetch("occurrences", queryset=upcoming, to_attr="api_dates"),
+            )
+            .order_by(Coalesce("next_start", "start"), "pk")
+        )
+
+    def _read(self, event, status_code=status.HTTP_200_OK):
+        event = self.get_queryset().get(pk=event.pk)
+        return Response(
+            serializers.EventSerializer(event, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("agenda.propose_event"):
+            raise exceptions.PermissionDenied(
+                _("Only identified members (verified e-mail, commune given) may propose events.")
+            )
+        serializer = serializers.EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = _service_call(
+            agenda_services.event_create,
+            author=request.user,
+            data=serializer.service_data(),
+            draft=serializer.validated_data.get("draft", False),
+        )
+        return self._read(event, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        event = self.get_object()
+        if not can_manage_event.test(request.user, event):
+            raise exceptions.PermissionDenied(
+                _("Only the event's organisers and moderators may do this.")
+            )
+        serializer = serializers.EventWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        event = _service_call(
+            agenda_services.event_update,
+            event=event,
+            editor=request.user,
+            data=serializer.service_data(),
+        )
+        return self._read(event)
+
+    @extend_schema(request=serializers.EventCancelSerializer, responses=serializers.EventSerializer)
+    @action(detail=True, methods=["post"], url_path="annuler")
+    def cancel(self, request, pk=None):
+        """Cancel a published event, with the reason sent to its participants."""
+        event = self.get_object()
+        if not can_manage_event.test(request.user, event):
+            raise exceptions.PermissionDenied(
+                _("Only the event's organisers and moderators may do this.")
+            )
+        serializer = serializers.EventCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service_call(
+            agenda_services.event_cancel,
+            event=event,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return self._read(event)
+
+    @extend_schema(
+        request=None, responses={201: serializers.RsvpSerializer, 200: serializers.RsvpSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        url_path=r"dates/(?P<occurrence_id>[0-9]+)/participer",
+        url_name="rsvp",
+    )
+    def rsvp(self, request, pk=None, occurrence_id=None):
+        """POST: "I'm going" to one date of the event; DELETE: no longer going."""
+        event = self.get_object()
+        occurrence = get_object_or_404(EventOccurrence, pk=occurrence_id, event=event)
+        if request.method == "POST":
+            _service_call(agenda_services.rsvp_create, occurrence=occurrence, user=request.user)
+            status_code = status.HTTP_201_CREATED
+        else:
+            _service_call(agenda_services.rsvp_cancel, occurrence=occurrence, user=request.user)
+            status_code = status.HTTP_200_OK
+        occurrence.refresh_from_db(fields=["rsvp_count"])
+        occurrence.event = event
+        participating = occurrence.rsvps.filter(user=request.user).exists()
+        data = serializers.RsvpSerializer(
+            {"occurrence": occurrence, "participating": participating}
+        ).data
+        return Response(data, status=status_code)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

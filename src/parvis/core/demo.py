@@ -739,11 +739,17 @@ def load_plan(plan: DemoPlan) -> LoadResult:
     OrganisationMembership.objects.bulk_create(memberships)
     created["memberships"] = len(memberships)
 
+    from parvis.agenda.demo import load_events  # the agenda builds on the people above
+
+    created.update(load_events(plan=plan, users=users, organisation_pks=organisation_pks))
+
     return LoadResult(created=created, totals=demo_totals())
 
 
 def demo_totals():
     """What the demo accounts amount to in the database, for the summary."""
+    from parvis.agenda.demo import agenda_totals
+
     demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
     return {
         "residents": demo_users.filter(kind=ProfileKind.RESIDENT).count(),
@@ -775,4 +781,5 @@ def demo_totals():
         "organisation memberships": OrganisationMembership.objects.filter(
             user__in=demo_users
         ).count(),
+        **agenda_totals(demo_users.values("pk")),
     }

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from parvis.agenda.selectors import upcoming_near
 from parvis.territories.models import Territory, TerritoryKind
 
 
@@ -16,7 +17,12 @@ def home(request):
     stats = Territory.objects.filter(kind=TerritoryKind.COMMUNE).aggregate(
         communes=Count("pk"), population=Sum("population")
     )
-    return render(request, "core/home.html", {"territory": territory, "stats": stats})
+    upcoming_events = upcoming_near(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"territory": territory, "stats": stats, "upcoming_events": upcoming_events},
+    )
 
 
 def page(request, template):
