@@ -197,3 +197,11 @@ def test_every_view_has_the_labelled_filter_form_and_the_feed_link(client, oise)
 def test_main_menu_links_to_the_agenda(client, oise):
     text = client.get("/").content.decode()
     assert 'href="/agenda/"' in text
+
+
+def test_a_huge_result_count_is_capped_and_says_more_than(client, make_event):
+    for hour in (9, 14, 17):  # 3 × 400 daily dates
+        make_event(title="Permanence", start=in_days(1, hour), rrule="FREQ=DAILY;COUNT=400")
+    text = client.get("/agenda/").content.decode()
+    assert "More than 1000 dates" in text or "Plus de 1000" in text
+    assert client.get("/agenda/", {"page": 50}).status_code == 200

@@ -179,6 +179,7 @@ def test_resident_first_event_waits_for_review(api_as, resident):
     assert event.status == EventStatus.SUBMITTED
     assert event.created_by == resident
     assert response.json()["status"] == "submitted"
+    assert response.json()["organiser"] == {"id": resident.pk, "name": "Camille Martin"}
     assert len(response.json()["dates"]) == 1
 
 
@@ -201,6 +202,7 @@ def test_association_manager_publishes_a_weekly_event_for_the_association(
     assert event.organisation == association
     assert event.occurrences.count() == 5
     assert response.json()["organisation"] == {"slug": association.slug, "name": association.name}
+    assert response.json()["organiser"] is None
 
 
 def test_member_can_keep_a_draft(api_as, resident):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from parvis.accounts.models import ProfileKind, User, VerificationStatus
+from parvis.core.demo import ASSOCIATION_THEMES, MODERATOR_EMAIL
 from parvis.organisations.models import OrganisationKind, OrganisationRole
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -711,8 +712,6 @@ CANCELLATION_REASONS = [
 
 
 def _theme(name):
-    from parvis.core.demo import ASSOCIATION_THEMES
-
     for theme, (templates, _description) in ASSOCIATION_THEMES.items():
         for template in templates:
             if name.startswith(template.split("{of}")[0].strip()):
@@ -815,8 +814,6 @@ def _anchor(moderator_email):
 
 def plan_events(*, plan, users, organisation_pks, seed_text):
     """Unsaved ``Event`` objects for the demo (deterministic for a plan and its first load)."""
-    from parvis.core.demo import MODERATOR_EMAIL
-
     categories = {category.slug: category for category in Category.objects.all()}
     communes = list(
         Territory.objects.filter(kind=TerritoryKind.COMMUNE)
@@ -940,14 +937,17 @@ def load_events(*, plan, users, organisation_pks):
             continue
         existing.add(key)
         new.append(event)
-    for event in new:  # bulk_create skips Event.save, which fills the slug
-        event.slug = slugify(event.title)[:200] or "evenement"
-    Event.objects.bulk_create(new)
-    for event in new:
-        event_occurrences_sync(event=event)
     resident_pks = sorted(
         users[person.email] for person in plan.people if person.kind == ProfileKind.RESIDENT
     )
+    reviewed = set(resident_pks)
+    for event in new:  # bulk_create skips Event.save, which fills the slug
+        event.slug = slugify(event.title)[:200] or "evenement"
+        if event.created_by_id in reviewed and event.published_at is not None:
+            event.reviewed_by_id = users[MODERATOR_EMAIL]  # a resident's event was approved
+    Event.objects.bulk_create(new)
+    for event in new:
+        event_occurrences_sync(event=event)
     rsvps = _add_rsvps(new, resident_pks=resident_pks, rng=random.Random(seed_text + ":rsvp"))
     return {"events": len(new), "participations": rsvps}
 

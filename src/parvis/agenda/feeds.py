@@ -118,14 +118,21 @@ def _description(event):
 
 
 def _rrule(event):
+    """The event's rule, with UNTIL of the type RFC 5545 wants: a DATE for an all-day event
+    (stored rules say ``UNTIL=...T225959Z``), a UTC date-time otherwise."""
     rule = vRecur.from_ical(event.rrule)
-    if event.all_day and "UNTIL" in rule:
-        # With a DATE start, RFC 5545 wants a DATE UNTIL too.
-        until = rule["UNTIL"][0]
+    if "UNTIL" not in rule:
+        return rule
+    until = rule["UNTIL"][0]
+    zone = _zone()
+    if event.all_day:
         if isinstance(until, dt.datetime):
-            if until.tzinfo is not None:
-                until = until.astimezone(_zone())
-            rule["UNTIL"] = [until.date()]
+            until = (until.astimezone(zone) if until.tzinfo else until).date()
+    elif isinstance(until, dt.datetime):
+        until = (until if until.tzinfo else until.replace(tzinfo=zone)).astimezone(dt.UTC)
+    else:
+        until = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=zone).astimezone(dt.UTC)
+    rule["UNTIL"] = [until]
     return rule
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,21 @@ DATES_SHOWN = 10
 
 PAGE_SIZE = 20
 MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows (a ``LIMIT`` inside the count walks the ``start`` index
+    instead of counting every upcoming date); beyond, the page says "more than" and the
+    visitor narrows the filters. ``truncated`` tells whether the cap was reached."""
+
+    cap = 1000
+    truncated = False
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: self.cap + 1].count()
+        self.truncated = counted > self.cap
+        return min(counted, self.cap)
 
 
 def _finding_context(request, filters, view, **extra):
@@ -85,7 +101,7 @@ def upcoming(request):
         occurrences = occurrences.filter(
             start__gte=local_midnight(timezone.localdate()), end__gte=timezone.now()
         )
-    page = Paginator(occurrences.order_by("start", "pk"), PAGE_SIZE).get_page(
+    page = CappedPaginator(occurrences.order_by("start", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -167,7 +183,7 @@ def day(request, year, month, day):
         start__gte=local_midnight(chosen),
         start__lt=local_midnight(chosen + dt.timedelta(days=1)),
     ).order_by("start", "pk")
-    page = Paginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "agenda/day.html",

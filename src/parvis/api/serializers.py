@@ -144,7 +144,9 @@ class EventSerializer(serializers.Serializer):
     address = serializers.CharField(read_only=True)
     commune = TerritorySummarySerializer(read_only=True)
     organisation = EventOrganisationSerializer(read_only=True, allow_null=True)
-    organiser = EventOrganiserSerializer(source="created_by", read_only=True)
+    organiser = serializers.SerializerMethodField(
+        help_text="The member who organises it, when no organisation does."
+    )
     image = serializers.SerializerMethodField()
     is_free = serializers.BooleanField(read_only=True)
     price = serializers.CharField(read_only=True)
@@ -155,6 +157,12 @@ class EventSerializer(serializers.Serializer):
     audience = MandateTerritorySerializer(many=True, read_only=True)
     dates = EventOccurrenceSerializer(source="api_dates", many=True, read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(EventOrganiserSerializer(allow_null=True))
+    def get_organiser(self, event):
+        if event.organisation_id:
+            return None
+        return EventOrganiserSerializer(event.created_by).data
 
     def get_web_url(self, event) -> str:
         return absolute_url(event.get_absolute_url())
