@@ -2,34 +2,18 @@
 
 from django.db import migrations
 
-MODERATOR_PERMISSIONS = {
-    "accounts": ["view_user", "change_user", "view_mandate", "change_mandate"],
-    "organisations": [
-        "view_organisation",
-        "change_organisation",
-        "view_organisationmembership",
-        "view_organisationinvitation",
-    ],
-    "territories": ["view_territory", "view_commune", "view_epci", "view_arrondissement",
-                    "view_departement"],
-}
-
 
 def create_group(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
+
+    from parvis.accounts.signals import ensure_moderators_group
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Modérateurs")
-    for app_label, codenames in MODERATOR_PERMISSIONS.items():
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        )
+    # The permission list lives in accounts/signals.py, which post_migrate also applies.
+    ensure_moderators_group(apps=apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
