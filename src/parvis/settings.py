@@ -228,6 +228,31 @@ STORAGES = {
         )
     },
 }
+# Media (uploaded photos and images): a local directory, or an S3-compatible object store
+# (AWS S3, OVHcloud, Scaleway, MinIO, Garage...) through django-storages.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
+            # Public images are read through plain URLs; nothing private is stored in media.
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}."
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -315,6 +340,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if MEDIA_STORAGE == "s3":
+    # Images are read from the object store (or its CDN domain): allow that origin.
+    _options = STORAGES["default"]["OPTIONS"]
+    if _options["custom_domain"]:
+        SECURE_CSP["img-src"].append(f"https://{_options['custom_domain']}")
+    elif _options["endpoint_url"]:
+        SECURE_CSP["img-src"].append(_options["endpoint_url"].rstrip("/"))
+    else:
+        SECURE_CSP["img-src"].append("https://*.amazonaws.com")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -325,10 +359,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Error reports: server errors (500) are logged, and e-mailed to ADMINS when it is set
+# ("Name <address>" or plain addresses, comma-separated).
+ADMINS = [address for address in env_list("ADMINS", []) if address]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "filters": {"production": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["production"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "INFO"}},
+    "loggers": {
+        "django.server": {"level": "INFO"},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
 }
