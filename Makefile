@@ -16,12 +16,14 @@ DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
 # The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
 TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
 
-.PHONY: help install demo test lint format messages screenshot clean
+.PHONY: help install demo test worker lint format messages screenshot bench clean
 
 help:
 	@echo "make demo   – install, migrate, import Oise, load demo content, serve http://127.0.0.1:8000"
 	@echo "make test   – run the whole test suite (PostgreSQL when DATABASE_URL points to one)"
+	@echo "make worker – a Celery worker and the beat scheduler on REDIS_URL (e-mails, digests)"
 	@echo "make lint   – ruff check, ruff format --check, migrations check, deploy check"
+	@echo "make bench  – load benchmark at 1% and 100% scale against the bare-Django floor (PostgreSQL, wrk)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (set PYTHON=...)"; exit 1; }
@@ -42,6 +44,22 @@ demo: install
 
 test: install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark: seeds parvis_bench_* databases on $$BENCH_POSTGRES (default the local
+# PostgreSQL), serves with gunicorn and drives each page with wrk. See docs/performance.md.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is required (apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# One Celery worker with the beat scheduler embedded (outbox drain, daily digest), on the
+# configured Redis. In production run the workers and one `celery beat` apart: docs/deployment.md.
+worker: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the worker takes its tasks from Redis."; exit 1; }
+	mkdir -p var
+	CELERY_TASK_ALWAYS_EAGER=false $(BIN)/celery -A parvis worker --beat \
+		--schedule var/celerybeat-schedule --loglevel INFO $(WORKER_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

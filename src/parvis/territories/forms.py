@@ -80,3 +80,25 @@ class CommuneField(forms.Field):
                 params={"value": value, "choices": choices},
             )
         return matches[0]
+
+
+class CommunePickerForm(forms.Form):
+    """The "go to a commune's page" form: a name or a postal code.
+
+    With ``suggestions`` (the default) the field lists every commune in a ``datalist`` (one
+    query); without, it is a plain text field, for pages that must stay light (the home page):
+    an ambiguous entry then lists the communes to choose from on the next page.
+    """
+
+    commune = CommuneField(
+        label=_("Find a commune"),
+        help_text=_("Type its name or postal code, then choose from the suggestions."),
+        error_messages={"required": _("Enter the name or the postal code of a commune.")},
+    )
+
+    def __init__(self, *args, suggestions=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not suggestions:
+            field = self.fields["commune"]
+            field.widget = forms.TextInput(attrs={"autocomplete": "address-level2"})
+            field.help_text = _("Type its name or its postal code.")

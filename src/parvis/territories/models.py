@@ -10,6 +10,7 @@ its own manager and admin.
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,7 +97,15 @@ class Territory(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("directory:index") + f"?{self.kind}={self.pk}"
+        """The territory's portal page (``/communes/60057-beauvais/``...)."""
+        return reverse(
+            f"territories:{self.kind}", kwargs={"code": self.code, "slug": self.url_slug}
+        )
+
+    @property
+    def url_slug(self):
+        """The slug of the territory's address: ASCII, never empty."""
+        return slugify(self.slug) or slugify(self.name) or self.kind
 
     @property
     def postal_code_list(self):

@@ -64,3 +64,74 @@ def commune_lookup(text):
 def territories_containing(commune):
     """The territories that contain ``commune`` (its EPCI, arrondissement and département)."""
     return list(Territory.objects.filter(pk__in=commune.lineage_ids[1:]))
+
+
+# --- Territory pages (the local portal) -------------------------------------------------------
+
+#: The order in which territories are named: the widest first.
+KIND_RANK = {
+    TerritoryKind.DEPARTEMENT: 0,
+    TerritoryKind.ARRONDISSEMENT: 1,
+    TerritoryKind.EPCI: 2,
+    TerritoryKind.COMMUNE: 3,
+}
+
+
+_CONTAINER_FIELD = {
+    TerritoryKind.EPCI: "epci",
+    TerritoryKind.ARRONDISSEMENT: "arrondissement",
+    TerritoryKind.DEPARTEMENT: "departement",
+}
+
+
+def in_territory(field, territory):
+    """``Q`` for rows whose ``field`` (a foreign key to ``Territory``) is ``territory`` or a
+    territory inside it: a commune of an EPCI, anything of a département..."""
+    if territory.kind == TerritoryKind.COMMUNE:
+        return Q(**{field: territory})
+    container = _CONTAINER_FIELD[territory.kind]
+    return Q(**{field: territory}) | Q(**{f"{field}__{container}": territory})
+
+
+def commune_in(field, territory):
+    """``Q`` for rows whose ``field`` (a commune foreign key) lies in ``territory``."""
+    if territory.kind == TerritoryKind.COMMUNE:
+        return Q(**{field: territory})
+    return Q(**{f"{field}__{_CONTAINER_FIELD[territory.kind]}": territory})
+
+
+def territory_for_page(kind, code):
+    """The territory of ``kind`` with official ``code``, with the territories that contain it
+    (one query), or ``None``."""
+    if kind not in TerritoryKind.values or not code:
+        return None
+    return (
+        Territory.objects.filter(kind=kind, code=code)
+        .select_related("epci", "arrondissement", "departement")
+        .first()
+    )
+
+
+def territory_parts(territory):
+    """What a territory page lists inside ``territory``, by name (one query): the communes of
+    an EPCI or an arrondissement, the arrondissements and EPCI of a département; nothing for
+    a commune."""
+    fields = ("pk", "kind", "code", "name", "slug", "postal_codes", "population")
+    if territory.kind in (TerritoryKind.EPCI, TerritoryKind.ARRONDISSEMENT):
+        parts = Territory.objects.filter(
+            Q(kind=TerritoryKind.COMMUNE) & Q(**{territory.kind: territory})
+        )
+    elif territory.kind == TerritoryKind.DEPARTEMENT:
+        parts = Territory.objects.filter(
+            kind__in=[TerritoryKind.ARRONDISSEMENT, TerritoryKind.EPCI], departement=territory
+        )
+    else:
+        return []
+    return list(parts.only(*fields).order_by("name", "pk"))
+
+
+def territories_to_explore():
+    """The département(s), arrondissements and EPCI of the territory, widest first then by
+    name (one query), for the index of territory pages."""
+    rows = Territory.objects.exclude(kind=TerritoryKind.COMMUNE).order_by("name", "pk")
+    return sorted(rows, key=lambda territory: KIND_RANK[territory.kind])
