@@ -1,0 +1,307 @@
+"""Reads of the targeted information; visibility comes in pairs (list filter, object check).
+
+Targeting: a post concerns the residents of commune C when its audience is empty (the whole
+département) or intersects ``C.lineage_ids`` (C, its EPCI, its arrondissement, its
+département). A member's feed adds the posts of what they follow: the posts concerning a
+followed territory (the same lineage rule), the posts of a followed organisation and the posts
+a followed elected official published in their own name. Every feed is one query for the
+posts, plus one for the member's follows and one for the audiences shown on the cards.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from parvis.accounts.models import User, VerificationStatus
+from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
+from parvis.organisations.selectors import membership_role
+from parvis.territories.models import Territory, TerritoryKind
+
+from .models import Follow, Post, PostStatus
+
+PostAudience = Post.audience.through
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def live_filter(now=None):
+    """Published posts whose publication date is reached and whose display has not ended."""
+    now = now or timezone.now()
+    return Q(status=PostStatus.PUBLISHED, publish_at__lte=now) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def _managed_filter(user):
+    """Posts ``user`` runs: their own posts as an official, and their organisations' posts."""
+    team = OrganisationMembership.objects.filter(user=user).values("organisation_id")
+    return Q(organisation__isnull=True, author=user) | Q(organisation__in=team)
+
+
+def public_posts(now=None):
+    """The live posts, which everyone may read."""
+    return Post.objects.filter(live_filter(now))
+
+
+def posts_visible_to(user, now=None):
+    """Live posts for everyone; also the posts ``user`` runs (drafts, scheduled, expired,
+    unpublished); every post for staff."""
+    if user.is_authenticated and user.is_staff:
+        return Post.objects.all()
+    allowed = live_filter(now)
+    if user.is_authenticated:
+        allowed |= _managed_filter(user)
+    return Post.objects.filter(allowed)
+
+
+def post_is_visible_to(post, user, now=None):
+    if post.is_live(now):
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user_manages_post(user, post)
+
+
+def user_manages_post(user, post):
+    """Whether ``user`` runs ``post``: its author when published as an official, any manager
+    or editor of its organisation otherwise (who leaves the organisation loses it)."""
+    if not user.is_authenticated or post is None:
+        return False
+    if post.organisation_id is None:
+        return post.author_id == user.pk
+    return membership_role(user, post.organisation) is not None
+
+
+# --- who publishes ------------------------------------------------------------------------------
+
+
+def publishing_organisations(user):
+    """Verified organisations (institutions and associations) ``user`` helps run (manager or
+    editor): the organisations they may publish for."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        status=VerificationStatus.VERIFIED,
+        kind__in=[OrganisationKind.INSTITUTION, OrganisationKind.ASSOCIATION],
+        memberships__user=user,
+    ).order_by("kind", "name")
+
+
+# --- targeting ----------------------------------------------------------------------------------
+
+
+def whole_departement_filter():
+    """Posts for the whole département: no audience, or the département itself targeted."""
+    return ~Exists(PostAudience.objects.filter(post_id=OuterRef("pk"))) | Exists(
+        PostAudience.objects.filter(
+            post_id=OuterRef("pk"), territory__kind=TerritoryKind.DEPARTEMENT
+        )
+    )
+
+
+def targeted_at(territory_ids):
+    """Posts whose audience holds one of ``territory_ids``."""
+    return Exists(
+        PostAudience.objects.filter(post_id=OuterRef("pk"), territory_id__in=list(territory_ids))
+    )
+
+
+def concerning_filter(commune):
+    """Posts that concern the residents of ``commune`` (see the module's docstring)."""
+    return ~Exists(PostAudience.objects.filter(post_id=OuterRef("pk"))) | targeted_at(
+        commune.lineage_ids
+    )
+
+
+@dataclass
+class Following:
+    """What a member follows, as primary keys (one query, ``following_of``)."""
+
+    territory_ids: set = field(default_factory=set)
+    lineage_ids: set = field(default_factory=set)
+    organisation_ids: set = field(default_factory=set)
+    user_ids: set = field(default_factory=set)
+
+    def __bool__(self):
+        return bool(self.territory_ids or self.organisation_ids or self.user_ids)
+
+    def follows(self, target):
+        if isinstance(target, Territory):
+            return target.pk in self.territory_ids
+        if isinstance(target, Organisation):
+            return target.pk in self.organisation_ids
+        if isinstance(target, User):
+            return target.pk in self.user_ids
+        return False
+
+
+def following_of(user):
+    """The territories, organisations and officials ``user`` follows (one query)."""
+    following = Following()
+    if not user.is_authenticated:
+        return following
+    follows = Follow.objects.filter(user=user).select_related("territory")
+    for follow in follows.only(
+        "territory_id",
+        "organisation_id",
+        "followed_user_id",
+        "territory__epci_id",
+        "territory__arrondissement_id",
+        "territory__departement_id",
+    ):
+        if follow.territory_id:
+            following.territory_ids.add(follow.territory_id)
+            following.lineage_ids.update(follow.territory.lineage_ids)
+        elif follow.organisation_id:
+            following.organisation_ids.add(follow.organisation_id)
+        elif follow.followed_user_id:
+            following.user_ids.add(follow.followed_user_id)
+    return following
+
+
+def following_filter(following):
+    """Posts of what ``following`` holds, or ``None`` when it holds nothing."""
+    if not following:
+        return None
+    condition = Q(pk__in=[])
+    if following.lineage_ids:
+        condition |= targeted_at(following.lineage_ids)
+    if following.organisation_ids:
+        condition |= Q(organisation_id__in=sorted(following.organisation_ids))
+    if following.user_ids:
+        condition |= Q(organisation__isnull=True, author_id__in=sorted(following.user_ids))
+    return condition
+
+
+def shaped(posts, *, with_audience=True):
+    """``posts`` with what a card shows, newest first."""
+    posts = posts.select_related("category", "organisation", "author").order_by(
+        "-publish_at", "-pk"
+    )
+    if with_audience:
+        posts = posts.prefetch_related(
+            Prefetch("audience", queryset=Territory.objects.order_by("kind", "name"))
+        )
+    return posts
+
+
+def feed_posts(user, *, commune=None, category=None, following=None, now=None, with_audience=True):
+    """The "near me" feed.
+
+    ``commune`` given (a visitor or a member looking at another commune): the posts that
+    concern its residents. Otherwise, for a member with a commune: the posts that concern them
+    plus those of what they follow; for a visitor (or a member without a commune): the posts
+    for the whole département (plus, for a member, what they follow). ``following``: the
+    member's ``Following`` when the caller already has it (else read here, one query).
+    """
+    posts = public_posts(now)
+    if commune is not None:
+        condition = concerning_filter(commune)
+    else:
+        own = user.commune if user.is_authenticated and user.commune_id else None
+        condition = concerning_filter(own) if own is not None else whole_departement_filter()
+        if following is None:
+            following = following_of(user)
+        extra = following_filter(following)
+        if extra is not None:
+            condition |= extra
+    posts = posts.filter(condition)
+    if category is not None:
+        posts = posts.filter(category=category)
+    return shaped(posts, with_audience=with_audience)
+
+
+def latest_for(user, limit=5, *, now=None):
+    """The latest posts of ``user``'s feed, for the home page: at most 3 queries (the member's
+    commune when not loaded yet, their follows, the posts)."""
+    return list(feed_posts(user, now=now, with_audience=False)[:limit])
+
+
+# --- pages of a territory, an organisation, an official ---------------------------------------
+
+
+def posts_for_territory(territory, *, now=None, with_audience=True):
+    """Live posts aimed at ``territory`` in particular, for its portal page.
+
+    A commune: posts targeted at it, its EPCI or its arrondissement (the département-wide
+    posts are on every page; the "see all" link, ``?commune=``, adds them). An EPCI or an
+    arrondissement: posts targeted at it or at one of its communes. The département: the posts
+    for the whole département.
+    """
+    posts = public_posts(now)
+    if territory.kind == TerritoryKind.COMMUNE:
+        ids = [territory.pk, territory.epci_id, territory.arrondissement_id]
+        posts = posts.filter(targeted_at([pk for pk in ids if pk is not None]))
+    elif territory.kind == TerritoryKind.EPCI:
+        communes = Territory.objects.filter(epci=territory).values("pk")
+        posts = posts.filter(
+            Exists(
+                PostAudience.objects.filter(post_id=OuterRef("pk")).filter(
+                    Q(territory_id=territory.pk) | Q(territory_id__in=communes)
+                )
+            )
+        )
+    elif territory.kind == TerritoryKind.ARRONDISSEMENT:
+        communes = Territory.objects.filter(arrondissement=territory).values("pk")
+        posts = posts.filter(
+            Exists(
+                PostAudience.objects.filter(post_id=OuterRef("pk")).filter(
+                    Q(territory_id=territory.pk) | Q(territory_id__in=communes)
+                )
+            )
+        )
+    else:
+        posts = posts.filter(whole_departement_filter())
+    return shaped(posts, with_audience=with_audience)
+
+
+def posts_by_official(official, *, now=None, with_audience=True):
+    """Live posts ``official`` published in their own name (not for an organisation)."""
+    posts = public_posts(now).filter(organisation__isnull=True, author=official)
+    return shaped(posts, with_audience=with_audience)
+
+
+def posts_by_organisation(organisation, *, now=None, with_audience=True):
+    posts = public_posts(now).filter(organisation=organisation)
+    return shaped(posts, with_audience=with_audience)
+
+
+# --- the publisher's pages ----------------------------------------------------------------------
+
+
+def post_for_page(pk):
+    """The post ``pk`` with what its page shows, or ``None`` (visibility is checked after)."""
+    return (
+        Post.objects.filter(pk=pk)
+        .select_related("category", "organisation", "author")
+        .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
+        .first()
+    )
+
+
+def posts_run_by(user):
+    """Every post ``user`` runs: their own as an official and their organisations'."""
+    if not user.is_authenticated:
+        return Post.objects.none()
+    return Post.objects.filter(_managed_filter(user))
+
+
+def posts_managed_by(user, *, status=None):
+    """The posts ``user`` runs, latest change first, shaped for "my posts"."""
+    posts = posts_run_by(user)
+    if status:
+        posts = posts.filter(status=status)
+    return (
+        posts.select_related("category", "organisation", "author")
+        .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def follows_of(user):
+    """``user``'s follows with their targets, for "what I follow"."""
+    return Follow.objects.filter(user=user).select_related(
+        "territory", "organisation", "followed_user"
+    )

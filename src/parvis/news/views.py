@@ -1,0 +1,375 @@
+"""Pages of the targeted information: the "near me" feed, a post, writing and running posts,
+and following territories, organisations and elected officials."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.models import User, VerificationStatus
+from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.richtext import render_markdown
+from parvis.organisations.models import Organisation
+from parvis.organisations.selectors import organisation_is_visible_to
+from parvis.territories.models import Territory
+
+from . import services
+from .forms import FeedFilterForm, PostForm, UnpublishForm
+from .models import Category, Post, PostStatus
+from .selectors import (
+    feed_posts,
+    following_of,
+    follows_of,
+    post_for_page,
+    post_is_visible_to,
+    posts_for_territory,
+    posts_managed_by,
+    user_manages_post,
+)
+from .text import plain_summary
+
+PAGE_SIZE = 20
+#: ``?statut=`` of "my posts" → status.
+STATUS_PARAMETERS = {
+    "brouillons": PostStatus.DRAFT,
+    "publiees": PostStatus.PUBLISHED,
+    "depubliees": PostStatus.UNPUBLISHED,
+}
+#: ``kind`` of the follow forms → model.
+FOLLOW_KINDS = {"territoire": Territory, "organisation": Organisation, "elu": User}
+
+
+# --- the feed -----------------------------------------------------------------------------------
+
+
+def feed(request):
+    """ "Near me": for a member, the posts concerning their commune plus what they follow;
+    for a visitor, the posts for the whole département; ``?commune=`` shows a commune's."""
+    user = request.user
+    categories = list(Category.objects.filter(is_active=True))
+    form = FeedFilterForm(request.GET or None, categories=categories)
+    commune, category, territory = form.values() if request.GET else (None, None, None)
+    following = None
+    if territory is not None:  # an intercommunality's or an arrondissement's information
+        posts = posts_for_territory(territory)
+        if category is not None:
+            posts = posts.filter(category=category)
+    else:
+        if user.is_authenticated and commune is None:
+            following = following_of(user)
+        posts = feed_posts(user, commune=commune, category=category, following=following)
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    home_commune = commune or (user.commune if user.is_authenticated and user.commune_id else None)
+    return render(
+        request,
+        "news/feed.html",
+        {
+            "form": form,
+            "page": page,
+            "posts": page.object_list,
+            "commune": commune,
+            "territory": territory,
+            "place": commune or territory,
+            "home_commune": None if territory else home_commune,
+            "category": category,
+            "following": following,
+            "can_publish": user.is_authenticated and user.has_perm("news.write_post"),
+        },
+    )
+
+
+# --- a post -------------------------------------------------------------------------------------
+
+
+def _post_or_404(request, pk, slug, *, suffix=""):
+    """The post ``pk`` if ``request.user`` may see it (else 404), and a redirect when the slug
+    in the address is not its own (``None`` otherwise)."""
+    post = post_for_page(pk)
+    if post is None or not post_is_visible_to(post, request.user):
+        raise Http404
+    if slug != post.slug:
+        return post, HttpResponsePermanentRedirect(post.get_absolute_url() + suffix)
+    return post, None
+
+
+def post_detail(request, pk, slug):
+    post, redirect_response = _post_or_404(request, pk, slug)
+    if redirect_response:
+        return redirect_response
+    user = request.user
+    url = request.build_absolute_uri(post.get_absolute_url())
+    if post.organisation_id:
+        publisher = post.organisation
+        publisher_linked = organisation_is_visible_to(post.organisation, user)
+        official = False
+    else:
+        publisher = post.author
+        publisher_linked = member_is_visible_to(post.author, user)
+        official = post.author.mandates.filter(status=VerificationStatus.VERIFIED).exists()
+    context = {
+        "post": post,
+        "body_html": render_markdown(post.body),
+        "summary": plain_summary(post),
+        "audience": list(post.audience.all()),
+        "publisher": publisher,
+        "publisher_linked": publisher_linked,
+        "official": official,
+        "is_live": post.is_live(),
+        "absolute_url": url,
+        "image_url": request.build_absolute_uri(post.image.url) if post.image else "",
+        "can_edit": user.has_perm("news.edit_post", post),
+        "can_publish": user.has_perm("news.publish_post", post),
+        "can_unpublish": user.has_perm("news.unpublish_post", post),
+        "can_discard": user.has_perm("news.discard_post", post),
+        "is_team": user.is_authenticated and (user.is_staff or user_manages_post(user, post)),
+    }
+    return render(request, "news/post_detail.html", context)
+
+
+# --- writing and running posts ------------------------------------------------------------------
+
+
+def _post_for_team(request, pk, permission):
+    """The post ``pk`` if the member may act on it with ``permission``: 404 when they may not
+    see it, 403 when they may see it but not do this."""
+    post = Post.objects.select_related("category", "organisation", "author").filter(pk=pk).first()
+    if post is None or not post_is_visible_to(post, request.user):
+        raise Http404
+    if not request.user.has_perm(permission, post):
+        raise PermissionDenied
+    return post
+
+
+def _status_message(request, post):
+    if post.status == PostStatus.PUBLISHED and post.is_scheduled:
+        messages.success(
+            request,
+            _("Your post is scheduled: it will appear in the feeds on %(date)s.")
+            % {"date": _local(post.publish_at)},
+        )
+    elif post.status == PostStatus.PUBLISHED:
+        messages.success(request, _("Your post is published: it now appears in the feeds."))
+    elif post.status == PostStatus.DRAFT:
+        messages.info(
+            request, _("Draft saved. Only you and your team see it until you publish it.")
+        )
+    else:
+        messages.success(request, _("Your changes are saved."))
+
+
+def _local(value):
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+@login_required
+def post_create(request):
+    if not request.user.has_perm("news.write_post"):
+        return render(request, "news/publish_denied.html", status=403)
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                author=request.user,
+                data=form.service_data(),
+                publish="save_draft" not in request.POST,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except PermissionDenied as error:
+            form.add_error("publisher", str(error))
+        else:
+            _status_message(request, post)
+            return redirect(post)
+    return render(request, "news/post_form.html", {"form": form, "post": None})
+
+
+@login_required
+def post_edit(request, pk, slug):
+    post = _post_for_team(request, pk, "news.edit_post")
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                post = services.post_update(
+                    post=post, editor=request.user, data=form.service_data()
+                )
+                if "publish" in request.POST and request.user.has_perm("news.publish_post", post):
+                    post = services.post_publish(post=post, actor=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except PermissionDenied as error:
+            form.add_error("publisher", str(error))
+        else:
+            _status_message(request, post)
+            return redirect(post)
+    return render(
+        request,
+        "news/post_form.html",
+        {
+            "form": form,
+            "post": post,
+            "can_publish": request.user.has_perm("news.publish_post", post),
+        },
+    )
+
+
+@login_required
+@require_POST
+def post_publish(request, pk, slug):
+    post = _post_for_team(request, pk, "news.publish_post")
+    try:
+        post = services.post_publish(post=post, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+        return redirect("news:edit", pk=post.pk, slug=post.slug)
+    _status_message(request, post)
+    return redirect(post)
+
+
+@login_required
+def post_unpublish(request, pk, slug):
+    post = _post_for_team(request, pk, "news.unpublish_post")
+    as_moderator = not user_manages_post(request.user, post)
+    form = UnpublishForm(request.POST or None, as_moderator=as_moderator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_unpublish(
+                post=post, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The post is unpublished: only its team sees it now."))
+            return redirect(post)
+    return render(
+        request,
+        "news/post_unpublish.html",
+        {"post": post, "form": form, "as_moderator": as_moderator},
+    )
+
+
+@login_required
+def post_discard(request, pk, slug):
+    post = _post_for_team(request, pk, "news.discard_post")
+    if request.method == "POST":
+        try:
+            services.post_discard(post=post, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(post)
+        messages.success(request, _("The draft is deleted."))
+        return redirect("news:my_posts")
+    return render(request, "news/post_discard.html", {"post": post})
+
+
+@login_required
+def my_posts(request):
+    """The posts the member runs (their own as an official, their organisations'), drafts and
+    scheduled ones included, latest change first."""
+    parameter = request.GET.get("statut", "")
+    status = STATUS_PARAMETERS.get(parameter)
+    if parameter and status is None:
+        messages.warning(request, _("Unknown status: all your posts are shown."))
+    page = Paginator(posts_managed_by(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "news/my_posts.html",
+        {
+            "page": page,
+            "posts": page.object_list,
+            "status_parameter": parameter if status else "",
+            "status_choices": [
+                ("", _("All")),
+                ("brouillons", _("Drafts")),
+                ("publiees", _("Published and scheduled")),
+                ("depubliees", _("Unpublished")),
+            ],
+            "can_publish": request.user.has_perm("news.write_post"),
+        },
+    )
+
+
+# --- following ----------------------------------------------------------------------------------
+
+
+def _follow_target(request):
+    """The territory, organisation or official named by the form (``kind``, ``id``), or
+    ``None`` when the form names nothing that exists (and may be seen)."""
+    model = FOLLOW_KINDS.get(request.POST.get("kind", ""))
+    raw = request.POST.get("id", "")
+    if model is None or not raw.isdigit() or len(raw) > 12:
+        return None
+    target = model.objects.filter(pk=int(raw)).first()
+    if isinstance(target, Organisation) and not organisation_is_visible_to(target, request.user):
+        return None
+    if isinstance(target, User) and not target.is_active:
+        return None
+    return target
+
+
+def _back(request, fallback):
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(url)
+    return redirect(fallback)
+
+
+@require_POST
+def follow(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.POST.get("next") or reverse("news:index"))
+    target = _follow_target(request)
+    if target is None:
+        messages.error(request, _("There is nothing to follow here: nothing was changed."))
+        return _back(request, "news:index")
+    try:
+        services.follow_create(user=request.user, target=target)
+    except (ValidationError, PermissionDenied) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("You follow %(name)s: its information joins your feed.") % {"name": target}
+        )
+    return _back(request, "news:index")
+
+
+@require_POST
+def unfollow(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.POST.get("next") or reverse("news:index"))
+    target = _follow_target(request)
+    if target is not None and services.follow_delete(user=request.user, target=target):
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": target})
+    else:
+        messages.info(request, _("You did not follow this: nothing was changed."))
+    return _back(request, "news:follows")
+
+
+@login_required
+def follows(request):
+    follows = list(follows_of(request.user))
+    return render(
+        request,
+        "news/follows.html",
+        {
+            "territories": [f.territory for f in follows if f.territory_id],
+            "organisations": [f.organisation for f in follows if f.organisation_id],
+            "officials": [f.followed_user for f in follows if f.followed_user_id],
+        },
+    )
