@@ -1,0 +1,296 @@
+"""Results of a consultation: counts and percentages per question, and breakdowns by commune
+and by intercommunality (EPCI) that never show a group of fewer than ``MIN_GROUP_SIZE``
+respondents.
+
+How the breakdowns protect anonymity (k-anonymity with k = 10):
+
+1. a commune (or EPCI) gets its own column only when at least 10 of its residents answered;
+2. the others are pooled in "Other communes" (or "Other intercommunalities");
+3. since the totals are public, a pool of 1 to 9 respondents could be worked out by
+   subtraction: while the pool is smaller than 10, the smallest shown group joins it; if no
+   group is left, there is no breakdown at all. A pool of at least 10 is shown as such.
+
+The whole computation costs a fixed number of queries (five, six with the free texts),
+whatever the number of answers or communes.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from .models import CHOICE_KINDS, SCALE_MAX, SCALE_MIN, Answer, QuestionKind, Response
+
+#: No breakdown cell ever covers fewer respondents than this.
+MIN_GROUP_SIZE = 10
+#: Free-text answers listed on the results page per question (the CSV export has them all).
+TEXTS_SHOWN = 200
+
+OTHER = "other"
+
+
+def _percent(count, total):
+    return round(100 * count / total, 1) if total else 0.0
+
+
+@dataclass
+class Share:
+    """One line of a question's results: an option (or a scale value) and how many chose it."""
+
+    label: str
+    count: int
+    percent: float
+    key: object = None
+
+
+@dataclass
+class QuestionResult:
+    question: object
+    answered: int = 0
+    shares: list[Share] = field(default_factory=list)
+    mean: float | None = None
+    texts: list[str] | None = None  # free texts, for the institution only
+    text_count: int = 0
+    #: ``[(title, [(group, QuestionResult)])]``: this question by commune, by EPCI.
+    breakdowns: list = field(default_factory=list)
+
+    @property
+    def is_choice(self):
+        return self.question.kind in CHOICE_KINDS
+
+    @property
+    def is_scale(self):
+        return self.question.kind == QuestionKind.SCALE
+
+    @property
+    def is_text(self):
+        return self.question.kind == QuestionKind.TEXT
+
+
+@dataclass
+class Group:
+    """A column of a breakdown: a commune, an EPCI or the pool of the others."""
+
+    key: object
+    label: str
+    respondents: int
+    questions: dict = field(default_factory=dict)  # question pk -> QuestionResult
+
+    @property
+    def is_other(self):
+        return self.key == OTHER
+
+
+@dataclass
+class Breakdown:
+    title: str
+    groups: list[Group]
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    def rows(self, question):
+        """For the template: ``[(group, QuestionResult)]`` of one question."""
+        return [(group, group.questions[question.pk]) for group in self.groups]
+
+
+@dataclass
+class Results:
+    consultation: object
+    respondents: int
+    questions: list[QuestionResult]
+    by_commune: Breakdown
+    by_epci: Breakdown
+    min_group_size: int = MIN_GROUP_SIZE
+
+
+def shown_groups(sizes, *, k=MIN_GROUP_SIZE):
+    """Which groups of ``sizes`` (``{key: respondents}``; the key ``None`` for respondents
+    without a group) a breakdown may show on their own, and the size of the pool of the
+    others. Returns ``(shown_keys, pool_size)``: every shown group has at least ``k``
+    respondents, and the pool is 0 or at least ``k`` — else nothing is shown."""
+    total = sum(sizes.values())
+    shown = {key: size for key, size in sizes.items() if key is not None and size >= k}
+    pool = total - sum(shown.values())
+    while 0 < pool < k and shown:
+        smallest = min(shown, key=lambda key: (shown[key], str(key)))
+        pool += shown.pop(smallest)
+    if 0 < pool < k:
+        return set(), total
+    return set(shown), pool
+
+
+def _question_result(question, *, answered, option_counts, scale_counts):
+    result = QuestionResult(question=question, answered=answered)
+    if question.kind in CHOICE_KINDS:
+        result.shares = [
+            Share(
+                label=option.label,
+                count=option_counts.get(option.pk, 0),
+                percent=_percent(option_counts.get(option.pk, 0), answered),
+                key=option.pk,
+            )
+            for option in question.options.all()
+        ]
+    elif question.kind == QuestionKind.SCALE:
+        counts = {value: scale_counts.get(value, 0) for value in range(SCALE_MIN, SCALE_MAX + 1)}
+        result.shares = [
+            Share(label=str(value), count=count, percent=_percent(count, answered), key=value)
+            for value, count in counts.items()
+        ]
+        if answered:
+            result.mean = round(sum(value * count for value, count in counts.items()) / answered, 2)
+    return result
+
+
+def compute_results(consultation, *, with_texts=False):
+    """The results of ``consultation`` (its questions and options prefetched, as
+    ``selectors.consultation_for_page`` gives it). ``with_texts``: also the free-text
+    answers (for the institution's agents and the moderators only)."""
+    questions = list(consultation.questions.all())
+
+    # Respondents by commune, with the commune's EPCI (1 query).
+    communes = {}
+    epci_names = {}
+    commune_epci = {}
+    for row in (
+        Response.objects.filter(consultation=consultation)
+        .values("commune_id", "commune__name", "commune__epci_id", "commune__epci__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        communes[row["commune_id"]] = (row["commune__name"] or "", row["n"])
+        commune_epci[row["commune_id"]] = row["commune__epci_id"]
+        if row["commune__epci_id"]:
+            epci_names[row["commune__epci_id"]] = row["commune__epci__name"]
+
+    # Answers per question, options chosen and scale values, by commune (3 queries).
+    answered = defaultdict(int)  # (question, commune) -> n
+    for row in (
+        Answer.objects.filter(response__consultation=consultation)
+        .values("question_id", "response__commune_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        answered[row["question_id"], row["response__commune_id"]] += row["n"]
+    chosen = defaultdict(int)  # (option, commune) -> n
+    through = Answer.options.through
+    for row in (
+        through.objects.filter(answer__response__consultation=consultation)
+        .values("option_id", "answer__response__commune_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        chosen[row["option_id"], row["answer__response__commune_id"]] += row["n"]
+    scales = defaultdict(int)  # (question, value, commune) -> n
+    for row in (
+        Answer.objects.filter(response__consultation=consultation, scale__isnull=False)
+        .values("question_id", "scale", "response__commune_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        scales[row["question_id"], row["scale"], row["response__commune_id"]] += row["n"]
+
+    def results_for(commune_ids):
+        """Per-question results over the respondents of ``commune_ids`` (None: all)."""
+        keep = (lambda commune: True) if commune_ids is None else commune_ids.__contains__
+        by_question = {}
+        for question in questions:
+            total = sum(n for (q, c), n in answered.items() if q == question.pk and keep(c))
+            option_counts = defaultdict(int)
+            for (option, commune), n in chosen.items():
+                if keep(commune):
+                    option_counts[option] += n
+            scale_counts = defaultdict(int)
+            for (q, value, commune), n in scales.items():
+                if q == question.pk and keep(commune):
+                    scale_counts[value] += n
+            by_question[question.pk] = _question_result(
+                question, answered=total, option_counts=option_counts, scale_counts=scale_counts
+            )
+        return by_question
+
+    overall = results_for(None)
+    respondents = sum(n for _name, n in communes.values())
+
+    if with_texts:
+        texts = defaultdict(list)
+        text_questions = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
+        for question_pk, text in (
+            Answer.objects.filter(question_id__in=text_questions)
+            .exclude(text="")
+            .order_by("question_id", "pk")
+            .values_list("question_id", "text")
+        ):
+            texts[question_pk].append(text)
+        for question_pk in text_questions:
+            overall[question_pk].text_count = len(texts[question_pk])
+            overall[question_pk].texts = texts[question_pk][:TEXTS_SHOWN]
+
+    # Breakdown by commune.
+    commune_sizes = {key: n for key, (_name, n) in communes.items()}
+    shown, pool = shown_groups(commune_sizes)
+    commune_groups = [
+        Group(
+            key=key,
+            label=communes[key][0],
+            respondents=commune_sizes[key],
+            questions=results_for({key}),
+        )
+        for key in sorted(shown, key=lambda key: (-commune_sizes[key], communes[key][0]))
+    ]
+    if shown and pool:
+        others = {key for key in commune_sizes if key not in shown}
+        commune_groups.append(
+            Group(
+                key=OTHER,
+                label=_("Other communes"),
+                respondents=pool,
+                questions=results_for(others),
+            )
+        )
+
+    # Breakdown by EPCI.
+    epci_sizes = defaultdict(int)
+    for key, n in commune_sizes.items():
+        epci_sizes[commune_epci.get(key)] += n
+    shown_epcis, epci_pool = shown_groups(dict(epci_sizes))
+    epci_groups = []
+    for epci in sorted(shown_epcis, key=lambda key: (-epci_sizes[key], epci_names[key])):
+        members = {key for key in commune_sizes if commune_epci.get(key) == epci}
+        epci_groups.append(
+            Group(
+                key=epci,
+                label=epci_names[epci],
+                respondents=epci_sizes[epci],
+                questions=results_for(members),
+            )
+        )
+    if shown_epcis and epci_pool:
+        others = {key for key in commune_sizes if commune_epci.get(key) not in shown_epcis}
+        epci_groups.append(
+            Group(
+                key=OTHER,
+                label=_("Other intercommunalities"),
+                respondents=epci_pool,
+                questions=results_for(others),
+            )
+        )
+
+    by_commune = Breakdown(title=_("By commune"), groups=commune_groups)
+    by_epci = Breakdown(title=_("By intercommunality (EPCI)"), groups=epci_groups)
+    for question in questions:
+        if question.kind != QuestionKind.TEXT:
+            overall[question.pk].breakdowns = [
+                (breakdown.title, breakdown.rows(question))
+                for breakdown in (by_commune, by_epci)
+                if breakdown
+            ]
+    return Results(
+        consultation=consultation,
+        respondents=respondents,
+        questions=[overall[question.pk] for question in questions],
+        by_commune=by_commune,
+        by_epci=by_epci,
+    )
