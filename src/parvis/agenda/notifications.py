@@ -1,0 +1,24 @@
+"""The agenda's notification types (see docs/notifications.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parvis.notifications.registry import Delivery, NotificationType, register
+
+register(
+    NotificationType(
+        key="agenda.event_changed",
+        label=_("An event I am going to changes its date or place"),
+        text=_("“%(title)s”, which you are going to, has changed: %(start)s, %(venue)s."),
+        email_template="agenda/emails/changed",
+        default_delivery=Delivery.IMMEDIATE,
+    )
+)
+register(
+    NotificationType(
+        key="agenda.event_cancelled",
+        label=_("An event I am going to is cancelled"),
+        text=_("“%(title)s”, which you were going to, is cancelled."),
+        email_template="agenda/emails/cancelled",
+        default_delivery=Delivery.IMMEDIATE,
+    )
+)

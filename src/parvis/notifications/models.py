@@ -1,0 +1,162 @@
+"""Notifications, the members' delivery preferences and the e-mail outbox.
+
+``Notification``: one line of a member's notification centre (written by ``notify()`` in the
+caller's transaction). ``EmailOutbox``: one e-mail to send (a notification sent at once, or
+a member's daily digest), written in the same transaction and sent by a Celery worker; its
+unique ``idempotency_key`` and its ``state`` (checked under a row lock) make sure it is sent
+once, and the periodic ``outbox_drain`` task re-queues what the broker never received.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .registry import Delivery
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    type_key = models.CharField(_("type"), max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("item type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_id = models.PositiveBigIntegerField(_("item id"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    email_delivery = models.CharField(
+        _("e-mail"), max_length=10, choices=Delivery.choices, default=Delivery.NEVER
+    )
+    digest = models.ForeignKey(
+        "EmailOutbox",
+        verbose_name=_("daily digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notification_recipient_recent"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(email_delivery="daily", digest__isnull=True),
+                name="notification_digest_pending",
+            ),
+            models.Index(fields=["target_type", "target_id"], name="notification_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.type_key} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    type_key = models.CharField(_("type"), max_length=100)
+    delivery = models.CharField(_("e-mail"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "type_key"], name="notification_preference_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.type_key}: {self.delivery}"
+
+
+class OutboxKind(models.TextChoices):
+    NOTIFICATION = "notification", _("notification")
+    DIGEST = "digest", _("daily digest")
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("not sent")
+
+
+class EmailOutbox(models.Model):
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    notification = models.OneToOneField(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail to send")
+        verbose_name_plural = _("e-mail outbox")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="pending"),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return self.idempotency_key

@@ -1,0 +1,325 @@
+"""Writes of the notifications: ``notify()``, reading, preferences, the outbox and digests.
+
+``notify()`` is the one entry point of the content apps. It writes the notifications and,
+for the members who want an e-mail at once, the outbox rows, in the caller's transaction;
+the e-mails are queued for a Celery worker after the transaction commits. When the broker is
+unreachable at that moment, the request still answers at once: the rows wait in the database
+and the periodic ``outbox_drain`` task queues them when the broker is back. A worker sends an
+outbox row only while it holds the row's lock and only if it is still pending, so a
+duplicated, retried or redelivered task never sends an e-mail twice.
+"""
+
+import datetime as dt
+import json
+import logging
+import smtplib
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parvis.accounts.models import User
+
+from . import registry
+from .emails import DIGEST_SCOPE, build_message
+from .models import (
+    EmailOutbox,
+    Notification,
+    NotificationPreference,
+    OutboxKind,
+    OutboxState,
+)
+from .registry import Delivery
+from .selectors import (
+    CACHE_ERRORS,
+    deliveries_for,
+    digest_pending,
+    preferences_of,
+    unread_cache_key,
+)
+
+logger = logging.getLogger(__name__)
+
+#: An e-mail that failed this many times (SMTP errors) is marked failed and left alone.
+MAX_ATTEMPTS = 8
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    type_key: str,
+    actor: User | None = None,
+    target=None,
+    url: str = "",
+    context: dict | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Tell ``recipients`` (members) that something of type ``type_key`` happened.
+
+    - ``actor``: the member who did it (never notified of their own action), or None.
+    - ``target``: the model instance it is about (a generic relation); ``url`` defaults to
+      its ``get_absolute_url()``: the link of the notification, a path of the site.
+    - ``context``: plain JSON values (strings, numbers, booleans, lists, dicts), the
+      ``%(name)s`` of the type's text and the variables of its e-mail templates. Give what
+      the member must read even if the item changes later (a title, a reason).
+    - ``email``: False writes the notifications without any e-mail (demo content, backfills).
+
+    Inactive members are skipped. Call it inside the service's transaction: nothing is
+    written or sent if the transaction rolls back. Returns the notifications written.
+    """
+    ntype = registry.get(type_key)
+    params = dict(context or {})
+    try:
+        json.dumps(params)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"notify({type_key!r}): the context must hold plain JSON values ({error})."
+        ) from None
+    members = {}
+    for member in recipients:
+        if member.is_active and (actor is None or member.pk != actor.pk):
+            members.setdefault(member.pk, member)
+    if not members:
+        return []
+    if target is not None and not url:
+        url = target.get_absolute_url()
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    deliveries = deliveries_for(member_ids=list(members), notification_type=ntype)
+    now = timezone.now()
+    with transaction.atomic():
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=member_id,
+                    type_key=type_key,
+                    actor=actor,
+                    target_type=target_type,
+                    target_id=target.pk if target is not None else None,
+                    url=url,
+                    params=params,
+                    email_delivery=deliveries[member_id] if email else Delivery.NEVER,
+                    created_at=now,
+                )
+                for member_id in members
+            ]
+        )
+        rows = EmailOutbox.objects.bulk_create(
+            [
+                EmailOutbox(
+                    idempotency_key=f"notification:{notification.pk}",
+                    kind=OutboxKind.NOTIFICATION,
+                    recipient_id=notification.recipient_id,
+                    notification=notification,
+                    created_at=now,
+                )
+                for notification in notifications
+                if notification.email_delivery == Delivery.IMMEDIATE
+            ]
+        )
+        if rows:
+            _queue_after_commit([row.pk for row in rows])
+        _forget_unread(list(members))
+    return notifications
+
+
+def _forget_unread(member_ids):
+    """The header's cached unread counts are stale: forget them now and again after the
+    commit (a page computed in between would have cached the old count)."""
+    keys = [unread_cache_key(member_id) for member_id in member_ids]
+
+    def forget():
+        with suppress(CACHE_ERRORS):  # Redis down: nothing is cached there either
+            cache.delete_many(keys)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def _queue_after_commit(outbox_ids):
+    from .tasks import queue_outbox
+
+    transaction.on_commit(lambda: queue_outbox(outbox_ids))
+
+
+# --- the notification centre ------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, member: User) -> Notification:
+    if notification.recipient_id != member.pk:
+        raise ValidationError(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        _forget_unread([member.pk])
+    return notification
+
+
+def notifications_mark_all_read(*, member: User) -> int:
+    """Mark every unread notification of ``member`` read; returns how many."""
+    count = Notification.objects.filter(recipient=member, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    _forget_unread([member.pk])
+    return count
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+def preferences_set(*, member: User, choices: dict[str, str]) -> None:
+    """Record ``member``'s delivery for each type key of ``choices``."""
+    rows = []
+    for key, delivery in choices.items():
+        ntype = registry.get(key)
+        if delivery not in dict(ntype.choices):
+            raise ValidationError(
+                _("“%(choice)s” is not a choice for “%(type)s”.")
+                % {"choice": delivery, "type": ntype.label}
+            )
+        rows.append(NotificationPreference(member=member, type_key=key, delivery=delivery))
+    NotificationPreference.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["member", "type_key"],
+        update_fields=["delivery"],
+    )
+
+
+def notifications_unsubscribe(*, member: User, scope: str) -> list[str]:
+    """Stop the e-mails of ``scope`` (a type key, or the daily digest: every type the member
+    receives daily) for ``member``; returns the type keys changed. Types whose e-mail is
+    required are left alone."""
+    current = preferences_of(member)
+    if scope == DIGEST_SCOPE:
+        keys = [key for key, delivery in current.items() if delivery == Delivery.DAILY]
+    else:
+        keys = [scope] if current.get(scope, Delivery.NEVER) != Delivery.NEVER else []
+    keys = [key for key in keys if not registry.get(key).email_required]
+    if keys:
+        preferences_set(member=member, choices=dict.fromkeys(keys, Delivery.NEVER))
+    return keys
+
+
+# --- the daily digest -------------------------------------------------------------------------
+
+
+def digest_key(*, member_id: int, day: dt.date) -> str:
+    return f"digest:{member_id}:{day.isoformat()}"
+
+
+def digest_prepare(*, member_id: int, day: dt.date, cutoff: dt.datetime) -> EmailOutbox | None:
+    """The daily digest of ``member_id`` for ``day``: an outbox row (unique key
+    ``digest:<member>:<day>``) holding the member's notifications waiting for a digest,
+    created before ``cutoff``. ``None`` when there is nothing to send or when the digest of
+    that day already exists: a duplicated or retried task never makes a second one.
+    Notifications of a type the member has since switched to "never" leave the queue."""
+    key = digest_key(member_id=member_id, day=day)
+    with transaction.atomic():
+        if EmailOutbox.objects.filter(idempotency_key=key).exists():
+            return None
+        member = User.objects.filter(pk=member_id, is_active=True).first()
+        pending = list(
+            digest_pending(cutoff=cutoff)
+            .filter(recipient_id=member_id)
+            .select_for_update()
+            .values_list("pk", "type_key")
+        )
+        if member is None:
+            Notification.objects.filter(pk__in=[pk for pk, _key in pending]).update(
+                email_delivery=Delivery.NEVER
+            )
+            return None
+        wanted = preferences_of(member)
+        keep = [pk for pk, key in pending if wanted.get(key) in (Delivery.DAILY, None)]
+        dropped = [pk for pk, _key in pending if pk not in set(keep)]
+        if dropped:
+            Notification.objects.filter(pk__in=dropped).update(email_delivery=Delivery.NEVER)
+        if not keep:
+            return None
+        try:
+            with transaction.atomic():
+                # Sent by the digest task that prepares it: queued already, as far as
+                # the drain is concerned.
+                row = EmailOutbox.objects.create(
+                    idempotency_key=key,
+                    kind=OutboxKind.DIGEST,
+                    recipient_id=member_id,
+                    queued_at=timezone.now(),
+                )
+        except IntegrityError:
+            return None  # a duplicate of this task made it a moment ago
+        Notification.objects.filter(pk__in=keep).update(digest=row)
+    return row
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What ``outbox_deliver`` did: ``sent``, ``already`` (sent or given up before),
+    ``busy`` (another worker holds it), ``cancelled`` (no one to send to) or ``retry``."""
+
+    outcome: str
+    error: str = ""
+
+
+def outbox_deliver(*, outbox_id: int) -> Delivered:
+    """Send one outbox e-mail, exactly once.
+
+    The row is locked (``SELECT ... FOR UPDATE SKIP LOCKED``) for the whole send and marked
+    sent in the same transaction: a duplicate task finds it locked (and gives up) or already
+    sent. If the worker dies while sending, the database releases the lock and the row stays
+    pending for the redelivered task.
+    """
+    with transaction.atomic():
+        row = (
+            EmailOutbox.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "notification__actor")
+            .filter(pk=outbox_id)
+            .first()
+        )
+        if row is None:
+            exists = EmailOutbox.objects.filter(pk=outbox_id).exists()
+            return Delivered("busy" if exists else "already")
+        if row.state != OutboxState.PENDING:
+            return Delivered("already")
+        member = row.recipient
+        if not member.is_active or not member.email:
+            row.state = OutboxState.CANCELLED
+            row.save(update_fields=["state"])
+            return Delivered("cancelled")
+        row.attempts += 1
+        try:
+            build_message(row).send()
+        except (OSError, smtplib.SMTPException) as error:
+            row.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state = OutboxState.FAILED
+            row.save(update_fields=["attempts", "last_error", "state"])
+            logger.warning("E-mail %s not sent (attempt %s): %s", row, row.attempts, error)
+            return Delivered("retry" if row.state == OutboxState.PENDING else "already", str(error))
+        row.state = OutboxState.SENT
+        row.sent_at = timezone.now()
+        row.save(update_fields=["state", "sent_at", "attempts"])
+    return Delivered("sent")
+
+
+def outbox_mark_queued(*, outbox_ids) -> None:
+    """The broker has the tasks of these rows: the drain leaves them alone for a while."""
+    EmailOutbox.objects.filter(pk__in=outbox_ids, state=OutboxState.PENDING).update(
+        queued_at=timezone.now()
+    )
+
+
+def outbox_retry_failed(*, outbox_ids) -> int:
+    """Put failed e-mails back in the queue (the admin's action once SMTP is fixed)."""
+    return EmailOutbox.objects.filter(pk__in=outbox_ids, state=OutboxState.FAILED).update(
+        state=OutboxState.PENDING, attempts=0, queued_at=None
+    )

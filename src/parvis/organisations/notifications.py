@@ -1,0 +1,28 @@
+"""The organisations' notification types (see docs/notifications.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parvis.notifications.registry import Delivery, NotificationType, register
+
+
+def _verification_text(context):
+    if context.get("verified"):
+        return _("%(organisation)s is verified.") % context
+    return _("%(organisation)s could not be verified.") % context
+
+
+def _verification_email(context):
+    if context.get("verified"):
+        return "organisations/emails/verified"
+    return "organisations/emails/rejected"
+
+
+register(
+    NotificationType(
+        key="organisations.verification",
+        label=_("The verification of the organisations I manage"),
+        text=_verification_text,
+        email_template=_verification_email,
+        default_delivery=Delivery.IMMEDIATE,
+    )
+)
