@@ -1,0 +1,498 @@
+"""Reads of groups, discussions and messages; visibility comes in pairs.
+
+Two levels of visibility:
+
+- a group is *listed* (its name, description, theme and members' count) for everyone, public
+  or private, unless it was deleted (``groups_visible_to`` / ``group_is_visible_to``);
+- a group's *content* (discussions, messages, member list, search results) is readable by
+  anyone when the group is public, and only by its active members when it is private
+  (``group_content_is_readable_by``; ``threads_visible_to`` and ``messages_visible_to`` for
+  lists). A member who leaves, is removed or banned loses access at once: only ``active``
+  memberships count, read from the database at each request.
+
+Site moderators (staff with the ``groups.change_group`` permission) read everything, deleted
+groups included. Everything else that may not be read answers 404.
+"""
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from parvis.accounts.models import User
+from parvis.moderation.selectors import annotate_hidden
+
+from .models import (
+    MODERATING_ROLES,
+    Activity,
+    Audience,
+    Ban,
+    Group,
+    GroupStatus,
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    Membership,
+    MembershipState,
+    Message,
+    MessageRevision,
+    Role,
+    Thread,
+    ThreadRead,
+    Visibility,
+)
+
+# --- who is who ---------------------------------------------------------------------------
+
+
+def is_site_moderator(user) -> bool:
+    """Staff allowed to moderate groups (the "Modérateurs" group, superusers)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("groups.change_group")
+    )
+
+
+def membership_of(user, group) -> Membership | None:
+    """The *active* membership of ``user`` in ``group``, or ``None``.
+
+    Remembered on the group instance, so the rules a page checks several times cost one
+    query. Call ``forget_membership(group)`` after changing memberships.
+    """
+    if not user.is_authenticated or group is None or group.pk is None:
+        return None
+    cache = group.__dict__.setdefault("_parvis_memberships", {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(
+            group=group, user=user, state=MembershipState.ACTIVE
+        ).first()
+    return cache[user.pk]
+
+
+def forget_membership(group):
+    group.__dict__.pop("_parvis_memberships", None)
+    group.__dict__.pop("_parvis_bans", None)
+
+
+def role_of(user, group) -> str | None:
+    membership = membership_of(user, group)
+    return membership.role if membership else None
+
+
+def is_banned(user, group) -> bool:
+    if not user.is_authenticated or group is None or group.pk is None:
+        return False
+    cache = group.__dict__.setdefault("_parvis_bans", {})
+    if user.pk not in cache:
+        cache[user.pk] = Ban.objects.filter(group=group, user=user).exists()
+    return cache[user.pk]
+
+
+def active_memberships(user):
+    return Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
+
+
+# --- visibility pairs ---------------------------------------------------------------------
+
+
+def groups_visible_to(user):
+    """Groups ``user`` may find in lists (public and private ones; not deleted ones)."""
+    if is_site_moderator(user):
+        return Group.objects.all()
+    return Group.objects.exclude(status=GroupStatus.DELETED)
+
+
+def group_is_visible_to(group, user) -> bool:
+    return group.status != GroupStatus.DELETED or is_site_moderator(user)
+
+
+def readable_groups_filter(user, prefix=""):
+    """``Q`` on groups whose content ``user`` may read (``prefix``: "thread__group__"...)."""
+    public = Q(**{f"{prefix}visibility": Visibility.PUBLIC}) & ~Q(
+        **{f"{prefix}status": GroupStatus.DELETED}
+    )
+    if not user.is_authenticated:
+        return public
+    if is_site_moderator(user):
+        return Q()
+    mine = Q(**{f"{prefix}pk__in": active_memberships(user).values("group_id")}) & ~Q(
+        **{f"{prefix}status": GroupStatus.DELETED}
+    )
+    return public | mine
+
+
+def groups_readable_by(user):
+    """Groups whose discussions ``user`` may read."""
+    return Group.objects.filter(readable_groups_filter(user))
+
+
+def group_content_is_readable_by(group, user) -> bool:
+    """May ``user`` read the discussions, messages and members of ``group``?"""
+    if is_site_moderator(user):
+        return True
+    if group.status == GroupStatus.DELETED:
+        return False
+    if group.visibility == Visibility.PUBLIC:
+        return True
+    return membership_of(user, group) is not None
+
+
+def threads_visible_to(user):
+    """Discussions ``user`` may read (not deleted, in a group they may read)."""
+    return Thread.objects.filter(readable_groups_filter(user, "group__"), deleted_at__isnull=True)
+
+
+def thread_is_visible_to(thread, user) -> bool:
+    return thread.deleted_at is None and group_content_is_readable_by(thread.group, user)
+
+
+def messages_visible_to(user):
+    """Messages ``user`` may read, deleted ones included (shown as placeholders)."""
+    return Message.objects.filter(
+        readable_groups_filter(user, "thread__group__"), thread__deleted_at__isnull=True
+    )
+
+
+def message_is_visible_to(message, user) -> bool:
+    return thread_is_visible_to(message.thread, user)
+
+
+# --- the group list and page --------------------------------------------------------------
+
+
+def group_list(user):
+    """Groups ``user`` may find, shaped for the cards (territory, organisation), most
+    recently active first."""
+    return (
+        groups_visible_to(user)
+        .filter(status__in=(GroupStatus.ACTIVE, GroupStatus.CLOSED))
+        .select_related("territory", "organisation")
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+def groups_of(user):
+    """Groups ``user`` belongs to (active memberships), most recently active first."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    return (
+        Group.objects.filter(memberships__user=user, memberships__state=MembershipState.ACTIVE)
+        .exclude(status=GroupStatus.DELETED)
+        .select_related("territory")
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+def in_territory(territory, prefix=""):
+    """``Q`` for groups attached to ``territory`` or to a territory inside it; for a commune,
+    also the groups of its intercommunality."""
+    from parvis.territories.models import TerritoryKind
+
+    field = f"{prefix}territory"
+    if territory.kind == TerritoryKind.COMMUNE:
+        q = Q(**{field: territory})
+        if territory.epci_id:
+            q |= Q(**{f"{field}_id": territory.epci_id})
+        return q
+    if territory.kind == TerritoryKind.EPCI:
+        return Q(**{field: territory}) | Q(**{f"{field}__epci": territory})
+    if territory.kind == TerritoryKind.ARRONDISSEMENT:
+        return Q(**{f"{field}__arrondissement": territory}) | Q(
+            **{
+                f"{field}__kind": TerritoryKind.EPCI,
+                f"{field}__pk__in": territory_epci_ids(territory),
+            }
+        )
+    if territory.kind == TerritoryKind.DEPARTEMENT:
+        return Q(**{f"{field}__departement": territory})
+    return Q(pk__in=[])
+
+
+def territory_epci_ids(arrondissement):
+    """EPCI with at least one commune in ``arrondissement`` (a subquery)."""
+    from parvis.territories.models import Territory, TerritoryKind
+
+    return (
+        Territory.objects.filter(kind=TerritoryKind.COMMUNE, arrondissement=arrondissement)
+        .exclude(epci__isnull=True)
+        .values("epci_id")
+    )
+
+
+def group_for_page(slug):
+    """The group ``slug`` with what its header shows, or ``None`` (visibility checked after)."""
+    return (
+        Group.objects.filter(slug=slug)
+        .select_related("territory", "organisation", "created_by")
+        .first()
+    )
+
+
+def group_threads(group, user):
+    """The group's discussions, pinned first then by latest activity, with their author, last
+    message and author, and for a member an ``unread`` flag (one query per page)."""
+    threads = (
+        Thread.objects.filter(group=group, deleted_at__isnull=True)
+        .select_related("author", "last_message", "last_message__author")
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    membership = membership_of(user, group)
+    if membership is None:
+        return threads
+    return threads.annotate(
+        read_at=Subquery(
+            ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("read_at")[:1]
+        )
+    )
+
+
+def mark_unread(threads, membership):
+    """Set ``thread.unread`` on each thread of a page from ``group_threads`` (no query):
+    activity after the member last read it, and after they joined."""
+    for thread in threads:
+        read_at = getattr(thread, "read_at", None)
+        if membership is None:
+            thread.unread = False
+        elif read_at is None:
+            thread.unread = thread.last_activity_at > membership.joined_at
+        else:
+            thread.unread = thread.last_activity_at > read_at
+    return threads
+
+
+def group_moderators(group):
+    """Owner and moderators of the group, owner first (for the group page)."""
+    return (
+        Membership.objects.filter(
+            group=group, state=MembershipState.ACTIVE, role__in=MODERATING_ROLES
+        )
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def group_members(group):
+    """Active members: owner, then moderators, then members, each by name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
+        .select_related("user", "user__commune")
+        .annotate(
+            role_order=Case(
+                When(role=Role.OWNER, then=Value(0)),
+                When(role=Role.MODERATOR, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("role_order", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def group_upcoming_events(group, *, limit=5, now=None):
+    """The next public dates of the group's events (from the agenda), soonest first."""
+    from parvis.agenda.selectors import public_occurrences
+
+    now = now or timezone.now()
+    return list(
+        public_occurrences()
+        .filter(event__group=group, end__gte=now)
+        .order_by("start", "pk")[:limit]
+    )
+
+
+def pending_requests(group):
+    return (
+        JoinRequest.objects.filter(group=group, status="pending")
+        .select_related("user", "user__commune")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_request_of(user, group):
+    if not user.is_authenticated:
+        return None
+    return JoinRequest.objects.filter(group=group, user=user, status="pending").first()
+
+
+def pending_invitations(group):
+    return (
+        Invitation.objects.filter(group=group, status=InvitationStatus.PENDING)
+        .select_related("invitee", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def pending_invitation_of(user, group):
+    if not user.is_authenticated:
+        return None
+    return Invitation.objects.filter(
+        group=group, invitee=user, status=InvitationStatus.PENDING
+    ).first()
+
+
+def invitations_pending_for(user):
+    """Invitations ``user`` has not answered, newest first (the group is listed even when
+    private: an invitation reveals its name and description, not its content)."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(invitee=user, status=InvitationStatus.PENDING)
+        .exclude(group__status=GroupStatus.DELETED)
+        .select_related("group", "group__territory", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def group_bans(group):
+    return Ban.objects.filter(group=group).select_related("user", "banned_by")
+
+
+# --- a discussion's page -------------------------------------------------------------------
+
+
+def thread_for_page(group, pk):
+    """The discussion ``pk`` of ``group`` (not deleted) with its author, or ``None``."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    thread = (
+        Thread.objects.filter(group=group, pk=pk, deleted_at__isnull=True)
+        .select_related("author")
+        .first()
+    )
+    if thread is not None:
+        thread.group = group  # no query for thread.group
+    return thread
+
+
+def thread_page_count(thread):
+    from .models import MESSAGES_PER_PAGE
+
+    return max((thread.message_count - 1) // MESSAGES_PER_PAGE + 1, 1)
+
+
+def thread_messages(thread, *, page):
+    """Messages of page ``page`` (30 a page), in order, with author, quoted message and its
+    author, and (prefetched) their mentions: a fixed number of queries whatever the page.
+
+    Positions are dense and stored, so a page is a range of ``position`` over the unique
+    index (thread, position): no OFFSET, no count.
+    """
+    from .models import MESSAGES_PER_PAGE
+
+    first = (page - 1) * MESSAGES_PER_PAGE + 1
+    messages = list(
+        annotate_hidden(  # hidden by moderation: a notice in its place (moderation_hidden)
+            Message.objects.filter(
+                thread=thread, position__gte=first, position__lt=first + MESSAGES_PER_PAGE
+            )
+        )
+        .select_related("author", "quoted", "quoted__author")
+        .order_by("position")
+    )
+    for message in messages:
+        message.thread = thread
+    return messages
+
+
+def message_in_thread(thread, pk):
+    """Message ``pk`` of ``thread`` or ``None``."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    message = (
+        Message.objects.filter(thread=thread, pk=pk).select_related("author", "quoted").first()
+    )
+    if message is not None:
+        message.thread = thread
+    return message
+
+
+def message_revisions(message):
+    return MessageRevision.objects.filter(message=message).order_by("-replaced_at", "-pk")
+
+
+def thread_read_of(user, thread):
+    if not user.is_authenticated:
+        return None
+    return ThreadRead.objects.filter(user=user, thread=thread).first()
+
+
+# --- mentions ----------------------------------------------------------------------------
+
+
+def mentionable_members(group):
+    """Active members of ``group`` (only they can be mentioned), with their names."""
+    return User.objects.filter(
+        is_active=True,
+        group_memberships__group=group,
+        group_memberships__state=MembershipState.ACTIVE,
+    ).only("pk", "first_name", "last_name")
+
+
+# --- activities (the notifications capability's outbox) ---------------------------------
+
+
+def unprocessed_activities():
+    """Activities not yet sent, oldest first (over the partial index ``groups_activity_outbox``)."""
+    return (
+        Activity.objects.filter(processed_at__isnull=True)
+        .select_related("group", "thread", "message", "actor", "recipient")
+        .order_by("created_at", "pk")
+    )
+
+
+def activity_recipients(activity):
+    """The members an activity is for, resolved now (not when it was recorded): the actor
+    is never among them, and for a private group's content only its *current* active
+    members are, so a member who left or was removed is told nothing more."""
+    group = activity.group
+    members = Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
+    users = User.objects.filter(is_active=True)
+    if activity.actor_id:
+        users = users.exclude(pk=activity.actor_id)
+    audience = activity.audience
+    if audience == Audience.RECIPIENT:
+        if activity.recipient_id is None:
+            return users.none()
+        users = users.filter(pk=activity.recipient_id)
+        if activity.thread_id is not None and group.visibility == Visibility.PRIVATE:
+            # About a private discussion: only while they can still read it.
+            users = users.filter(pk__in=members.values("user_id"))
+        return users
+    if audience == Audience.GROUP_MEMBERS:
+        return users.filter(pk__in=members.values("user_id"))
+    if audience == Audience.GROUP_MODERATORS:
+        return users.filter(pk__in=members.filter(role__in=MODERATING_ROLES).values("user_id"))
+    if audience == Audience.THREAD_PARTICIPANTS:
+        if activity.thread_id is None:
+            return users.none()
+        posted = Message.objects.filter(
+            thread_id=activity.thread_id, author_id=OuterRef("pk"), deleted_at__isnull=True
+        )
+        return users.filter(pk__in=members.values("user_id")).filter(Exists(posted))
+    if audience == Audience.SITE_MODERATORS:
+        from django.contrib.auth.models import Permission
+
+        permission = Permission.objects.filter(
+            content_type__app_label="groups", codename="change_group"
+        )
+        return (
+            users.filter(is_staff=True)
+            .filter(
+                Q(is_superuser=True)
+                | Q(user_permissions__in=permission)
+                | Q(groups__permissions__in=permission)
+            )
+            .distinct()
+        )
+    return users.none()
+
+
+def activities_for(user):
+    """Activities addressed to ``user`` by name (mentions, decisions, invitations...)."""
+    return Activity.objects.filter(recipient=user).select_related("group", "thread", "actor")
