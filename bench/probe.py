@@ -41,11 +41,22 @@ def pages():
         ("api events", "/api/evenements/", False),
     ]
     if apps.is_installed("parvis.groups"):
-        from parvis.groups.models import Group, Thread
+        from parvis.groups.models import Group, GroupStatus, Thread, Visibility
 
-        group = Group.objects.filter(visibility="public").order_by("pk").first()
-        thread = Thread.objects.filter(group__visibility="public").order_by("pk").first()
-        if group:
+        # The busiest public group (the most discussions: a full first page, the largest
+        # count) and the longest discussion of a public group (a full page of 30 messages):
+        # what a visitor reads most, and the worst case at each scale.
+        readable = {"visibility": Visibility.PUBLIC, "status": GroupStatus.ACTIVE}
+        group = Group.objects.filter(**readable).order_by("-thread_count", "pk").first()
+        thread = (
+            Thread.objects.filter(
+                deleted_at__isnull=True, **{f"group__{k}": v for k, v in readable.items()}
+            )
+            .select_related("group")
+            .order_by("-message_count", "pk")
+            .first()
+        )
+        if group and group.thread_count:
             found.append(("group page", group.get_absolute_url(), False))
         if thread:
             found.append(("thread page", thread.get_absolute_url(), False))

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,18 @@ PARVIS_TERRITORY_CODE = env("PARVIS_TERRITORY_CODE", "60")
 PARVIS_SITE_URL = env("PARVIS_SITE_URL", "http://127.0.0.1:8000")
 PARVIS_STAFF_MFA_REQUIRED = env_bool("PARVIS_STAFF_MFA_REQUIRED", True)
 PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
+# Moderation safeguards (docs/moderation.md)
+PARVIS_REPORTS_HIDE_THRESHOLD = env_int("PARVIS_REPORTS_HIDE_THRESHOLD", 3)
+PARVIS_REPORTS_PER_HOUR = env_int("PARVIS_REPORTS_PER_HOUR", 10)
+PARVIS_NEW_ACCOUNT_DAYS = env_int("PARVIS_NEW_ACCOUNT_DAYS", 7)
+PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
+PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
+PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
+# Personal data (docs/privacy.md): archives kept 7 days; inactive accounts warned after about
+# 23 months without login and erased after 24.
+PARVIS_EXPORT_RETENTION_DAYS = env_int("PARVIS_EXPORT_RETENTION_DAYS", 7)
+PARVIS_INACTIVE_WARNING_DAYS = env_int("PARVIS_INACTIVE_WARNING_DAYS", 700)
+PARVIS_INACTIVE_ERASURE_DAYS = env_int("PARVIS_INACTIVE_ERASURE_DAYS", 730)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +105,13 @@ INSTALLED_APPS = [
     "parvis.organisations",
     "parvis.directory",
     "parvis.agenda",
+    "parvis.news",
+    "parvis.groups",
+    "parvis.officials",
+    "parvis.notifications",
+    "parvis.consultations",
+    "parvis.moderation",
+    "parvis.privacy",
     "parvis.api",
 ]
 
@@ -109,6 +129,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "parvis.accounts.middleware.StaffMFAMiddleware",
+    "parvis.moderation.middleware.SanctionMiddleware",
 ]
 
 ROOT_URLCONF = "parvis.urls"
@@ -129,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parvis.core.context_processors.site",
+                "parvis.notifications.context_processors.notifications",
             ],
         },
     },
@@ -253,6 +275,24 @@ elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(
         f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}."
     )
+# Private files (members' data archives): never under MEDIA_URL, served only by a view that
+# checks their owner. A local directory, or a private prefix of the S3 bucket.
+PRIVATE_ROOT = Path(env("PARVIS_PRIVATE_ROOT", str(VAR_DIR / "private")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_ROOT)},
+}
+if MEDIA_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -286,6 +326,39 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A task whose worker dies is delivered again (with acks_late). Redis hands an unacknowledged
+# task to another worker after the visibility timeout: keep it longer than the longest task
+# (the digest batches: 30 minutes at most) and than the longest retry countdown (10 minutes).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 7200),
+    # A request publishing a task must not hang on an unreachable broker (the outbox keeps
+    # the e-mail): connect quickly or give up.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# Notifications: the outbox drain (e-mails the broker never got) and the daily digest.
+PARVIS_OUTBOX_DRAIN_SECONDS = env_int("PARVIS_OUTBOX_DRAIN_SECONDS", 60)
+PARVIS_DIGEST_HOUR = env_int("PARVIS_DIGEST_HOUR", 7)
+CELERY_BEAT_SCHEDULE = {
+    "notifications-outbox-drain": {
+        "task": "parvis.notifications.tasks.outbox_drain",
+        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
+    },
+    "notifications-daily-digest": {
+        "task": "parvis.notifications.tasks.digest_daily",
+        "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
+    },
+    "privacy-exports-maintain": {
+        "task": "parvis.privacy.tasks.exports_maintain",
+        "schedule": crontab(minute=20),
+    },
+    "privacy-inactive-accounts": {
+        "task": "parvis.privacy.tasks.inactive_accounts_sweep",
+        "schedule": crontab(hour=3, minute=40),
+    },
+}
 
 # Django REST framework
 REST_FRAMEWORK = {
@@ -324,6 +397,8 @@ SPECTACULAR_SETTINGS = {
 
 # Security
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session: no "messages" cookie (only session, CSRF, language).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

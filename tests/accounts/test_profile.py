@@ -257,7 +257,7 @@ def test_public_profile_shows_identity_links_and_verified_mandates_only(
     assert "<h1>Jean Moreau</h1>" in html
     assert "Elected official" in html
     assert "Verified elected official" in html
-    assert "Mayor — Compiègne" in html
+    assert 'Mayor — <a href="/communes/60159-compiegne/">Compiègne</a>' in html
     assert "Departmental councillor" not in html
     assert "President of an EPCI" not in html
     assert "Maire de Compiègne." in html

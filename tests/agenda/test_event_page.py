@@ -171,7 +171,7 @@ def test_page_shows_organiser_category_place_and_practical_information(
     assert "Verified" in html
     assert "Salle des fêtes" in html
     assert "1 place de l&#x27;Hôtel de Ville" in html
-    assert f'href="/annuaire/?commune={beauvais.pk}"' in html
+    assert 'href="/communes/60057-beauvais/"' in html
     assert "5 € ; 3 € tarif réduit" in html
     assert "Wheelchair access" in html
     assert "Induction loop" in html

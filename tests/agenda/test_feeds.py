@@ -270,11 +270,109 @@ def test_subscribe_partial_keeps_the_current_filters(rf, oise):
     assert 'href="/agenda/export.json?category=sport&amp;commune=60057"' in html
 
 
-def test_feed_is_capped_to_the_soonest_events(visitor, make_event, monkeypatch):
+@pytest.mark.parametrize("query", ["", "?category=culture"])
+def test_feed_is_capped_to_the_soonest_events(visitor, make_event, monkeypatch, query):
     monkeypatch.setattr("parvis.agenda.feeds.MAX_EVENTS", 2)
     for day in (9, 3, 6):
         make_event(title=f"Jour {day}", start=in_days(day))
 
-    calendar, _ = fetch(visitor, "/agenda/flux.ics")
+    calendar, _ = fetch(visitor, f"/agenda/flux.ics{query}")
 
     assert [str(v["SUMMARY"]) for v in calendar.walk("VEVENT")] == ["Jour 3", "Jour 6"]
+
+
+@pytest.mark.parametrize("query", ["", "?category=culture"])
+def test_feed_prefers_upcoming_events_then_the_most_recent_past_ones(
+    visitor, make_event, monkeypatch, query
+):
+    monkeypatch.setattr("parvis.agenda.feeds.MAX_EVENTS", 4)
+    for day in (-40, -5, 4, 8):
+        make_event(title=f"Jour {day}", start=in_days(day), status=EventStatus.PUBLISHED)
+    # A weekly event that began before the window still has dates to come: it comes first.
+    make_event(title="Hebdo", start=in_days(-100), rrule="FREQ=WEEKLY;COUNT=20")
+
+    calendar, _ = fetch(visitor, f"/agenda/flux.ics{query}")
+
+    assert [str(v["SUMMARY"]) for v in calendar.walk("VEVENT")] == [
+        "Hebdo",
+        "Jour -5",
+        "Jour 4",
+        "Jour 8",
+    ]
+
+
+HOSTILE_TEXT = (
+    "Ligne 1, avec virgule; point-virgule \\ antislash\r\nLigne 2\tavec tabulation\x07\x1b"
+    + " — Été à Beauvais 🎉 " * 12
+)
+
+
+def test_text_is_escaped_folded_and_parsed_back_unchanged(visitor, make_event, association):
+    association.name = "Comité, des fêtes; de Beauvais"
+    association.save(update_fields=["name"])
+    make_event(
+        title="Fête; de la musique, à l'école \\ 🎶" * 4,
+        description=HOSTILE_TEXT,
+        venue_name="Salle « Les Tilleuls », 1er étage",
+        organisation=association,
+        is_free=False,
+        price="5 €; 3 € réduit",
+        external_url="https://example.org/fete?a=1,b=2;c",
+    )
+
+    calendar, body = fetch(visitor, "/agenda/flux.ics")
+
+    lines = body.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    body.decode("utf-8")  # never cut inside a character
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Fête; de la musique, à l'école \\ 🎶" * 4
+    description = str(vevent["DESCRIPTION"])
+    assert "Ligne 1, avec virgule; point-virgule \\ antislash\nLigne 2\tavec tabulation" in (
+        description
+    )
+    assert "\x07" not in description and "\x1b" not in description
+    assert "Été à Beauvais 🎉" in description
+    assert "Comité, des fêtes; de Beauvais" in description
+    assert "5 €; 3 € réduit" in description
+    assert "https://example.org/fete?a=1,b=2;c" in description
+    assert str(vevent["LOCATION"]).startswith("Salle « Les Tilleuls », 1er étage, ")
+    assert str(vevent["LOCATION"]).endswith("60000 Beauvais")
+
+
+def test_a_changed_event_is_never_served_from_a_stale_cache(
+    visitor, make_event, association, association_manager
+):
+    from parvis.agenda.services import event_update
+
+    event = make_event(title="Avant", organisation=association)
+    first, _ = fetch(visitor, "/agenda/flux.ics")  # the VEVENT text is now cached
+    assert set(vevents(first)) == {"Avant"}
+
+    event_update(event=event, editor=association_manager, data={"title": "Après"})
+    association.name = "Nouveau nom de l'association"
+    association.save(update_fields=["name"])
+
+    second, _ = fetch(visitor, "/agenda/flux.ics")
+    vevent = vevents(second)["Après"]
+    assert "Nouveau nom de l'association" in str(vevent["DESCRIPTION"])
+
+
+def test_the_feed_is_the_same_without_a_cache_for_its_texts(visitor, make_event, settings):
+    make_event(title="Marché", rrule="FREQ=WEEKLY;COUNT=4", exdates=[])
+    make_event(title="Loto", status=EventStatus.CANCELLED, cancellation_reason="Annulé.")
+    _, with_redis = fetch(visitor, "/agenda/flux.ics")
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "parvis_cache",
+        }
+    }
+    _, without = fetch(visitor, "/agenda/flux.ics")
+
+    def stable(body):  # DTSTAMP is the time of the request
+        return [line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+    assert stable(without) == stable(with_redis)

@@ -1,6 +1,7 @@
 """The agenda's list, month, week and day pages: what a visitor sees, and bad URLs."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -105,14 +106,23 @@ def test_month_grid_links_to_previous_and_next_months_with_the_filters(client, o
     assert 'href="/agenda/mois/2027-02/?category=sport"' in text
 
 
-def test_month_grid_shows_a_few_events_per_day_and_links_to_the_rest(client, make_event):
+@pytest.mark.parametrize("query", ["", "?category=culture"])
+def test_month_grid_shows_four_events_per_day_and_links_to_the_rest(
+    client, make_event, settings, query
+):
+    settings.LANGUAGE_CODE = "en"
     day = timezone.localdate() + dt.timedelta(days=3)
-    for hour in range(8, 14):
+    for hour in range(8, 15):
         make_event(title=f"Séance {hour}h", start=at(day, hour))
-    text = client.get(f"/agenda/mois/{day:%Y-%m}/").content.decode()
-    assert "Séance 8h" in text
-    assert "Séance 13h" not in text
-    assert "and 3 more" in text or "et 3 autres" in text
+    text = client.get(f"/agenda/mois/{day:%Y-%m}/{query}").content.decode()
+    assert "Séance 11h" in text
+    assert "Séance 12h" not in text
+    day_url = f"/agenda/jour/{day:%Y-%m-%d}/{query}"
+    more = re.search(rf'<a class="day-more" href="{re.escape(day_url)}">(.*?)</a>', text, re.S)
+    assert more, "no “+N more” link to the day page"
+    label = re.sub(r"<[^>]+>", "", more.group(1))
+    assert label.startswith("+3 more")
+    assert f"{day:%-d}" in label and day.strftime("%A") in label  # the link says the date
 
 
 def test_month_grid_places_an_event_on_its_paris_day(client, make_event):

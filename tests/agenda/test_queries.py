@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parvis.agenda.filters import filter_occurrences, local_midnight, parse_filters
@@ -28,16 +29,17 @@ PAGES = [
         "&organiser=amis&free=1&q=concert&from=2020-01-01&to=2099-12-31",
         9,
     ),
-    (f"/agenda/mois/{DAY:%Y-%m}/", "", 4),
-    (f"/agenda/mois/{DAY:%Y-%m}/", "category=culture&q=concert&free=1", 5),
-    (f"/agenda/semaine/{DAY:%Y-%m-%d}/", "", 4),
+    (f"/agenda/mois/{DAY:%Y-%m}/", "", 5),
+    (f"/agenda/mois/{DAY:%Y-%m}/", "category=culture&q=concert&free=1", 6),
+    (f"/agenda/semaine/{DAY:%Y-%m-%d}/", "", 5),
     (f"/agenda/jour/{DAY:%Y-%m-%d}/", "", 5),
     (f"/agenda/jour/{DAY:%Y-%m-%d}/", "commune=Beauvais&near=1", 7),
 ]
 
 #: A member's request adds the session and the user (2), the usersessions middleware's
-#: bookkeeping (5, with its savepoints) and, for "near me", the member's commune (1).
-MEMBER_OVERHEAD = 8
+#: bookkeeping (5, with its savepoints), the count of unread notifications in the header (1)
+#: and, for "near me", the member's commune (1).
+MEMBER_OVERHEAD = 9
 
 
 def add_events(make_event, association, count, *, offset=0):
@@ -136,11 +138,80 @@ def test_search_uses_the_gin_index(many_occurrences):
     assert "agenda_event_fts" in _plan(occurrences)
 
 
-def test_month_grid_is_built_from_one_query(make_event, association, django_assert_max_num_queries):
+@pytest.mark.parametrize("dense", [True, False])
+def test_month_grid_is_built_from_two_queries(
+    make_event, association, django_assert_max_num_queries, dense
+):
     add_events(make_event, association, 30)
-    with django_assert_max_num_queries(1):
-        weeks = month_weeks(public_occurrences(), DAY.year, DAY.month)
+    with django_assert_max_num_queries(2):
+        weeks = month_weeks(public_occurrences(), DAY.year, DAY.month, dense=dense)
     day = next(d for week in weeks for d in week if d.date == DAY)
-    assert len(day.occurrences) == 3
+    assert len(day.occurrences) == 4
+    assert [o.start for o in day.occurrences] == sorted(o.start for o in day.occurrences)
+    assert day.occurrences[0].start.astimezone(PARIS).hour == 8
     assert day.total == 10
-    assert day.more == 7
+    assert day.more == 6
+    assert not day.total_capped
+
+
+@pytest.mark.postgresql
+def test_dense_month_grid_reads_a_bounded_number_of_dates_per_day(
+    make_event, association, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("parvis.agenda.grids.DAY_COUNT_CAP", 6)
+    add_events(make_event, association, 30)
+    with django_assert_max_num_queries(2):
+        weeks = month_weeks(public_occurrences(), DAY.year, DAY.month, dense=True)
+    day = next(d for week in weeks for d in week if d.date == DAY)
+    assert len(day.occurrences) == 4
+    assert (day.total, day.total_capped, day.more) == (6, True, 2)
+
+
+@pytest.mark.postgresql
+def test_dense_and_filtered_grids_show_the_same_dates(make_event, association, beauvais):
+    add_events(make_event, association, 40)
+    make_event(title="Nuit blanche", start=dt.datetime.combine(DAY, dt.time(23, 30), tzinfo=PARIS))
+    dense = month_weeks(public_occurrences(), DAY.year, DAY.month, dense=True)
+    ranked = month_weeks(public_occurrences(), DAY.year, DAY.month, dense=False)
+
+    def shown(weeks):
+        return [(d.date, d.total, [o.pk for o in d.occurrences]) for w in weeks for d in w]
+
+    assert shown(dense) == shown(ranked)
+
+
+@pytest.mark.postgresql
+def test_dense_month_grid_uses_the_start_index_day_by_day(many_occurrences):
+    from parvis.agenda import grids
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as queries:
+        month_weeks(public_occurrences(), TODAY.year, TODAY.month, dense=True)
+    sql = queries.captured_queries[0]["sql"]
+    assert "LATERAL" in sql
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "agenda_even_start_" in plan
+    assert f"LIMIT {grids.DAY_COUNT_CAP + 1}" in sql
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_month_grid_places_dates_on_their_paris_day_across_the_dst_change(make_event, dense):
+    # 31 October 2027 lasts 25 hours in Paris (clocks go back at 3:00).
+    for start in [
+        dt.datetime(2027, 10, 30, 23, 30, tzinfo=PARIS),
+        dt.datetime(2027, 10, 31, 0, 30, tzinfo=PARIS),
+        dt.datetime(2027, 10, 31, 23, 30, tzinfo=PARIS),
+        dt.datetime(2027, 11, 1, 0, 15, tzinfo=PARIS),
+    ]:
+        make_event(title=f"{start:%d %H:%M}", start=start, end=start + dt.timedelta(minutes=30))
+
+    titles = {}
+    for month in (10, 11):
+        weeks = month_weeks(public_occurrences(), 2027, month, dense=dense)
+        titles.update({d.date: [o.event.title for o in d.occurrences] for w in weeks for d in w})
+    assert titles[dt.date(2027, 10, 30)] == ["30 23:30"]
+    assert titles[dt.date(2027, 10, 31)] == ["31 00:30", "31 23:30"]
+    assert titles[dt.date(2027, 11, 1)] == ["01 00:15"]

@@ -113,7 +113,7 @@ def test_officials_tab_lists_verified_officials_with_their_verified_mandates_onl
     body = response.content.decode()
     assert names_listed(response) == ["Jean Moreau"]
     assert "Verified elected official" in body
-    assert "Mayor — Compiègne" in body
+    assert 'Mayor — <a href="/communes/60159-compiegne/">Compiègne</a>' in body
     assert "president of an EPCI" not in body.lower()
 
 

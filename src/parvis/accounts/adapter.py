@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import timezone
 
 
@@ -12,3 +14,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if data.get("terms"):
             user.terms_accepted_at = timezone.now()
         return super().save_user(request, user, form, commit=commit)
+
+    def pre_login(self, request, user, **kwargs):
+        """Refuse the login of a suspended or banned member, saying why and until when."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is not None:
+            return response
+        from parvis.moderation.safeguards import login_refusal
+
+        refusal = login_refusal(user)
+        if refusal:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(request, refusal)
+            return redirect("account_login")
+        return None

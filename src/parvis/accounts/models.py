@@ -44,6 +44,11 @@ class DirectoryVisibility(models.TextChoices):
     HIDDEN = "hidden", _("nobody (not listed)")
 
 
+#: An erased account keeps a placeholder address in this domain (reserved by RFC 2606: never
+#: delivered); see parvis.privacy.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
 def photo_upload_to(instance, filename):
     return f"profiles/{secrets.token_hex(16)}.jpg"
 
@@ -105,7 +110,14 @@ class User(AbstractUser):
         return reverse("members:profile", kwargs={"pk": self.pk})
 
     def get_full_name(self):
+        if self.is_erased:
+            return str(_("Former member"))
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_erased(self):
+        """The account was erased (parvis.privacy): its contributions read "former member"."""
+        return self.email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
 
 class MandateRole(models.TextChoices):

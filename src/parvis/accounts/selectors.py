@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
+from parvis.moderation.selectors import annotate_hidden, visible
 from parvis.organisations.selectors import organisations_visible_to
 
 from .models import ApiToken, DirectoryVisibility, Mandate, User, VerificationStatus
@@ -19,7 +20,7 @@ def members_visible_to(user):
     allowed = Q(directory_visibility=DirectoryVisibility.PUBLIC)
     if user.is_authenticated:
         allowed |= Q(directory_visibility=DirectoryVisibility.MEMBERS) | Q(pk=user.pk)
-    return qs.filter(allowed)
+    return visible(qs.filter(allowed), user)  # a profile hidden by moderation is not listed
 
 
 def member_is_visible_to(member, user):
@@ -39,7 +40,7 @@ def member_profile(pk):
     never shown publicly.
     """
     return (
-        User.objects.filter(pk=pk, is_active=True)
+        annotate_hidden(User.objects.filter(pk=pk, is_active=True))  # moderation state
         .select_related("commune")
         .prefetch_related(
             Prefetch(

@@ -1,8 +1,9 @@
 """Writes of members: profile, mandates, API tokens.
 
-Every function is keyword-only, validates before writing, writes in a transaction and queues
-its e-mails after commit (``queue_email``). Permission failures raise ``PermissionDenied``;
-invalid input raises ``ValidationError`` with a message for the member.
+Every function is keyword-only, validates before writing, writes in a transaction and tells
+the member through ``notify()`` (types in ``notifications.py``; e-mails sent after commit).
+Permission failures raise ``PermissionDenied``; invalid input raises ``ValidationError`` with a
+message for the member.
 """
 
 import secrets
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.emails import absolute_url, queue_email
+from parvis.core.emails import absolute_url
+from parvis.moderation.audit import audit_record
+from parvis.notifications.services import notify
 
 from .models import ApiToken, Mandate, ProfileKind, User, VerificationStatus, hash_token
 from .validators import clean_links, clean_person_name
@@ -61,14 +64,21 @@ def mandate_verify(*, mandate: Mandate, moderator: User) -> Mandate:
     mandate.reviewed_at = timezone.now()
     with transaction.atomic():
         mandate.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=moderator,
+            action="accounts.mandate_verify",
+            target=mandate,
+            target_repr=f"{member}: {mandate}",
+        )
         if member.kind != ProfileKind.OFFICIAL:
             member.kind = ProfileKind.OFFICIAL
             member.save(update_fields=["kind"])
-        queue_email(
-            to=member.email,
-            template="accounts/emails/mandate_verified",
+        notify(
+            recipients=[member],
+            type_key="accounts.mandate_verification",
+            url=reverse("accounts:mandates"),
             context=_mandate_email_context(
-                mandate, profile_url=absolute_url(member.get_absolute_url())
+                mandate, verified=True, profile_url=absolute_url(member.get_absolute_url())
             ),
         )
     return mandate
@@ -88,6 +98,13 @@ def mandate_reject(*, mandate: Mandate, moderator: User, reason: str) -> Mandate
     mandate.reviewed_at = timezone.now()
     with transaction.atomic():
         mandate.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=moderator,
+            action="accounts.mandate_reject",
+            target=mandate,
+            target_repr=f"{member}: {mandate}",
+            reason=reason,
+        )
         if (
             was_verified
             and member.kind == ProfileKind.OFFICIAL
@@ -95,10 +112,11 @@ def mandate_reject(*, mandate: Mandate, moderator: User, reason: str) -> Mandate
         ):
             member.kind = ProfileKind.RESIDENT
             member.save(update_fields=["kind"])
-        queue_email(
-            to=member.email,
-            template="accounts/emails/mandate_rejected",
-            context=_mandate_email_context(mandate, reason=reason),
+        notify(
+            recipients=[member],
+            type_key="accounts.mandate_verification",
+            url=reverse("accounts:mandates"),
+            context=_mandate_email_context(mandate, verified=False, reason=reason),
         )
     return mandate
 

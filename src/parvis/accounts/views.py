@@ -6,6 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from parvis.moderation.selectors import hidden_from
+from parvis.moderation.views import render_hidden
+
 from . import selectors, services
 from .forms import ApiTokenForm, MandateForm, ProfileForm
 from .models import ApiToken, Mandate, VerificationStatus
@@ -137,6 +140,8 @@ def profile_detail(request, pk):
     member = selectors.member_profile(pk)
     if member is None or not selectors.member_is_visible_to(member, request.user):
         raise Http404
+    if hidden_from(member, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, member)
     return render(
         request,
         "accounts/profile_detail.html",

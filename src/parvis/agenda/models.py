@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.Model):
@@ -35,11 +36,13 @@ class Category(models.Model):
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("awaiting review")
-    PUBLISHED = "published", _("published")
-    REJECTED = "rejected", _("rejected")
-    CANCELLED = "cancelled", _("cancelled")
+    # With a context: French genders the adjective after the noun ("événement refusé", but
+    # "organisation refusée" for the same English word elsewhere).
+    DRAFT = "draft", pgettext_lazy("event status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("event status", "awaiting review")
+    PUBLISHED = "published", pgettext_lazy("event status", "published")
+    REJECTED = "rejected", pgettext_lazy("event status", "rejected")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "cancelled")
 
 
 #: Statuses anyone may see; cancelled events stay visible, clearly marked.
@@ -97,6 +100,15 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="events",
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        verbose_name=_("group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("The discussion group whose event this is (shown on the group's page)."),
     )
     image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
     is_free = models.BooleanField(_("free"), default=True)

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import OrganisationMembership
 
 from .models import PUBLIC_STATUSES, Event, EventOccurrence
@@ -22,7 +23,7 @@ def events_visible_to(user):
     allowed = Q(status__in=PUBLIC_STATUSES)
     if user.is_authenticated:
         allowed |= _organiser_filter(user)
-    return qs.filter(allowed)
+    return visible(qs.filter(allowed), user)  # hidden by moderation: staff and author only
 
 
 def event_is_visible_to(event, user):
@@ -48,10 +49,11 @@ def user_organises(user, event):
 
 
 def public_occurrences():
-    """Dates of the public agenda (published or cancelled events), shaped for lists."""
-    return EventOccurrence.objects.filter(event__status__in=PUBLIC_STATUSES).select_related(
-        "event", "event__category", "event__commune", "event__organisation"
-    )
+    """Dates of the public agenda (published or cancelled events, not hidden by moderation),
+    shaped for lists."""
+    return exclude_hidden(
+        EventOccurrence.objects.filter(event__status__in=PUBLIC_STATUSES), "event"
+    ).select_related("event", "event__category", "event__commune", "event__organisation")
 
 
 # --- Event page and participants (read by views.event_detail / event_participants) ----------
@@ -64,7 +66,7 @@ def event_for_page(pk):
     from parvis.territories.models import Territory
 
     return (
-        Event.objects.filter(pk=pk)
+        annotate_hidden(Event.objects.filter(pk=pk))  # moderation state, in the same query
         .select_related(
             "category",
             "commune",

@@ -2,15 +2,18 @@
 
 Workflow: draft → submitted → published or rejected; published → cancelled (stays visible,
 clearly marked). Every function is keyword-only, validates before writing (``full_clean``),
-writes in a transaction and queues its e-mails after commit (``queue_email``, one per
-recipient). Permission failures raise ``PermissionDenied``; invalid input raises
-``ValidationError`` with a message for the member, and changes nothing.
+writes in a transaction and queues its e-mails after commit: the organiser's through
+``queue_email``, the participants' through ``notify()`` (types in ``agenda/notifications.py``).
+Permission failures raise ``PermissionDenied``; invalid input raises ``ValidationError`` with a
+message for the member, and changes nothing.
 
 Publication rule (``publishes_at_once``): an event publishes as soon as it is submitted when
 its organiser is a verified organisation the author belongs to, or the author is a verified
 official, a moderator, or a member who already has one event that a moderator approved (or
 that published at once). Any other member's events wait in the moderation queue: a resident's
 first event is reviewed, and once one of theirs has been published the next ones go out at once.
+An event of a new account carrying several links also waits (``moderation.safeguards``), and
+creating one is refused to a suspended member or beyond a new account's daily allowance.
 """
 
 import datetime as dt
@@ -26,6 +29,9 @@ from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
 from parvis.core.emails import absolute_url, queue_email
 from parvis.core.images import process_image
+from parvis.moderation.audit import audit_record
+from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed, needs_review
+from parvis.notifications.services import notify
 from parvis.organisations.models import Organisation, OrganisationMembership
 
 from .models import Event, EventOccurrence, EventStatus, Rsvp
@@ -141,17 +147,16 @@ def _event_context(event, **extra):
     }
 
 
-def _rsvp_emails(event):
-    """Addresses of the active members who RSVPed to a date of ``event`` still to come (each
-    once): the people a cancellation or a change concerns."""
-    return sorted(
-        set(
-            Rsvp.objects.filter(
-                occurrence__event=event,
-                occurrence__end__gte=timezone.now(),
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
+def _rsvp_members(event):
+    """The active members who RSVPed to a date of ``event`` still to come (each once): the
+    people a cancellation or a change concerns."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=Rsvp.objects.filter(
+                occurrence__event=event, occurrence__end__gte=timezone.now()
+            ).values("user_id"),
+        ).order_by("pk")
     )
 
 
@@ -330,6 +335,7 @@ def event_create(*, author: User, data: dict, draft: bool = False) -> Event:
     event = Event(created_by=author, status=EventStatus.DRAFT)
     changed = _apply(event, data, editor=author)
     _validate(event, changed=changed, is_new=True)
+    check_posting_allowed(author, "event")  # sanctions, new accounts' daily allowance
     with transaction.atomic():
         _set_image(event, data.get("image"))
         event.save()
@@ -347,6 +353,7 @@ def event_update(*, event: Event, editor: User, data: dict) -> Event:
     _check_can_edit(event, editor)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError(_("A cancelled event can no longer be changed."))
+    check_not_sanctioned(editor)
     event = Event.objects.select_related("commune", "category", "created_by").get(pk=event.pk)
     previous = Event.objects.select_related("commune").get(pk=event.pk)
     changed = _apply(event, data, editor=editor)
@@ -372,15 +379,16 @@ def event_changes_follow(*, event: Event, previous: Event, changed) -> None:
     recipients = None
     if changed & set(OCCURRENCE_FIELDS + ("all_day",)):
         # Collect the participants before stale dates (and their RSVPs) go.
-        recipients = _rsvp_emails(event)
+        recipients = _rsvp_members(event)
         event_occurrences_sync(event=event)
     if event.status == EventStatus.PUBLISHED and changed & set(DATE_FIELDS + PLACE_FIELDS):
         if recipients is None:
-            recipients = _rsvp_emails(event)
-        _notify(
-            recipients,
-            "agenda/emails/changed",
-            _event_context(
+            recipients = _rsvp_members(event)
+        notify(
+            recipients=recipients,
+            type_key="agenda.event_changed",
+            target=event,
+            context=_event_context(
                 event,
                 date_changed=bool(changed & set(DATE_FIELDS)),
                 place_changed=bool(changed & set(PLACE_FIELDS)),
@@ -399,7 +407,9 @@ def event_submit(*, event: Event, actor: User) -> Event:
     if event.start < timezone.now() and not event.rrule:
         raise ValidationError(_("The event has already started: change its date first."))
     with transaction.atomic():
-        if publishes_at_once(author=event.created_by, organisation=event.organisation):
+        if publishes_at_once(
+            author=event.created_by, organisation=event.organisation
+        ) and not needs_review(event.created_by, f"{event.title}\n{event.description}"):
             event.status = EventStatus.PUBLISHED
             event.published_at = timezone.now()
         else:
@@ -433,6 +443,7 @@ def event_publish(*, event: Event, moderator: User) -> Event:
                 "updated_at",
             ]
         )
+        audit_record(actor=moderator, action="agenda.event_publish", target=event)
         _notify(_organiser_emails(event), "agenda/emails/published", _event_context(event))
     return event
 
@@ -451,6 +462,7 @@ def event_reject(*, event: Event, moderator: User, reason: str) -> Event:
     event.reviewed_by = moderator
     with transaction.atomic():
         event.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
+        audit_record(actor=moderator, action="agenda.event_reject", target=event, reason=reason)
         _notify(
             _organiser_emails(event),
             "agenda/emails/rejected",
@@ -482,10 +494,14 @@ def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
     event.cancellation_reason = reason
     with transaction.atomic():
         event.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        _notify(
-            _rsvp_emails(event),
-            "agenda/emails/cancelled",
-            _event_context(event, reason=reason),
+        if not user_organises(actor, event):  # cancelled by a moderator
+            audit_record(actor=actor, action="agenda.event_cancel", target=event, reason=reason)
+        notify(
+            recipients=_rsvp_members(event),
+            type_key="agenda.event_cancelled",
+            actor=actor,
+            target=event,
+            context=_event_context(event, reason=reason),
         )
     return event
 

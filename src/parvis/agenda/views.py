@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.richtext import render_markdown
+from parvis.moderation.selectors import hidden_from
+from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
 
 from . import services as workflow
@@ -134,7 +136,7 @@ def _redirect_keeping_query(request, name, **kwargs):
 def month(request, year, month):
     first = _day_or_404(year, month)
     filters, occurrences = _occurrences(request)
-    weeks = month_weeks(occurrences, first.year, first.month)
+    weeks = month_weeks(occurrences, first.year, first.month, dense=not filters.is_active)
     previous = first - dt.timedelta(days=1)
     following = first + dt.timedelta(days=32)
     return render(
@@ -159,7 +161,7 @@ def week(request, year, month, day):
     if monday.year < MIN_YEAR:
         raise Http404
     filters, occurrences = _occurrences(request)
-    days = week_days(occurrences, monday)
+    days = week_days(occurrences, monday, dense=not filters.is_active)
     return render(
         request,
         "agenda/week.html",
@@ -239,6 +241,8 @@ def event_detail(request, pk, slug):
     event, redirect_response = _event_or_404(request, pk, slug)
     if redirect_response:
         return redirect_response
+    if hidden_from(event, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, event)
     user = request.user
     show_all = request.GET.get("dates") == "toutes"
     dates, has_more = event_dates(event, limit=None if show_all else DATES_SHOWN)

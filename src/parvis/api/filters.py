@@ -4,8 +4,10 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from parvis.accounts.models import ProfileKind, User
+from parvis.accounts.models import MandateRole, ProfileKind, User
 from parvis.organisations.models import Organisation, OrganisationKind
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -57,3 +59,43 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = User
         fields = ["kind", "commune"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TerritoryPkFilter(django_filters.ModelChoiceFilter):
+    """A territory given by its primary key (``/api/territoires/<id>/``)."""
+
+
+class OfficialFilter(django_filters.FilterSet):
+    """Officials with a verified mandate on a territory (or inside it), of a role, by name."""
+
+    territory = TerritoryPkFilter(
+        queryset=Territory.objects.all(),
+        label=_("Territory (primary key): mandates on it or on a territory inside it"),
+    )
+    commune = CommuneCodeFilter()
+    role = django_filters.ChoiceFilter(choices=MandateRole.choices, label=_("Mandate"))
+    search = django_filters.CharFilter(max_length=100, label=_("Words of the name"))
+
+    class Meta:
+        model = User
+        fields = ["territory", "commune", "role", "search"]
+
+    def filter_queryset(self, queryset):
+        from parvis.officials.selectors import filter_officials
+
+        data = self.form.cleaned_data
+        territories = [data["territory"]] if data.get("territory") else []
+        if data.get("commune"):
+            commune = Territory.objects.filter(
+                kind=TerritoryKind.COMMUNE, code=data["commune"]
+            ).first()
+            if commune is None:
+                return queryset.none()
+            territories.append(commune)
+        return filter_officials(
+            queryset,
+            territories=territories,
+            role=data.get("role") or None,
+            text=data.get("search") or "",
+        )

@@ -25,6 +25,7 @@ class TerritorySerializer(serializers.HyperlinkedModelSerializer):
     departement = serializers.PrimaryKeyRelatedField(read_only=True)
     arrondissement = serializers.PrimaryKeyRelatedField(read_only=True)
     epci = serializers.PrimaryKeyRelatedField(read_only=True)
+    web_url = serializers.SerializerMethodField(help_text="The territory's page on the site.")
 
     class Meta:
         model = Territory
@@ -42,7 +43,11 @@ class TerritorySerializer(serializers.HyperlinkedModelSerializer):
             "arrondissement",
             "epci",
             "url",
+            "web_url",
         ]
+
+    def get_web_url(self, territory) -> str:
+        return absolute_url(territory.get_absolute_url())
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -250,3 +255,43 @@ class EventCancelSerializer(serializers.Serializer):
 class RsvpSerializer(serializers.Serializer):
     occurrence = EventOccurrenceSerializer(read_only=True)
     participating = serializers.BooleanField(read_only=True)
+
+
+# --- elected officials --------------------------------------------------------------------------
+
+
+class OfficialTerritorySerializer(serializers.ModelSerializer):
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Territory
+        fields = ["id", "kind", "code", "name", "web_url"]
+
+    def get_web_url(self, territory) -> str:
+        return absolute_url(territory.get_absolute_url())
+
+
+class OfficialMandateSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    territory = OfficialTerritorySerializer(read_only=True)
+
+    class Meta:
+        model = Mandate
+        fields = ["role", "role_display", "territory"]
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    """A verified elected official and their verified mandates (never a pending claim)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api-official-detail")
+    web_url = serializers.SerializerMethodField(help_text="The official's page on the site.")
+    name = serializers.CharField(source="get_full_name", read_only=True)
+    commune = TerritorySummarySerializer(read_only=True, allow_null=True)
+    mandates = OfficialMandateSerializer(source="verified_mandates", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "commune", "bio", "website", "mandates", "web_url", "url"]
+
+    def get_web_url(self, official) -> str:
+        return absolute_url(reverse("officials:detail", kwargs={"pk": official.pk}))

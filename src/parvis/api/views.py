@@ -269,3 +269,23 @@ class SwaggerView(SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's static files, with no inline script or style (strict CSP)."""
 
     template_name = "api/swagger_ui.html"
+
+
+class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
+    """Verified elected officials, as on /elus/: the list holds those the directory shows the
+    caller; an official's record is readable when their page is. Only verified mandates."""
+
+    serializer_class = serializers.OfficialSerializer
+    filterset_class = filters.OfficialFilter
+
+    def get_queryset(self):
+        from parvis.officials import selectors as officials
+
+        user = self.request.user
+        if self.action == "list":
+            queryset = officials.officials_visible_to(user)
+        else:
+            queryset = officials.filter_officials(members_visible_to(user))
+        return officials.with_verified_mandates(queryset.select_related("commune")).order_by(
+            "last_name", "first_name", "pk"
+        )

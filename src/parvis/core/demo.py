@@ -743,12 +743,35 @@ def load_plan(plan: DemoPlan) -> LoadResult:
 
     created.update(load_events(plan=plan, users=users, organisation_pks=organisation_pks))
 
+    from parvis.groups.demo import load_groups  # groups of the people above, with events
+
+    created.update(load_groups(plan=plan, users=users, organisation_pks=organisation_pks))
+
+    from parvis.moderation.demo import load_moderation  # reports and an appeal to review
+
+    created.update(load_moderation(plan=plan, users=users, decided_by_email=ADMIN_EMAIL))
+
+    from parvis.news.demo import load_posts  # targeted information by the same publishers
+
+    created.update(load_posts(plan=plan, users=users, organisation_pks=organisation_pks))
+
+    from parvis.consultations.demo import load_consultations  # by the départemental council
+
+    created.update(load_consultations(plan=plan, users=users, organisation_pks=organisation_pks))
+
+    from parvis.notifications.demo import load_notifications  # about the content above
+
+    created.update(load_notifications(plan=plan, users=users))
+
     return LoadResult(created=created, totals=demo_totals())
 
 
 def demo_totals():
     """What the demo accounts amount to in the database, for the summary."""
     from parvis.agenda.demo import agenda_totals
+    from parvis.consultations.demo import consultation_totals
+    from parvis.groups.demo import groups_totals
+    from parvis.news.demo import news_totals
 
     demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
     return {
@@ -782,4 +805,7 @@ def demo_totals():
             user__in=demo_users
         ).count(),
         **agenda_totals(demo_users.values("pk")),
+        **groups_totals(demo_users.values("pk")),
+        **consultation_totals(),
+        **news_totals(demo_users.values("pk")),
     }

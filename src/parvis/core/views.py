@@ -1,27 +1,40 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from parvis.agenda.selectors import upcoming_near
-from parvis.territories.models import Territory, TerritoryKind
+from parvis.consultations.selectors import open_for
+from parvis.news.selectors import latest_for
+
+from .selectors import (
+    HOME_CONSULTATIONS,
+    HOME_EVENTS,
+    HOME_POSTS,
+    departement_with_figures,
+    group_activity,
+)
 
 
 def home(request):
-    territory = Territory.objects.filter(
-        kind=TerritoryKind.DEPARTEMENT, code=settings.PARVIS_TERRITORY_CODE
-    ).first()
-    stats = Territory.objects.filter(kind=TerritoryKind.COMMUNE).aggregate(
-        communes=Count("pk"), population=Sum("population")
-    )
-    upcoming_events = upcoming_near(request.user)
+    """The home page: for a member, what concerns them (events near them, information and
+    consultations for their territory, activity in their groups); for a visitor, the
+    département-wide version, the commune picker and an invitation to join. A fixed number of
+    queries whatever the volume (see ``core.selectors``)."""
+    user = request.user
     return render(
         request,
         "core/home.html",
-        {"territory": territory, "stats": stats, "upcoming_events": upcoming_events},
+        {
+            # The département's name and figures greet visitors only.
+            "territory": None if user.is_authenticated else departement_with_figures(),
+            "upcoming_events": upcoming_near(user, limit=HOME_EVENTS),
+            "latest_posts": latest_for(user, HOME_POSTS),
+            "open_consultations": open_for(user, HOME_CONSULTATIONS),
+            "group_activity": group_activity(user),
+        },
     )
 
 

@@ -38,6 +38,25 @@ class DirectoryFilterForm(forms.Form):
 
     TERRITORY_FIELDS = ("commune", "epci", "arrondissement")
 
+    def __init__(self, *args, directory_type=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choice_filters = directory_type.choice_filters if directory_type else ()
+        for choice_filter in self.choice_filters:
+            self.fields[choice_filter.name] = forms.ChoiceField(
+                label=choice_filter.label,
+                choices=[("", choice_filter.empty_label), *choice_filter.choices()],
+                required=False,
+            )
+
+    def choice_values(self):
+        """The valid values of the type's extra filters: {name: value}."""
+        self.is_valid()
+        return {
+            choice_filter.name: self.cleaned_data[choice_filter.name]
+            for choice_filter in self.choice_filters
+            if self.cleaned_data.get(choice_filter.name)
+        }
+
     def filters(self):
         """The valid values: (text, [territories]); invalid fields are left out."""
         self.is_valid()

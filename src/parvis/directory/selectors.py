@@ -83,12 +83,17 @@ def official_in_territory(territory):
     return in_territory("commune", territory) | Q(pk__in=mandates.values("user_id"))
 
 
-def directory_entries(directory_type, *, user, territories=(), text=""):
+def directory_entries(directory_type, *, user, territories=(), text="", choices=None):
     """The entries of ``directory_type`` ``user`` may see, in every territory of
-    ``territories`` and matching every word of ``text``, best matches first then by name."""
+    ``territories``, with the values ``choices`` of its extra filters ({name: value}) and
+    matching every word of ``text``, best matches first then by name."""
     queryset = directory_type.select(user)
     for territory in territories:
         queryset = queryset.filter(directory_type.territory_filter(territory))
+    for choice_filter in directory_type.choice_filters:
+        value = (choices or {}).get(choice_filter.name)
+        if value:
+            queryset = queryset.filter(choice_filter.to_q(value))
     words = search.search_words(text)
     queryset = search.search(
         queryset,

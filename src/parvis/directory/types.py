@@ -15,6 +15,18 @@ from . import search, selectors
 
 
 @dataclass(frozen=True)
+class ChoiceFilter:
+    """An extra filter of one directory type (a select in the search form), e.g. the theme
+    of groups: ``to_q(value)`` narrows the entries to the chosen value."""
+
+    name: str
+    label: Promise
+    empty_label: Promise
+    choices: Callable  # () -> [(value, label)]
+    to_q: Callable  # (value) -> Q
+
+
+@dataclass(frozen=True)
 class DirectoryType:
     slug: str
     label: Promise
@@ -25,10 +37,17 @@ class DirectoryType:
     fallback_fields: tuple[str, ...]
     ordering: tuple[str, ...]
     template: str  # renders ``entry``
+    choice_filters: tuple[ChoiceFilter, ...] = ()
 
 
 def _based_in(territory):
     return selectors.in_territory("commune", territory)
+
+
+def _groups():
+    from parvis.groups.directory import directory_type
+
+    return directory_type(DirectoryType, ChoiceFilter)
 
 
 _MEMBER_SEARCH = {
@@ -81,6 +100,7 @@ DIRECTORY_TYPES = {
             template="directory/_organisation.html",
             **_ORGANISATION_SEARCH,
         ),
+        _groups(),
     )
 }
 

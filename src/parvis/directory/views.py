@@ -11,10 +11,11 @@ PAGE_SIZE = 20
 def directory(request):
     """One tab per directory type, filtered by territory and name; everything in the URL."""
     directory_type = DIRECTORY_TYPES.get(request.GET.get("type"), DIRECTORY_TYPES[DEFAULT_TYPE])
-    form = DirectoryFilterForm(request.GET)
+    form = DirectoryFilterForm(request.GET, directory_type=directory_type)
     text, territories = form.filters()
+    choices = form.choice_values()
     entries = directory_entries(
-        directory_type, user=request.user, territories=territories, text=text
+        directory_type, user=request.user, territories=territories, text=text, choices=choices
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -25,6 +26,6 @@ def directory(request):
             "directory_type": directory_type,
             "directory_types": DIRECTORY_TYPES.values(),
             "page": page,
-            "filtered": bool(text.strip() or territories),
+            "filtered": bool(text.strip() or territories or choices),
         },
     )

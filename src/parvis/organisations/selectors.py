@@ -3,6 +3,7 @@
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from parvis.accounts.models import VerificationStatus
+from parvis.moderation.selectors import visible
 
 from .models import (
     InvitationStatus,
@@ -23,7 +24,7 @@ def organisations_visible_to(user):
         allowed |= Q(
             pk__in=OrganisationMembership.objects.filter(user=user).values("organisation_id")
         )
-    return qs.filter(allowed)
+    return visible(qs.filter(allowed), user)  # hidden by moderation: its team and staff only
 
 
 def organisation_is_visible_to(organisation, user):

@@ -1,7 +1,8 @@
 """Writes of organisations: creation, page edits, the team (invitations, roles), verification.
 
 Every function is keyword-only, validates before writing, writes in a transaction and queues
-its e-mails after commit (``queue_email``). Permission failures raise ``PermissionDenied``;
+its e-mails after commit (``queue_email``; verification outcomes through ``notify()``, types
+in ``notifications.py``). Permission failures raise ``PermissionDenied``;
 invalid input raises ``ValidationError`` with a message for the member.
 """
 
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.core.emails import absolute_url, queue_email
+from parvis.moderation.audit import audit_record
+from parvis.notifications.services import notify
 
 from .models import (
     InvitationStatus,
@@ -51,12 +54,6 @@ def _unique_slug(name, *, exclude_pk=None):
 def _managers(organisation):
     return OrganisationMembership.objects.filter(
         organisation=organisation, role=OrganisationRole.MANAGER
-    )
-
-
-def _manager_emails(organisation):
-    return list(
-        _managers(organisation).filter(user__is_active=True).values_list("user__email", flat=True)
     )
 
 
@@ -289,6 +286,13 @@ def membership_remove(*, membership: OrganisationMembership, actor: User) -> Non
                     "manager before this one leaves."
                 ),
             )
+        if membership.user_id != actor.pk:  # removed by a manager: a change of roles
+            audit_record(
+                actor=actor,
+                action="organisations.member_remove",
+                target=membership.organisation,
+                data={"member": membership.user_id, "role": membership.role},
+            )
         membership.delete()
 
 
@@ -309,22 +313,28 @@ def membership_change_role(
                     "manager before changing this one's role."
                 ),
             )
+        previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            action="organisations.role_change",
+            target=membership.organisation,
+            data={"member": membership.user_id, "from": previous, "to": role},
+        )
     return membership
 
 
-def _notify_managers(organisation, template, **context):
-    for email in _manager_emails(organisation):
-        queue_email(
-            to=email,
-            template=template,
-            context={
-                "organisation": organisation.name,
-                "url": absolute_url(organisation.get_absolute_url()),
-                **context,
-            },
-        )
+def _notify_managers(organisation, **context):
+    """Tell the organisation's active managers the outcome of its verification."""
+    notify(
+        recipients=User.objects.filter(
+            is_active=True, pk__in=_managers(organisation).values("user_id")
+        ).order_by("pk"),
+        type_key="organisations.verification",
+        target=organisation,
+        context={"organisation": organisation.name, **context},
+    )
 
 
 def _require_moderator(moderator):
@@ -347,7 +357,8 @@ def organisation_verify(*, organisation: Organisation, moderator: User) -> Organ
         organisation.save(
             update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
         )
-        _notify_managers(organisation, "organisations/emails/verified")
+        audit_record(actor=moderator, action="organisations.verify", target=organisation)
+        _notify_managers(organisation, verified=True)
     return organisation
 
 
@@ -367,5 +378,8 @@ def organisation_reject(
         organisation.save(
             update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
         )
-        _notify_managers(organisation, "organisations/emails/rejected", reason=reason)
+        audit_record(
+            actor=moderator, action="organisations.reject", target=organisation, reason=reason
+        )
+        _notify_managers(organisation, verified=False, reason=reason)
     return organisation

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.moderation.selectors import annotate_hidden, hidden_from
+from parvis.moderation.views import render_hidden
 
 from . import selectors, services
 from .forms import InvitationForm, OrganisationForm, RoleForm, organisation_form_errors
@@ -19,7 +21,9 @@ PAGE_SIZE = 24
 
 def _get_visible_organisation(request, slug):
     """The organisation at ``slug`` if the viewer may see it, else 404."""
-    organisation = get_object_or_404(Organisation.objects.select_related("commune"), slug=slug)
+    organisation = get_object_or_404(
+        annotate_hidden(Organisation.objects.select_related("commune")), slug=slug
+    )
     if not selectors.organisation_is_visible_to(organisation, request.user):
         raise Http404
     return organisation
@@ -89,6 +93,8 @@ def organisation_create(request):
 
 def organisation_detail(request, slug):
     organisation = _get_visible_organisation(request, slug)
+    if hidden_from(organisation, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, organisation)
     user = request.user
     memberships = list(selectors.organisation_memberships(organisation))
     members = [

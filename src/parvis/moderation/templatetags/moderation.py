@@ -1,0 +1,64 @@
+"""Template helpers for reportable content.
+
+- ``{% report_link item %}``: the "Report" link (not shown to the item's author); visitors
+  follow it to the login page.
+- ``{% moderation_notice item %}``: on the page of a hidden item, which only staff and the
+  author still see, a banner saying it is hidden.
+- ``{% if item|hidden_for:user %}{% include "moderation/_hidden_notice.html" %}{% else %}…``:
+  the notice in place of a hidden item inside a list or a thread (uses the
+  ``moderation_hidden`` annotation of ``selectors.annotate_hidden`` when present).
+- ``item|report_url``: the address of the report form.
+"""
+
+from django import template
+from django.urls import reverse
+
+from .. import registry, selectors
+
+register = template.Library()
+
+
+@register.filter
+def report_url(obj):
+    entry = registry.get_for_model(obj) if obj is not None else None
+    if entry is None or obj.pk is None:
+        return ""
+    return reverse("moderation:report", kwargs={"key": entry.key, "pk": obj.pk})
+
+
+@register.inclusion_tag("moderation/_report_link.html", takes_context=True)
+def report_link(context, obj):
+    user = context.get("user")
+    entry = registry.get_for_model(obj) if obj is not None else None
+    show = entry is not None and not (
+        user is not None and user.is_authenticated and selectors.is_author(obj, user)
+    )
+    return {"url": report_url(obj) if show else "", "kind": entry.label if entry else ""}
+
+
+@register.inclusion_tag("moderation/_hidden_banner.html")
+def moderation_notice(obj):
+    return {"hidden": obj is not None and selectors.is_hidden(obj)}
+
+
+@register.filter
+def hidden_for(obj, user):
+    """Whether ``obj`` must be replaced by the moderation notice for ``user``."""
+    if obj is None:
+        return False
+    hidden = getattr(obj, "moderation_hidden", None)
+    if hidden is None:
+        hidden = selectors.is_hidden(obj)
+    if not hidden:
+        return False
+    if user is not None and user.is_authenticated and user.is_staff:
+        return False
+    return not selectors.is_author(obj, user)
+
+
+@register.filter
+def markdown(text):
+    """Members' Markdown, rendered and sanitised (for the item templates of the queue)."""
+    from parvis.core.richtext import render_markdown
+
+    return render_markdown(text)
