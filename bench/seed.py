@@ -2,12 +2,19 @@
 département (``docs/performance.md``; the benchmark of issue 7 builds on it).
 
 Scale 1.0 (``FULL_SCALE``) is 100,000 members spread over the 680 communes by population,
-10,000 organisations with their managers, and 200,000 events over two years around the anchor
-day (40% recurring: weekly for 2 to 8 weeks, every other week on two days, monthly on "the 2nd
-Tuesday"), expanded into some 520,000 dates (about 700 a day), with participants.
+10,000 organisations with their managers (the first is the departmental council), 200,000
+events over two years around the anchor day (40% recurring: weekly for 2 to 8 weeks, every
+other week on two days, monthly on "the 2nd Tuesday"), expanded into some 520,000 dates (about
+700 a day), with participants; 5,000 groups (a quarter private) with 150,000 memberships,
+100,000 discussions and 2,000,000 messages (a long tail: a median discussion has ~10, the
+longest well over a thousand); 20,000 information posts and 150,000 follows; 200 consultations
+with 300,000 responses (and their ~1,000,000 answers); 500,000 notifications.
 ``--scale 0.01`` and ``--scale 0.1`` give the 1% and 10% versions. The same seed, scale and
 anchor give the same data: every step draws from its own random generator (``"<seed>:<step>"``)
-and refers to earlier rows by their rank, not their primary key.
+and refers to earlier rows by their rank, not their primary key. The denormalised columns
+(``Group.member_count``, ``thread_count``, ``last_activity_at``; ``Thread.message_count``,
+``last_message``; dense ``Message.position``; ``Consultation.response_count``) are what the
+services would have kept; ``tests/bench/test_seed.py`` checks them.
 
 Run it on a database of its own (its name must contain "bench"), migrated, with the Oise
 imported::
@@ -19,8 +26,9 @@ imported::
     .venv/bin/python bench/seed.py --scale 1 --reset
 
 ``--reset`` empties the seeded tables first (``TRUNCATE … RESTART IDENTITY CASCADE``). Rows are
-written with ``bulk_create`` in batches (no services, no e-mail), then the tables are
-``ANALYZE``d. Members log in with ``BENCH_PASSWORD``; their addresses are
+written in batches, with ``bulk_create`` or, for the large tables, PostgreSQL's ``COPY`` (no
+services, no e-mail, no activity records; the database's triggers run, e.g. the messages'
+search documents), then the tables are ``ANALYZE``d. Members log in with ``BENCH_PASSWORD``; their addresses are
 ``membre000001@bench.parvis.example`` and so on.
 
 Extending it (groups, discussion messages, posts... as those capabilities land): write a

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from bench import seed as bench_seed
 from parvis.consultations.models import Consultation, ConsultationStatus, Response
@@ -38,17 +38,61 @@ def query(sql, params=()):
         return cursor.fetchall()
 
 
-@pytest.fixture
-def seeded(oise):
-    return run_seed()
+def make_territory():
+    """A small Oise: one département, two arrondissements, two EPCI, four communes."""
+    from parvis.territories.models import Territory, TerritoryKind
+
+    def make(kind, code, name, **extra):
+        return Territory.objects.create(
+            kind=kind, code=code, name=name, slug=f"{name.lower()}-{code}", **extra
+        )
+
+    oise = make(TerritoryKind.DEPARTEMENT, "60", "Oise", population=829899)
+    for number, (arrondissement, epci, communes) in enumerate(
+        (
+            (
+                "Beauvais",
+                "CA du Beauvaisis",
+                [("60057", "Beauvais", 56020), ("60639", "Tillé", 1100)],
+            ),
+            (
+                "Compiègne",
+                "CA de Compiègne",
+                [("60159", "Compiègne", 40028), ("60382", "Margny", 8496)],
+            ),
+        )
+    ):
+        arr = make(TerritoryKind.ARRONDISSEMENT, f"60{number}", arrondissement, departement=oise)
+        group = make(TerritoryKind.EPCI, f"2000{number}", epci, departement=oise)
+        for code, name, population in communes:
+            make(
+                TerritoryKind.COMMUNE,
+                code,
+                name,
+                population=population,
+                departement=oise,
+                arrondissement=arr,
+                epci=group,
+            )
 
 
-def test_refuses_a_database_not_named_bench_unless_allowed(oise):
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The dataset, seeded once for the module in a transaction rolled back at its end (each
+    test runs in a savepoint inside it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        make_territory()
+        yield run_seed()
+        transaction.set_rollback(True)
+
+
+def test_refuses_a_database_not_named_bench_unless_allowed(db):
     if "bench" in connection.settings_dict["NAME"]:
         pytest.skip("the test database's name contains 'bench'")
+    groups = Group.objects.count()
     with pytest.raises(SystemExit, match="Refusing to seed"):
         bench_seed.seed(scale=SCALE, anchor=ANCHOR, reset_first=True, out=io.StringIO())
-    assert not Group.objects.exists()
+    assert Group.objects.count() == groups  # nothing emptied, nothing written
 
 
 def test_every_kind_of_row_is_written(seeded):
