@@ -222,15 +222,6 @@ def test_the_outbox_survives_a_redis_outage(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "moderation.middleware.SanctionMiddleware reads the cache (moderation.selectors."
-        "active_sanction) on every logged-in request without tolerating a Redis outage: "
-        "with the one Redis down, members' requests fail. Remove this marker once it falls "
-        "back to the database like notifications.selectors.unread_count."
-    ),
-)
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_members_pages_answer_while_the_one_redis_is_down(

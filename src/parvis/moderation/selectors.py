@@ -14,10 +14,12 @@ its author, by a notice; lists leave it out):
 """
 
 import datetime as dt
+from contextlib import suppress
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from . import registry
 from .models import (
@@ -32,6 +34,10 @@ from .models import (
 )
 
 # --- hidden items -----------------------------------------------------------------------------
+
+
+#: The cache (Redis) may be down: the sanction check then asks the database.
+CACHE_ERRORS = (RedisError, OSError)
 
 
 def _of_model(model, prefix="content_type"):
@@ -161,7 +167,10 @@ def active_sanction(user):
     if user is None or not user.is_authenticated:
         return None
     key = _SANCTION_CACHE.format(user.pk)
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:  # Redis down: ask the database; the page still answers
+        cached = None
     now = timezone.now()
     if cached is None:
         sanction = (
@@ -174,15 +183,17 @@ def active_sanction(user):
         if sanction is not None and sanction.ends_at is not None:
             timeout = max(1, min(timeout, int((sanction.ends_at - now).total_seconds()) + 1))
         cached = sanction or False
-        cache.set(key, cached, timeout)
+        with suppress(CACHE_ERRORS):
+            cache.set(key, cached, timeout)
     if cached and not cached.is_active(now):
-        cache.delete(key)
+        forget_sanction(user.pk)
         return active_sanction(user)
     return cached or None
 
 
 def forget_sanction(user_pk):
-    cache.delete(_SANCTION_CACHE.format(user_pk))
+    with suppress(CACHE_ERRORS):
+        cache.delete(_SANCTION_CACHE.format(user_pk))
 
 
 # --- the moderators' queue --------------------------------------------------------------------

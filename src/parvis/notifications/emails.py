@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -161,9 +161,27 @@ def _digest_parts(row):
     return DIGEST_SCOPE, context, subject, text, html
 
 
+def build_direct_message(row) -> EmailMessage:
+    """A direct e-mail (``parvis.core.emails.queue_email``): its template's plain text, in
+    the language it was queued in, to the address it was queued for."""
+    context = {**(row.context or {}), "site_name": settings.PARVIS_SITE_NAME}
+    language = row.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = render_to_string(f"{row.template}_subject.txt", context).strip()
+        body = render_to_string(f"{row.template}_body.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[row.to_address],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
 def build_message(row) -> EmailMultiAlternatives:
     """The e-mail of an outbox row (a notification or a digest), in the recipient's
     language, with its plain-text and HTML parts and its unsubscribe headers."""
+    if row.kind == OutboxKind.DIRECT:
+        return build_direct_message(row)
     member = row.recipient
     with translation.override(recipient_language(member)):
         if row.kind == OutboxKind.DIGEST:

@@ -1,8 +1,9 @@
 """Notifications, the members' delivery preferences and the e-mail outbox.
 
 ``Notification``: one line of a member's notification centre (written by ``notify()`` in the
-caller's transaction). ``EmailOutbox``: one e-mail to send (a notification sent at once, or
-a member's daily digest), written in the same transaction and sent by a Celery worker; its
+caller's transaction). ``EmailOutbox``: one e-mail to send (a notification sent at once, a
+member's daily digest, or a direct e-mail to an address from ``parvis.core.emails.queue_email``),
+written in the same transaction and sent by a Celery worker; its
 unique ``idempotency_key`` and its ``state`` (checked under a row lock) make sure it is sent
 once, and the periodic ``outbox_drain`` task re-queues what the broker never received.
 """
@@ -111,6 +112,7 @@ class NotificationPreference(models.Model):
 class OutboxKind(models.TextChoices):
     NOTIFICATION = "notification", _("notification")
     DIGEST = "digest", _("daily digest")
+    DIRECT = "direct", _("direct e-mail")
 
 
 class OutboxState(models.TextChoices):
@@ -127,7 +129,10 @@ class EmailOutbox(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
+        help_text=_("Empty for a direct e-mail to an address (see below)."),
     )
     notification = models.OneToOneField(
         Notification,
@@ -137,6 +142,13 @@ class EmailOutbox(models.Model):
         blank=True,
         related_name="email",
     )
+    # A direct e-mail (``parvis.core.emails.queue_email``): an address rather than a member,
+    # and the template and context it is rendered from by the worker, in ``language``. The
+    # address and context are emptied once the e-mail is sent or given up.
+    to_address = models.EmailField(_("address"), max_length=254, blank=True)
+    template = models.CharField(_("template"), max_length=200, blank=True)
+    context = models.JSONField(_("template context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
     )
@@ -155,6 +167,12 @@ class EmailOutbox(models.Model):
                 fields=["created_at"],
                 condition=Q(state="pending"),
                 name="outbox_pending",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_address="", state="pending"),
+                name="outbox_has_recipient",
             )
         ]
 

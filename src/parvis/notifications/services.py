@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +128,63 @@ def notify(
             _queue_after_commit([row.pk for row in rows])
         _forget_unread(list(members))
     return notifications
+
+
+#: Members notified per transaction by ``notify_in_batches``.
+NOTIFY_BATCH_SIZE = 1000
+
+
+def notify_in_batches(
+    *,
+    recipients: QuerySet,
+    type_key: str,
+    target,
+    batch_size: int = NOTIFY_BATCH_SIZE,
+    **kwargs,
+) -> int:
+    """``notify()`` for a large audience (a commune's or the whole département's members),
+    from a Celery task: ``recipients`` (a queryset of users) is read by batches of
+    ``batch_size`` in primary-key order, each batch notified in its own transaction — memory
+    and transactions stay small, and the e-mails of each batch are queued as it commits.
+
+    Idempotent: each batch skips the members already notified of ``type_key`` about
+    ``target``, and takes a lock on the target's row, so a retried or duplicated fan-out
+    (a worker that died half-way, the periodic task and the publication's task at once)
+    never notifies anyone twice. Returns the number of notifications written."""
+    target_model = type(target)
+    target_type = ContentType.objects.get_for_model(target)
+    after, written = 0, 0
+    while True:
+        ids = list(
+            recipients.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .distinct()[:batch_size]
+        )
+        if not ids:
+            return written
+        after = ids[-1]
+        with transaction.atomic():
+            # Two runs of the same fan-out take turns, batch by batch.
+            list(
+                target_model._default_manager.select_for_update()
+                .filter(pk=target.pk)
+                .values_list("pk", flat=True)
+            )
+            done = set(
+                Notification.objects.filter(
+                    type_key=type_key,
+                    target_type=target_type,
+                    target_id=target.pk,
+                    recipient_id__in=ids,
+                ).values_list("recipient_id", flat=True)
+            )
+            fresh = [pk for pk in ids if pk not in done]
+            if fresh:
+                members = User.objects.filter(pk__in=fresh).only("pk", "is_active")
+                written += len(
+                    notify(recipients=members, type_key=type_key, target=target, **kwargs)
+                )
 
 
 def _forget_unread(member_ids):
@@ -290,10 +349,14 @@ def outbox_deliver(*, outbox_id: int) -> Delivered:
             return Delivered("busy" if exists else "already")
         if row.state != OutboxState.PENDING:
             return Delivered("already")
-        member = row.recipient
-        if not member.is_active or not member.email:
+        if row.kind == OutboxKind.DIRECT:
+            deliverable = bool(row.to_address)
+        else:
+            member = row.recipient
+            deliverable = member is not None and member.is_active and bool(member.email)
+        if not deliverable:
             row.state = OutboxState.CANCELLED
-            row.save(update_fields=["state"])
+            row.save(update_fields=["state", *_forget_direct(row)])
             return Delivered("cancelled")
         row.attempts += 1
         try:
@@ -307,8 +370,38 @@ def outbox_deliver(*, outbox_id: int) -> Delivered:
             return Delivered("retry" if row.state == OutboxState.PENDING else "already", str(error))
         row.state = OutboxState.SENT
         row.sent_at = timezone.now()
-        row.save(update_fields=["state", "sent_at", "attempts"])
+        row.save(update_fields=["state", "sent_at", "attempts", *_forget_direct(row)])
     return Delivered("sent")
+
+
+def _forget_direct(row) -> list[str]:
+    """A direct e-mail sent or given up keeps no personal data (its address and context);
+    returns the fields emptied, for ``update_fields``."""
+    if row.kind != OutboxKind.DIRECT:
+        return []
+    row.to_address = ""
+    row.context = {}
+    return ["to_address", "context"]
+
+
+def direct_email_write(*, to: str, template: str, context: dict, language: str) -> EmailOutbox:
+    """The outbox row of a direct e-mail to an address (``parvis.core.emails.queue_email``),
+    in the caller's transaction; queued for a worker after the commit, and by the drain if
+    the broker is down then."""
+    try:
+        json.dumps(context)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"queue_email({template!r}): the context must be plain JSON ({error}).")
+    row = EmailOutbox.objects.create(
+        idempotency_key=f"email:{uuid.uuid4().hex}",
+        kind=OutboxKind.DIRECT,
+        to_address=to,
+        template=template,
+        context=context,
+        language=language,
+    )
+    _queue_after_commit([row.pk])
+    return row
 
 
 def outbox_mark_queued(*, outbox_ids) -> None:
