@@ -121,11 +121,19 @@ class Gunicorn:
         self.base = f"http://127.0.0.1:{port}"
 
     def __enter__(self):
+        try:  # a server left over (an interrupted run) would be measured instead of ours
+            urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
+        except OSError:
+            pass
+        else:
+            raise SystemExit(f"{self.base} already answers: stop that server or pass --port")
         self.process = subprocess.Popen(self.command, env=self.env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
+                if self.process.poll() is not None:
+                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}")
                 return self
             except OSError:
                 if self.process.poll() is not None:
@@ -177,11 +185,11 @@ def run_scale(scale, args, floor_env):
     )
     probed = json.loads(probe.stdout)
     load = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
-    with Gunicorn("floor.wsgi:application", floor_env, 8091, args.workers, BENCH) as floor:
+    with Gunicorn("floor.wsgi:application", floor_env, args.port + 1, args.workers, BENCH) as floor:
         log(f"{name}: floor (before)")
         floor_before = wrk(floor.base + "/", **load)
     pages = []
-    with Gunicorn("parvis.wsgi:application", env, 8090, args.workers, ROOT) as parvis:
+    with Gunicorn("parvis.wsgi:application", env, args.port, args.workers, ROOT) as parvis:
         for page in probed["pages"]:
             if args.only and not any(word in page["name"] for word in args.only):
                 continue
@@ -189,7 +197,7 @@ def run_scale(scale, args, floor_env):
             cookie = probed["session"] if page["member"] else None
             measured = wrk(parvis.base + page["url"], cookie=cookie, **load)
             pages.append({**page, **measured})
-    with Gunicorn("floor.wsgi:application", floor_env, 8091, args.workers, BENCH) as floor:
+    with Gunicorn("floor.wsgi:application", floor_env, args.port + 1, args.workers, BENCH) as floor:
         log(f"{name}: floor (after)")
         floor_after = wrk(floor.base + "/", **load)
     floor_rps = (floor_before["rps"] + floor_after["rps"]) / 2
@@ -313,6 +321,9 @@ def main(argv=None):
         "--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/11")
     )
     parser.add_argument("--reseed", action="store_true", help="rebuild the datasets")
+    parser.add_argument(
+        "--port", type=int, default=8090, help="Parvis's port on loopback; the floor's is the next"
+    )
     parser.add_argument("--only", nargs="*", help="measure only pages whose name has a word")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):

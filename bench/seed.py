@@ -28,8 +28,8 @@ imported::
 ``--reset`` empties the seeded tables first (``TRUNCATE … RESTART IDENTITY CASCADE``). Rows are
 written in batches, with ``bulk_create`` or, for the large tables, PostgreSQL's ``COPY`` (no
 services, no e-mail, no activity records; the database's triggers run, e.g. the messages'
-search documents), then the tables are ``ANALYZE``d. Members log in with ``BENCH_PASSWORD``; their addresses are
-``membre000001@bench.parvis.example`` and so on.
+search documents), then the tables are ``ANALYZE``d. Members log in with ``BENCH_PASSWORD``;
+their addresses are ``membre000001@bench.parvis.example`` and so on.
 
 Extending it (groups, discussion messages, posts... as those capabilities land): write a
 ``seed_<things>(ctx)`` function that reads what it needs from ``ctx`` (``ctx.members``,
@@ -1446,20 +1446,11 @@ class _NotificationMaker:
         if key.startswith("groups.") and self.threads:
             pk, url, group_rank, group_name, title = rng.choice(self.threads)
             members = self.ctx.group_members[group_rank]
-            recipient, actor = rng.choice(members), rng.choice(members)
-            context = {
-                "group": group_name,
-                "thread": title,
-                "excerpt": rng.choice(MESSAGE_BODIES)[:200],
-            }
-            return (
-                recipient,
-                self.ctx.members[actor] if actor != recipient else None,
-                self.types["thread"],
-                pk,
-                url,
-                context,
-            )
+            recipient = rng.choice(members)
+            others = [member for member in members[:50] if member != recipient]
+            actor = self.ctx.members[rng.choice(others)] if others else None
+            context = {"group": group_name, "thread": title}  # as groups.tasks gives it
+            return recipient, actor, self.types["thread"], pk, url, context
         if key.startswith("agenda.") and self.events:
             pk, url, context = rng.choice(self.events)
             context = dict(context)

@@ -350,6 +350,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
     },
+    # The groups' activities whose notification task never reached the broker.
+    "groups-activities-drain": {
+        "task": "parvis.groups.tasks.activities_drain",
+        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
+    },
+    # Posts and consultations whose publication or opening time has come, not yet announced.
+    "news-announce-due": {
+        "task": "parvis.news.tasks.posts_announce_due",
+        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
+    },
+    "consultations-announce-due": {
+        "task": "parvis.consultations.tasks.consultations_announce_due",
+        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
+    },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",
         "schedule": crontab(minute=20),

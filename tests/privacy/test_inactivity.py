@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.moderation.models import AuditEntry
+from parvis.notifications.models import Notification
 from parvis.privacy.models import InactivityNotice
 from parvis.privacy.tasks import inactive_accounts_sweep
 
@@ -59,6 +60,9 @@ def test_member_is_warned_once_after_the_warning_period(camille, sweep):
     [warning] = mails_to(camille)
     assert "will be deleted" in warning.subject
     assert "/compte/login/" in warning.body
+    assert Notification.objects.filter(
+        recipient=camille, type_key="privacy.inactivity_warning"
+    ).exists()
     notice = InactivityNotice.objects.get(member=camille)
     assert notice.erasure_after >= timezone.now() + dt.timedelta(days=29)
     # The next days: no second warning.
@@ -120,8 +124,10 @@ def test_activity_in_a_session_also_resets_the_warning(camille, sweep):
     assert not InactivityNotice.objects.filter(member=camille).exists()
 
 
-def test_staff_accounts_are_left_to_the_administrators(moderator, sweep):
+def test_staff_and_deactivated_accounts_are_left_to_the_administrators(moderator, hugo, sweep):
     last_seen(moderator, 800)
+    last_seen(hugo, 800)
+    User.objects.filter(pk=hugo.pk).update(is_active=False)
     assert sweep()["warned"] == 0
 
 

@@ -79,6 +79,7 @@ from parvis.groups.selectors import (
     thread_page_count,
     threads_visible_to,
 )
+from parvis.moderation.selectors import annotate_hidden, hidden_from, is_hidden, visible
 from parvis.organisations.models import Organisation
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -392,7 +393,8 @@ class QuotedMessageSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.Serializer):
     """A message. A deleted message is a placeholder: ``deleted`` is true and ``body`` and
-    ``body_html`` are null."""
+    ``body_html`` are null. A message hidden by moderation has ``hidden`` true, and ``body``
+    and ``body_html`` null for everyone but its author and the staff."""
 
     id = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -405,6 +407,7 @@ class MessageSerializer(serializers.Serializer):
     edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
     deleted = serializers.SerializerMethodField()
     deleted_by_moderator = serializers.SerializerMethodField()
+    hidden = serializers.SerializerMethodField(help_text="Hidden by a moderation decision.")
     body = serializers.SerializerMethodField(help_text="Markdown, as written.")
     body_html = serializers.SerializerMethodField(help_text="The message rendered and sanitised.")
     quoted = serializers.SerializerMethodField(help_text="The message this one replies to.")
@@ -424,11 +427,17 @@ class MessageSerializer(serializers.Serializer):
     def get_deleted_by_moderator(self, message) -> bool:
         return message.deleted_at is not None and message.deleted_by_id != message.author_id
 
+    def get_hidden(self, message) -> bool:
+        return is_hidden(message)
+
+    def _unreadable(self, message):
+        return bool(message.deleted_at) or hidden_from(message, self.context["request"].user)
+
     def get_body(self, message) -> str | None:
-        return None if message.deleted_at else message.body
+        return None if self._unreadable(message) else message.body
 
     def get_body_html(self, message) -> str | None:
-        return None if message.deleted_at else message.body_html
+        return None if self._unreadable(message) else message.body_html
 
     @extend_schema_field(QuotedMessageSerializer(allow_null=True))
     def get_quoted(self, message):
@@ -623,6 +632,8 @@ def _listed_group(user, slug):
     """The group ``slug`` if ``user`` may find it (not deleted, or a site moderator)."""
     group = group_for_page(slug)
     if group is None or not group_is_visible_to(group, user):
+        raise exceptions.NotFound()
+    if hidden_from(group, user):  # hidden by moderation: only for its team and the staff
         raise exceptions.NotFound()
     return group
 
@@ -948,7 +959,10 @@ class GroupViewSet(
         if group is None:
             messages = messages_visible_to(request.user)
         else:
-            messages = Message.objects.filter(thread__group=group, thread__deleted_at__isnull=True)
+            messages = visible(
+                Message.objects.filter(thread__group=group, thread__deleted_at__isnull=True),
+                request.user,
+            )
         results = (
             search.matching(
                 messages.filter(deleted_at__isnull=True),
@@ -1184,7 +1198,8 @@ class MessageViewSet(
     def get_object(self):
         thread = self.get_thread()
         message = (
-            Message.objects.filter(thread=thread, pk=_int_or_none(self.kwargs["pk"]))
+            annotate_hidden(Message.objects.filter(thread=thread))
+            .filter(pk=_int_or_none(self.kwargs["pk"]))
             .select_related("author", "quoted", "quoted__author")
             .first()
         )

@@ -101,6 +101,12 @@ class Consultation(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    announced_at = models.DateTimeField(
+        _("announced at"),
+        null=True,
+        blank=True,
+        help_text=_("When the members it concerns were told it is open (once)."),
+    )
 
     class Meta:
         verbose_name = _("consultation")

@@ -4,10 +4,17 @@ Targeting: a consultation concerns a member when its audience is empty (the whol
 département) or contains their commune, its EPCI, its arrondissement or its département
 (``Territory.lineage_ids``). ``answer_refusal`` says why someone may not answer (or
 ``None``): the page, the API and the service share it.
+
+Moderation: a consultation hidden by a moderation decision (``parvis.moderation``) is left out
+of every list, the home page, the portal sections and the API, in the same query; its
+institution's agents and the staff still see it (``consultations_visible_to``), its page shows
+the others a notice.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,7 +29,9 @@ from django.db.models import (
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from parvis.accounts.models import User
 from parvis.accounts.rules import has_verified_email
+from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import OrganisationKind, OrganisationMembership
 from parvis.organisations.selectors import membership_role
 from parvis.territories.models import Territory, TerritoryKind
@@ -105,20 +114,31 @@ def user_manages(user, consultation):
 # --- visibility -----------------------------------------------------------------------------------
 
 
+def run_filter(user):
+    """Consultations ``user`` runs: those of the institutions they help run."""
+    return Q(
+        organisation__in=OrganisationMembership.objects.filter(user=user).values(
+            "organisation_id"
+        )
+    )
+
+
+def published_consultations():
+    """Published consultations not hidden by moderation: what every list starts from."""
+    return exclude_hidden(Consultation.objects.filter(status=ConsultationStatus.PUBLISHED))
+
+
 def consultations_visible_to(user):
     """Published consultations for everyone; also the drafts of the institutions ``user``
-    helps run; every consultation for staff."""
+    helps run; every consultation for staff. Hidden by moderation: only for staff and the
+    institution's agents."""
     qs = Consultation.objects.all()
     if user.is_authenticated and user.is_staff:
         return qs
     allowed = Q(status=ConsultationStatus.PUBLISHED)
     if user.is_authenticated:
-        allowed |= Q(
-            organisation__in=OrganisationMembership.objects.filter(user=user).values(
-                "organisation_id"
-            )
-        )
-    return qs.filter(allowed)
+        allowed |= run_filter(user)
+    return visible(qs.filter(allowed), user)
 
 
 def consultation_is_visible_to(consultation, user):
@@ -257,9 +277,10 @@ def audience_prefetch():
 
 def consultation_for_page(pk):
     """The consultation ``pk`` with its institution, audience, questions and options (4
-    queries), or ``None``. Visibility is checked after."""
+    queries) and its moderation state (``moderation_hidden``), or ``None``. Visibility is
+    checked after."""
     return (
-        Consultation.objects.filter(pk=pk)
+        annotate_hidden(Consultation.objects.filter(pk=pk))
         .select_related("organisation", "created_by")
         .prefetch_related(audience_prefetch(), questions_prefetch())
         .first()
@@ -327,9 +348,7 @@ def consultation_list(user, *, phase=None, commune=None, institution=None, now=N
     row carries ``concerns_me`` (for a member with a commune) and ``phase_rank``.
     """
     now = now or timezone.now()
-    qs = Consultation.objects.filter(status=ConsultationStatus.PUBLISHED).select_related(
-        "organisation"
-    )
+    qs = published_consultations().select_related("organisation")
     if phase == Phase.OPEN:
         qs = qs.filter(opens_at__lte=now, closes_at__gt=now)
     elif phase == Phase.UPCOMING:
@@ -370,9 +389,11 @@ def open_for(user, limit=5, *, now=None):
     soonest closing. One query; each row carries ``answered`` (whether ``user`` already
     answered)."""
     now = now or timezone.now()
-    qs = Consultation.objects.filter(
-        status=ConsultationStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now
-    ).select_related("organisation")
+    qs = (
+        published_consultations()
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("organisation")
+    )
     commune = user.commune if user.is_authenticated and user.commune_id else None
     if commune is None:
         qs = qs.filter(concerns_commune_q(None)).annotate(
@@ -387,24 +408,18 @@ def open_for(user, limit=5, *, now=None):
 
 def consultations_managed_by(user):
     """Consultations ``user`` manages (their institutions'; every one for a moderator),
-    drafts included, newest first."""
-    qs = Consultation.objects.select_related("organisation")
+    drafts included, newest first; each carries ``moderation_hidden``."""
+    qs = annotate_hidden(Consultation.objects.select_related("organisation"))
     if not is_consultation_moderator(user):
-        qs = qs.filter(
-            organisation__in=OrganisationMembership.objects.filter(user=user).values(
-                "organisation_id"
-            )
-        )
+        qs = qs.filter(run_filter(user))
     return qs.order_by("-created_at", "-pk")
 
 
 def consultations_of_organisations(organisations, *, limit=None):
     """Published consultations of these institutions, newest first (officials' pages)."""
     qs = (
-        Consultation.objects.filter(
-            organisation__in=[organisation.pk for organisation in organisations],
-            status=ConsultationStatus.PUBLISHED,
-        )
+        published_consultations()
+        .filter(organisation__in=[organisation.pk for organisation in organisations])
         .select_related("organisation")
         .order_by("-opens_at", "-pk")
     )
@@ -417,9 +432,11 @@ def open_in_territory(territory, *, limit=5, now=None):
     at it, at what contains it or at one of its communes; for the département, all. One
     query."""
     now = now or timezone.now()
-    qs = Consultation.objects.filter(
-        status=ConsultationStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now
-    ).select_related("organisation")
+    qs = (
+        published_consultations()
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("organisation")
+    )
     if territory.kind == "commune":
         qs = qs.filter(concerns_commune_q(territory))
     elif territory.kind != "departement":
@@ -437,13 +454,60 @@ def open_in_territory(territory, *, limit=5, now=None):
 
 
 def comments_of(consultation):
-    """The consultation's discussion, oldest first, with the authors (for a paginator); with
-    the moderation app, each message carries ``moderation_hidden`` (same query)."""
-    from django.apps import apps
+    """The consultation's discussion, oldest first, with the authors (for a paginator); each
+    message carries ``moderation_hidden`` (same query)."""
+    return annotate_hidden(
+        Comment.objects.filter(consultation=consultation).select_related("author")
+    )
 
-    qs = Comment.objects.filter(consultation=consultation).select_related("author")
-    if apps.is_installed("parvis.moderation"):
-        from parvis.moderation.selectors import annotate_hidden
 
-        qs = annotate_hidden(qs)
-    return qs
+# --- announcements (notifications) ------------------------------------------------------------
+
+#: A consultation that opened (or was published) longer ago than this is never announced.
+ANNOUNCE_WINDOW = dt.timedelta(days=2)
+
+
+def consultations_to_announce(now=None):
+    """Published consultations open now, not announced yet, that opened or were published
+    within ``ANNOUNCE_WINDOW``; oldest opening first."""
+    now = now or timezone.now()
+    since = now - ANNOUNCE_WINDOW
+    return (
+        Consultation.objects.filter(
+            status=ConsultationStatus.PUBLISHED,
+            announced_at__isnull=True,
+            opens_at__lte=now,
+            closes_at__gt=now,
+        )
+        .filter(Q(opens_at__gte=since) | Q(published_at__gte=since))
+        .order_by("opens_at", "pk")
+    )
+
+
+def eligible_members(consultation):
+    """The members who may answer ``consultation`` (``answer_refusal``'s rule, as a queryset
+    of users): active, e-mail verified, living in a commune of its audience (any commune for
+    the whole département)."""
+    audience = list(
+        _audience_through()
+        .filter(consultation_id=consultation.pk)
+        .values_list("territory_id", flat=True)
+    )
+    members = User.objects.filter(is_active=True, commune__isnull=False).filter(
+        Exists(
+            EmailAddress.objects.filter(
+                user_id=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+            )
+        )
+    )
+    departement_wide = not audience or Territory.objects.filter(
+        pk__in=audience, kind=TerritoryKind.DEPARTEMENT
+    ).exists()
+    if departement_wide:
+        return members
+    return members.filter(
+        Q(commune_id__in=audience)
+        | Q(commune__epci_id__in=audience)
+        | Q(commune__arrondissement_id__in=audience)
+        | Q(commune__departement_id__in=audience)
+    )

@@ -23,6 +23,11 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.rules import is_identified_member
+from parvis.moderation.safeguards import (
+    check_links_allowed,
+    check_not_sanctioned,
+    check_posting_allowed,
+)
 from parvis.organisations.models import OrganisationKind
 from parvis.territories.models import Territory
 
@@ -269,6 +274,7 @@ def consultation_create(*, author: User, data: dict, publish: bool = False) -> C
     if errors:
         raise ValidationError(errors)
     audience = _clean_audience(data.get("audience"))
+    check_not_sanctioned(author)
     with transaction.atomic():
         consultation.save()
         consultation.audience.set(audience)
@@ -331,6 +337,13 @@ def consultation_publish(*, consultation: Consultation, actor: User) -> Consulta
     consultation.published_at = timezone.now()
     with transaction.atomic():
         consultation.save(update_fields=["status", "published_at", "updated_at"])
+        if consultation.phase() == Phase.OPEN:
+            # Open already: its members are told now (else when it opens: the periodic
+            # tasks.consultations_announce_due).
+            from .tasks import queue_announce
+
+            pk = consultation.pk
+            transaction.on_commit(lambda: queue_announce(pk))
     return consultation
 
 
@@ -577,6 +590,8 @@ def comment_post(*, consultation: Consultation, author: User, body: str) -> Comm
         )
     comment = Comment(consultation=consultation, author=author, body=body)
     comment.full_clean()
+    check_links_allowed(author, body)  # a new account's message with many links: refused
+    check_posting_allowed(author, "comment")  # sanctions, new accounts' daily allowance
     with transaction.atomic():
         comment.save()
     return comment

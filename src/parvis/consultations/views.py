@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.richtext import render_markdown
+from parvis.moderation.selectors import hidden_from
+from parvis.moderation.views import render_hidden
 from parvis.organisations.models import Organisation, OrganisationKind
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -53,17 +55,6 @@ from .selectors import (
 
 PAGE_SIZE = 20
 COMMENTS_PER_PAGE = 50
-
-
-def _report_url(comment):
-    """The address of the form to report ``comment`` (empty without the moderation app)."""
-    from django.apps import apps
-
-    if not apps.is_installed("parvis.moderation"):
-        return ""
-    from parvis.moderation.templatetags.moderation import report_url
-
-    return report_url(comment)
 
 
 def _when(value):
@@ -179,20 +170,15 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
         comment.author_linked = comment.author is not None and member_is_visible_to(
             comment.author, user
         )
-        is_author = user.is_authenticated and comment.author_id == user.pk
-        # Hidden by the moderators: a notice, except for its author and the staff.
-        comment.hidden = bool(getattr(comment, "moderation_hidden", False)) and not (
-            is_author or user.is_staff
-        )
-        comment.report_url = "" if is_author or comment.is_deleted else _report_url(comment)
         comment.can_delete = (
             not comment.is_deleted
             and user.is_authenticated
             and (comment.author_id == user.pk or user_manages(user, consultation))
         )
-        comment.body_html = (
-            "" if comment.is_deleted or comment.hidden else render_markdown(comment.body)
-        )
+        # Hidden by the moderators: the template shows a notice, except to its author and
+        # the staff (``hidden_for``, the same rule).
+        unreadable = comment.is_deleted or hidden_from(comment, user)
+        comment.body_html = "" if unreadable else render_markdown(comment.body)
     can_manage = rules.has_perm("consultations.manage_consultation", user, consultation)
     login_url = reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
     return {
@@ -224,6 +210,8 @@ def consultation_detail(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug)
     if redirect_response:
         return redirect_response
+    if hidden_from(consultation, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, consultation)
     return render(request, "consultations/detail.html", _detail_context(request, consultation))
 
 
@@ -232,6 +220,8 @@ def consultation_answer(request, pk, slug):
     """Record (or change) the member's answers; a refusal or an invalid answer changes
     nothing and says why."""
     consultation, _redirect = _consultation_or_404(request, pk, slug)
+    if hidden_from(consultation, request.user):
+        return render_hidden(request, consultation)
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(consultation.get_absolute_url())
@@ -276,6 +266,8 @@ def consultation_results(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug, suffix="resultats/")
     if redirect_response:
         return redirect_response
+    if hidden_from(consultation, request.user):
+        return render_hidden(request, consultation)
     user = request.user
     can_manage = rules.has_perm("consultations.manage_consultation", user, consultation)
     visible = can_manage or results_public(consultation)
@@ -456,6 +448,8 @@ def consultation_conclude(request, pk, slug):
 @require_POST
 def comment_post(request, pk, slug):
     consultation, _redirect = _consultation_or_404(request, pk, slug)
+    if hidden_from(consultation, request.user):
+        return render_hidden(request, consultation)
     if not request.user.is_authenticated:
         return redirect_to_login(consultation.get_absolute_url())
     form = CommentForm(request.POST)

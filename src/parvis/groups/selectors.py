@@ -12,13 +12,20 @@ Two levels of visibility:
 
 Site moderators (staff with the ``groups.change_group`` permission) read everything, deleted
 groups included. Everything else that may not be read answers 404.
+
+Moderation (``parvis.moderation``): a group hidden by a moderation decision leaves every list
+(groups, directory, portal sections, search, home activity, API) with its discussions and
+messages, except for the staff and the people who run it (its owner and moderators:
+``runs_group``); its page shows the others a notice, its other pages answer 404. A message
+hidden on its own keeps its place in its thread as a notice (``thread_messages``) and leaves
+the search results (``messages_visible_to``).
 """
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import User
-from parvis.moderation.selectors import annotate_hidden
+from parvis.moderation.selectors import annotate_hidden, visible
 
 from .models import (
     MODERATING_ROLES,
@@ -92,14 +99,36 @@ def active_memberships(user):
     return Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
 
 
+def runs_group(user, group) -> bool:
+    """``user`` is the group's owner or one of its moderators (an active membership)."""
+    membership = membership_of(user, group)
+    return membership is not None and membership.role in MODERATING_ROLES
+
+
+def groups_run_filter(user):
+    """``Q`` on the groups ``user`` runs (owner or moderator)."""
+    return Q(pk__in=active_memberships(user).filter(role__in=MODERATING_ROLES).values("group_id"))
+
+
+def group_owner(group):
+    """The group's current owner (a member), or ``None``."""
+    membership = (
+        Membership.objects.filter(group=group, role=Role.OWNER, state=MembershipState.ACTIVE)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
 # --- visibility pairs ---------------------------------------------------------------------
 
 
 def groups_visible_to(user):
-    """Groups ``user`` may find in lists (public and private ones; not deleted ones)."""
+    """Groups ``user`` may find in lists (public and private ones; not deleted ones; not
+    hidden by moderation, except for those who run them)."""
     if is_site_moderator(user):
         return Group.objects.all()
-    return Group.objects.exclude(status=GroupStatus.DELETED)
+    return visible(Group.objects.exclude(status=GroupStatus.DELETED), user)
 
 
 def group_is_visible_to(group, user) -> bool:
@@ -123,7 +152,7 @@ def readable_groups_filter(user, prefix=""):
 
 def groups_readable_by(user):
     """Groups whose discussions ``user`` may read."""
-    return Group.objects.filter(readable_groups_filter(user))
+    return visible(Group.objects.filter(readable_groups_filter(user)), user)
 
 
 def group_content_is_readable_by(group, user) -> bool:
@@ -138,8 +167,13 @@ def group_content_is_readable_by(group, user) -> bool:
 
 
 def threads_visible_to(user):
-    """Discussions ``user`` may read (not deleted, in a group they may read)."""
-    return Thread.objects.filter(readable_groups_filter(user, "group__"), deleted_at__isnull=True)
+    """Discussions ``user`` may read (not deleted, in a group they may read and not hidden by
+    moderation)."""
+    return visible(
+        Thread.objects.filter(readable_groups_filter(user, "group__"), deleted_at__isnull=True),
+        user,
+        "group",
+    )
 
 
 def thread_is_visible_to(thread, user) -> bool:
@@ -147,10 +181,13 @@ def thread_is_visible_to(thread, user) -> bool:
 
 
 def messages_visible_to(user):
-    """Messages ``user`` may read, deleted ones included (shown as placeholders)."""
-    return Message.objects.filter(
+    """Messages ``user`` may read, deleted ones included (shown as placeholders), for search
+    results and lists: neither the messages hidden by moderation (but for their author) nor
+    those of a hidden group."""
+    messages = Message.objects.filter(
         readable_groups_filter(user, "thread__group__"), thread__deleted_at__isnull=True
     )
+    return visible(visible(messages, user, "thread__group"), user)
 
 
 def message_is_visible_to(message, user) -> bool:
@@ -176,7 +213,12 @@ def groups_of(user):
     if not user.is_authenticated:
         return Group.objects.none()
     return (
-        Group.objects.filter(memberships__user=user, memberships__state=MembershipState.ACTIVE)
+        visible(
+            Group.objects.filter(
+                memberships__user=user, memberships__state=MembershipState.ACTIVE
+            ),
+            user,
+        )
         .exclude(status=GroupStatus.DELETED)
         .select_related("territory")
         .order_by("-last_activity_at", "-pk")
@@ -220,9 +262,10 @@ def territory_epci_ids(arrondissement):
 
 
 def group_for_page(slug):
-    """The group ``slug`` with what its header shows, or ``None`` (visibility checked after)."""
+    """The group ``slug`` with what its header shows and its moderation state
+    (``moderation_hidden``, same query), or ``None`` (visibility checked after)."""
     return (
-        Group.objects.filter(slug=slug)
+        annotate_hidden(Group.objects.filter(slug=slug))
         .select_related("territory", "organisation", "created_by")
         .first()
     )
@@ -384,17 +427,21 @@ def thread_messages(thread, *, page):
     from .models import MESSAGES_PER_PAGE
 
     first = (page - 1) * MESSAGES_PER_PAGE + 1
+    messages = Message.objects.filter(
+        thread=thread, position__gte=first, position__lt=first + MESSAGES_PER_PAGE
+    )
+    # Hidden by moderation: a notice in its place (``moderation_hidden``), and in the quotes
+    # of the replies (``quoted_hidden``).
+    messages = annotate_hidden(messages)
+    messages = annotate_hidden(messages, "quoted", name="quoted_hidden")
     messages = list(
-        annotate_hidden(  # hidden by moderation: a notice in its place (moderation_hidden)
-            Message.objects.filter(
-                thread=thread, position__gte=first, position__lt=first + MESSAGES_PER_PAGE
-            )
-        )
-        .select_related("author", "quoted", "quoted__author")
-        .order_by("position")
+        messages.select_related("author", "quoted", "quoted__author").order_by("position")
     )
     for message in messages:
         message.thread = thread
+        if message.quoted is not None:
+            message.quoted.thread = thread
+            message.quoted.moderation_hidden = message.quoted_hidden
     return messages
 
 

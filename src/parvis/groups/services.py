@@ -26,6 +26,12 @@ from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member
 from parvis.core.images import process_image
 from parvis.core.richtext import render_markdown
+from parvis.moderation.safeguards import (
+    check_links_allowed,
+    check_not_sanctioned,
+    check_posting_allowed,
+)
+from parvis.moderation.selectors import hidden_from
 from parvis.organisations.models import OrganisationMembership
 
 from . import mentions as mention_parser
@@ -241,6 +247,7 @@ def group_create(
     _check_organisation(organisation, creator)
     group.slug = _unique_slug(group.name)
     _validate_group_fields(group, actor=creator)
+    check_not_sanctioned(creator)
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -965,6 +972,15 @@ def _check_flood(author):
         )
 
 
+def _check_moderation_safeguards(author, text):
+    """The moderation app's safeguards (``parvis.moderation.safeguards``): a suspended or
+    banned member may not post; a new account's text with many links is refused (messages
+    have no review queue: the member is asked to remove links); a new account posts a few
+    messages a day at most (threads and replies counted together, as ``"message"``)."""
+    check_links_allowed(author, text)
+    check_posting_allowed(author, "message")
+
+
 def _clean_body(body):
     return _clean_text(body, field="body", label=_("The message"), max_length=MESSAGE_MAX_LENGTH)
 
@@ -1037,6 +1053,7 @@ def thread_create(*, group: Group, author: User, title: str, body: str) -> Threa
         _("Only the group's members may start a discussion."),
     )
     _check_flood(author)
+    _check_moderation_safeguards(author, f"{title}\n{body}")
     with transaction.atomic():
         thread = Thread.objects.create(group=group, title=title, author=author)
         message = _append_message(thread, author=author, body=body)
@@ -1075,7 +1092,12 @@ def message_post(
             raise ValidationError({"quoted": _("You can only quote a message of this discussion.")})
         if quoted.deleted_at is not None:
             raise ValidationError({"quoted": _("This message was deleted: it cannot be quoted.")})
+        if hidden_from(quoted, author):
+            raise ValidationError(
+                {"quoted": _("This message was hidden by moderation: it cannot be quoted.")}
+            )
     _check_flood(author)
+    _check_moderation_safeguards(author, body)
     with transaction.atomic():
         message = _append_message(thread, author=author, body=body, quoted=quoted)
         mentioned = _record_mentions(message, group=group, author=author)
@@ -1105,6 +1127,8 @@ def message_edit(*, message: Message, editor: User, body: str) -> Message:
     _require(editor, "groups.edit_message", message, _("Only its author may edit a message."))
     if body == message.body:
         return message
+    check_not_sanctioned(editor)
+    check_links_allowed(editor, body)
     now = timezone.now()
     with transaction.atomic():
         MessageRevision.objects.create(

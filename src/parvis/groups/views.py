@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import User
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.richtext import render_markdown
+from parvis.moderation.selectors import hidden_from, visible
+from parvis.moderation.views import render_hidden
 
 from . import mentions, search, services
 from .forms import (
@@ -121,10 +123,14 @@ def _show_errors(request, error):
 # --- loading through the visibility pairs -------------------------------------------------
 
 
-def _group_or_404(request, slug):
-    """The group ``slug`` if ``request.user`` may see it listed (else 404)."""
+def _group_or_404(request, slug, *, hidden_ok=False):
+    """The group ``slug`` if ``request.user`` may see it listed (else 404). Hidden by
+    moderation: 404 too, except for those who run it and the staff (``hidden_ok``: the
+    caller shows the notice instead)."""
     group = group_for_page(slug)
     if group is None or not group_is_visible_to(group, request.user):
+        raise Http404
+    if not hidden_ok and hidden_from(group, request.user):
         raise Http404
     return group
 
@@ -236,6 +242,8 @@ def search_all(request):
 
 
 def _message_results(queryset, words):
+    """Messages matching ``words`` (``queryset`` leaves out what the reader may not see,
+    messages hidden by moderation included)."""
     return (
         search.matching_messages(queryset.filter(deleted_at__isnull=True), words=words)
         .select_related("author", "thread", "thread__group")
@@ -301,7 +309,9 @@ def _viewer_context(request, group):
 
 
 def group_detail(request, slug):
-    group = _group_or_404(request, slug)
+    group = _group_or_404(request, slug, hidden_ok=True)
+    if hidden_from(group, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, group)
     context = _viewer_context(request, group)
     if context["readable"]:
         threads = Paginator(group_threads(group, request.user), THREADS_PER_PAGE).get_page(
@@ -388,7 +398,11 @@ def group_search(request, slug):
             .order_by("-last_activity_at", "-pk")[:10]
         )
         results = _message_results(
-            Message.objects.filter(thread__group=group, thread__deleted_at__isnull=True), words
+            visible(
+                Message.objects.filter(thread__group=group, thread__deleted_at__isnull=True),
+                request.user,
+            ),
+            words,
         )
         page = CappedPaginator(results, RESULTS_PER_PAGE).get_page(_page_number(request))
     return render(
@@ -845,6 +859,9 @@ def thread_reply(request, slug, pk):
         return redirect(thread)
     if quoted is not None and quoted.deleted_at is not None:
         messages.error(request, _("This message was deleted: it cannot be quoted."))
+        return redirect(thread)
+    if quoted is not None and hidden_from(quoted, request.user):
+        messages.error(request, _("This message was hidden by moderation: it cannot be quoted."))
         return redirect(thread)
     form = ReplyForm(request.POST or None, initial={"quoted": quoted.pk if quoted else None})
     if request.method == "POST" and form.is_valid():

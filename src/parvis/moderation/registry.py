@@ -67,6 +67,7 @@ class Reportable:
     select_related: tuple[str, ...] = field(default_factory=tuple)
     title: Callable[[Any], str] = str
     is_author: Callable[[Any, Any], bool] | None = None
+    author_filter: Callable[[Any], Any] | None = None
 
     def get(self, pk):
         """The item ``pk`` with what the queue shows of it, or ``None``."""
@@ -98,6 +99,7 @@ def register(
     select_related: tuple[str, ...] = (),
     title: Callable[[Any], str] | None = None,
     is_author: Callable[[Any, Any], bool] | None = None,
+    author_filter: Callable[[Any], Any] | None = None,
 ) -> Reportable:
     """Make ``model`` reportable (see the module's docstring). Returns its ``Reportable``.
 
@@ -119,6 +121,9 @@ def register(
     - ``title(item)``: how the queue and the statements name it (default ``str``).
     - ``is_author(item, user)``: whether ``user`` answers for the item and so still sees it
       hidden (default: ``author(item)`` is ``user``), e.g. any member of an organisation's team.
+    - ``author_filter(user)``: the same as a ``Q`` on the model (the items ``user`` answers
+      for), used by ``selectors.visible`` instead of ``author_field``; give it with
+      ``is_author`` so that lists and pages agree (a post's team, a group's moderators).
     """
     concrete = model._meta.concrete_model
     key = f"{concrete._meta.app_label}.{concrete._meta.model_name}"
@@ -137,6 +142,7 @@ def register(
         select_related=tuple(select_related),
         title=title or str,
         is_author=is_author,
+        author_filter=author_filter,
     )
     _by_model[concrete] = entry
     _by_key[key] = entry

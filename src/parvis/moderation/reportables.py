@@ -124,6 +124,23 @@ if _installed("groups"):
 
         return group_is_visible_to(group, user)
 
+    def _group_author(group):
+        """Its owner answers for the group (ownership may have passed on), else its creator."""
+        from parvis.groups.selectors import group_owner
+
+        return group_owner(group) or group.created_by
+
+    def _group_is_author(group, user):
+        """Its owner and moderators run the group: they still see it hidden."""
+        from parvis.groups.selectors import runs_group
+
+        return runs_group(user, group)
+
+    def _groups_run_by(user):
+        from parvis.groups.selectors import groups_run_filter
+
+        return groups_run_filter(user)
+
     def _delete_group(group, decision):
         from parvis.groups.services import group_delete
 
@@ -146,8 +163,10 @@ if _installed("groups"):
     registry.register(
         DiscussionGroup,
         label=_("group"),
-        author=lambda group: group.created_by,
+        author=_group_author,
         author_field="created_by",
+        is_author=_group_is_author,
+        author_filter=_groups_run_by,
         is_visible_to=_group_visible,
         template="moderation/items/group.html",
         delete=_delete_group,
@@ -163,11 +182,24 @@ if _installed("news"):
 
         return post_is_visible_to(post, user)
 
+    def _post_is_author(post, user):
+        """Its team (the official, or the organisation's managers and editors) runs it."""
+        from parvis.news.selectors import user_manages_post
+
+        return user_manages_post(user, post)
+
+    def _posts_run_by(user):
+        from parvis.news.selectors import managed_filter
+
+        return managed_filter(user)
+
     registry.register(
         Post,
         label=_("information post"),
         author=lambda post: post.author,
         author_field="author",
+        is_author=_post_is_author,
+        author_filter=_posts_run_by,
         is_visible_to=_post_visible,
         template="moderation/items/post.html",
         select_related=("author", "organisation", "category"),
@@ -182,11 +214,24 @@ if _installed("consultations"):
 
         return consultation_is_visible_to(consultation, user)
 
+    def _consultation_is_author(consultation, user):
+        """The institution's agents run it."""
+        from parvis.consultations.selectors import user_runs
+
+        return user_runs(user, consultation)
+
+    def _consultations_run_by(user):
+        from parvis.consultations.selectors import run_filter
+
+        return run_filter(user)
+
     registry.register(
         Consultation,
         label=_("consultation"),
         author=lambda consultation: consultation.created_by,
         author_field="created_by",
+        is_author=_consultation_is_author,
+        author_filter=_consultations_run_by,
         is_visible_to=_consultation_visible,
         template="moderation/items/consultation.html",
         select_related=("created_by", "organisation"),

@@ -8,6 +8,8 @@
 - ``check_not_sanctioned(user)``: only the sanction part (for edits, which are not counted).
 - ``needs_review(user, text)``: whether content written by a new account carries so many links
   (``PARVIS_NEW_ACCOUNT_MAX_LINKS``) that a moderator should see it before it is published.
+- ``check_links_allowed(user, text)``: the same as a refusal (``ValidationError``), for content
+  types without a review queue (group messages, consultation comments).
 
 The reports' threshold (``PARVIS_REPORTS_HIDE_THRESHOLD``) is applied by
 ``services.report_create``.
@@ -86,6 +88,25 @@ def needs_review(user, text: str) -> bool:
     """Content by a new account with at least ``PARVIS_NEW_ACCOUNT_MAX_LINKS`` links waits
     for a moderator (the content app sends it to its review queue)."""
     return is_new_account(user) and count_links(text) >= settings.PARVIS_NEW_ACCOUNT_MAX_LINKS
+
+
+def check_links_allowed(user, text: str) -> None:
+    """Refuse (``ValidationError``) a new account's text that ``needs_review``, for content
+    types without a review queue (group messages, consultation comments): nothing is
+    written, and the member is asked to remove links. Content with a review queue (events)
+    calls ``needs_review`` and sends the item there instead."""
+    if needs_review(user, text):
+        raise ValidationError(
+            _(
+                "Your account is new: during its first %(days)d days, a message may contain "
+                "at most %(max)d links. Please remove some links and post it again."
+            )
+            % {
+                "days": settings.PARVIS_NEW_ACCOUNT_DAYS,
+                "max": max(settings.PARVIS_NEW_ACCOUNT_MAX_LINKS - 1, 0),
+            },
+            code="new_account_links",
+        )
 
 
 def login_refusal(user) -> str:

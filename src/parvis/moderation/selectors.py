@@ -6,8 +6,9 @@ its author, by a notice; lists leave it out):
 - ``exclude_hidden(queryset, path="pk")``: leave out hidden items, for everyone (public
   lists, feeds, exports). ``path`` leads from the queryset's rows to the item
   (``"event"`` for occurrences of events).
-- ``visible(queryset, user)``: leave out hidden items, except for staff and their author
-  (the registration's ``author_field``); for ``*_visible_to(user)`` selectors.
+- ``visible(queryset, user, path="pk")``: leave out hidden items, except for staff and their
+  author (the registration's ``author_filter`` or ``author_field``); for ``*_visible_to(user)``
+  selectors.
 - ``annotate_hidden(queryset)``: add ``moderation_hidden`` (bool) to each row, to show a
   notice in place of a hidden item (messages of a thread).
 - ``hidden_from(item, user)``: the object check of a detail page.
@@ -76,8 +77,12 @@ def visible(queryset, user, path="pk"):
     model = _path_model(queryset, path)
     allowed = ~hidden_exists(model, path)
     entry = registry.get_for_model(model)
-    if user.is_authenticated and entry is not None and entry.author_field:
-        prefix = "" if path == "pk" else f"{path}__"
+    prefix = "" if path == "pk" else f"{path}__"
+    if user.is_authenticated and entry is not None and entry.author_filter is not None:
+        # Several people answer for it (a team): the items they answer for, as a subquery.
+        authored = model._default_manager.filter(entry.author_filter(user)).values("pk")
+        allowed |= Q(**{f"{prefix}pk__in": authored})
+    elif user.is_authenticated and entry is not None and entry.author_field:
         if "__" in entry.author_field:  # a to-many path: no duplicate rows
             authored = model._default_manager.filter(**{entry.author_field: user.pk}).values("pk")
             allowed |= Q(**{f"{prefix}pk__in": authored})

@@ -114,6 +114,12 @@ class Post(models.Model):
         related_name="+",
     )
     unpublished_at = models.DateTimeField(_("unpublished at"), null=True, blank=True)
+    announced_at = models.DateTimeField(
+        _("announced at"),
+        null=True,
+        blank=True,
+        help_text=_("When the members it concerns were notified (once, when it went live)."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,14 +6,21 @@ département). A member's feed adds the posts of what they follow: the posts con
 followed territory (the same lineage rule), the posts of a followed organisation and the posts
 a followed elected official published in their own name. Every feed is one query for the
 posts, plus one for the member's follows and one for the audiences shown on the cards.
+
+Moderation: a post hidden by a moderation decision (``parvis.moderation``) is left out of
+every list, feed and the API (``public_posts``, in the same query); its team and the staff
+still see it (``posts_visible_to``), its page shows the others a notice.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
 from parvis.organisations.selectors import membership_role
 from parvis.territories.models import Territory, TerritoryKind
@@ -34,26 +41,28 @@ def live_filter(now=None):
     )
 
 
-def _managed_filter(user):
+def managed_filter(user):
     """Posts ``user`` runs: their own posts as an official, and their organisations' posts."""
     team = OrganisationMembership.objects.filter(user=user).values("organisation_id")
     return Q(organisation__isnull=True, author=user) | Q(organisation__in=team)
 
 
 def public_posts(now=None):
-    """The live posts, which everyone may read."""
-    return Post.objects.filter(live_filter(now))
+    """The live posts not hidden by moderation, which everyone may read (every list, feed
+    and the API start here)."""
+    return exclude_hidden(Post.objects.filter(live_filter(now)))
 
 
 def posts_visible_to(user, now=None):
     """Live posts for everyone; also the posts ``user`` runs (drafts, scheduled, expired,
-    unpublished); every post for staff."""
+    unpublished); every post for staff. Posts hidden by moderation only for staff and their
+    team."""
     if user.is_authenticated and user.is_staff:
         return Post.objects.all()
     allowed = live_filter(now)
     if user.is_authenticated:
-        allowed |= _managed_filter(user)
-    return Post.objects.filter(allowed)
+        allowed |= managed_filter(user)
+    return visible(Post.objects.filter(allowed), user)
 
 
 def post_is_visible_to(post, user, now=None):
@@ -272,9 +281,10 @@ def posts_by_organisation(organisation, *, now=None, with_audience=True):
 
 
 def post_for_page(pk):
-    """The post ``pk`` with what its page shows, or ``None`` (visibility is checked after)."""
+    """The post ``pk`` with what its page shows and its moderation state
+    (``moderation_hidden``, same query), or ``None`` (visibility is checked after)."""
     return (
-        Post.objects.filter(pk=pk)
+        annotate_hidden(Post.objects.filter(pk=pk))
         .select_related("category", "organisation", "author")
         .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
         .first()
@@ -285,12 +295,13 @@ def posts_run_by(user):
     """Every post ``user`` runs: their own as an official and their organisations'."""
     if not user.is_authenticated:
         return Post.objects.none()
-    return Post.objects.filter(_managed_filter(user))
+    return Post.objects.filter(managed_filter(user))
 
 
 def posts_managed_by(user, *, status=None):
-    """The posts ``user`` runs, latest change first, shaped for "my posts"."""
-    posts = posts_run_by(user)
+    """The posts ``user`` runs, latest change first, shaped for "my posts"; each carries
+    ``moderation_hidden``."""
+    posts = annotate_hidden(posts_run_by(user))
     if status:
         posts = posts.filter(status=status)
     return (
@@ -304,4 +315,66 @@ def follows_of(user):
     """``user``'s follows with their targets, for "what I follow"."""
     return Follow.objects.filter(user=user).select_related(
         "territory", "organisation", "followed_user"
+    )
+
+
+# --- announcements (notifications) ------------------------------------------------------------
+
+#: A post whose publication date passed longer ago than this is never announced (a task that
+#: could not run for days does not send stale news).
+ANNOUNCE_WINDOW = dt.timedelta(days=2)
+
+
+def posts_to_announce(now=None):
+    """Live posts not announced yet, published within ``ANNOUNCE_WINDOW``, oldest first."""
+    now = now or timezone.now()
+    return (
+        Post.objects.filter(live_filter(now))
+        .filter(announced_at__isnull=True, publish_at__gte=now - ANNOUNCE_WINDOW)
+        .order_by("publish_at", "pk")
+    )
+
+
+def _audience_ids(audience_ids):
+    """The targeted territories' ids; none means the whole département (its own id)."""
+    audience_ids = list(audience_ids)
+    if audience_ids:
+        return audience_ids
+    return list(
+        Territory.objects.filter(kind=TerritoryKind.DEPARTEMENT).values_list("pk", flat=True)
+    )
+
+
+def lineage_in(audience_ids, prefix):
+    """A ``Q`` on a territory (at ``prefix``, e.g. ``commune``) whose lineage (itself, its
+    EPCI, arrondissement, département) meets ``audience_ids``: the targeting rule of
+    ``concerning_filter``, seen from the territory."""
+    return (
+        Q(**{f"{prefix}_id__in": audience_ids})
+        | Q(**{f"{prefix}__epci_id__in": audience_ids})
+        | Q(**{f"{prefix}__arrondissement_id__in": audience_ids})
+        | Q(**{f"{prefix}__departement_id__in": audience_ids})
+    )
+
+
+def announcement_recipients(post):
+    """The members a post going live concerns, as a queryset of users: the identified members
+    (active, verified e-mail) living in a commune it targets (for a whole-département post:
+    every member with a commune), and the members who follow its publisher (organisation or
+    official) or a territory it targets. Its author is left out by ``notify()``."""
+    audience = _audience_ids(
+        PostAudience.objects.filter(post_id=post.pk).values_list("territory_id", flat=True)
+    )
+    if post.organisation_id:
+        publisher = Q(organisation_id=post.organisation_id)
+    else:
+        publisher = Q(followed_user_id=post.author_id)
+    followers = Follow.objects.filter(lineage_in(audience, "territory") | publisher)
+    verified = EmailAddress.objects.filter(
+        user_id=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Exists(verified))
+        .filter(lineage_in(audience, "commune") | Q(pk__in=followers.values("user_id")))
     )

@@ -8,13 +8,16 @@ and changes nothing.
 
 Life of a post: a *draft* is seen by its team only; *published* with a publication date to
 come it is *scheduled* (still seen by its team only) and goes live at that date, without any
-task; it leaves the feeds at its optional end of display. Its team may *unpublish* it (and
+task; it leaves the feeds at its optional end of display. Once live, it is announced to the
+members it concerns (``tasks.post_announce``: at once, or by the periodic
+``tasks.posts_announce_due`` for a scheduled post), once. Its team may *unpublish* it (and
 publish it again); a moderator may unpublish it with a reason, e-mailed to its author, and
 only a moderator may then publish it again (``post_restore``).
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -24,8 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.rules import is_active_member, is_identified_member
-from parvis.core.emails import absolute_url, queue_email
+from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
+from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed
+from parvis.notifications.services import notify
 from parvis.organisations.models import Organisation
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -209,6 +214,40 @@ def _post_context(post, **extra):
     }
 
 
+def _announce_when_live(post):
+    """Once the transaction commits, tell the members a post that is live now concerns (a
+    scheduled post is announced by the periodic ``tasks.posts_announce_due`` when its date
+    comes)."""
+    if post.announced_at is None and post.is_live():
+        from .tasks import queue_announce
+
+        pk = post.pk
+        transaction.on_commit(lambda: queue_announce(pk))
+
+
+def _tell_author(post, *, restored, reason=""):
+    """The author learns that a moderator unpublished their post (with the reason) or
+    published it again: a notification whose e-mail cannot be turned off (a statement of
+    reasons)."""
+    context = _post_context(post, restored=restored, reason=reason)
+    if not restored:
+        context["edit_url"] = absolute_url(
+            reverse("news:edit", kwargs={"pk": post.pk, "slug": post.slug})
+        )
+        context["contact_email"] = settings.PARVIS_CONTACT_EMAIL
+    notify(
+        recipients=[post.author],
+        type_key="news.post_moderated",
+        target=post,
+        url=(
+            post.get_absolute_url()
+            if restored
+            else reverse("news:edit", kwargs={"pk": post.pk, "slug": post.slug})
+        ),
+        context=context,
+    )
+
+
 # --- posts --------------------------------------------------------------------------------------
 
 
@@ -227,12 +266,14 @@ def post_create(*, author: User, data: dict, publish: bool = False) -> Post:
     changed = _apply(post, {k: v for k, v in data.items() if k != "organisation"}, editor=author)
     _validate(post, changed=changed, is_new=True)
     audience = _clean_audience(data.get("audience"))
+    check_posting_allowed(author, "post")  # sanctions, new accounts' daily allowance
     with transaction.atomic():
         _set_image(post, data.get("image"))
         if publish:
             _go_live(post, timezone.now())
         post.save()
         post.audience.set(audience)
+        _announce_when_live(post)
     return post
 
 
@@ -241,6 +282,7 @@ def post_update(*, post: Post, editor: User, data: dict) -> Post:
     alone). A published post stays published; moving its publication date to come schedules
     it again."""
     _check_manages(post, editor)
+    check_not_sanctioned(editor)
     post = Post.objects.select_related("category", "organisation", "author").get(pk=post.pk)
     if post.status == PostStatus.PUBLISHED and not can_publish_for(
         editor, post.organisation or post.author
@@ -277,9 +319,11 @@ def post_publish(*, post: Post, actor: User) -> Post:
     _check_can_publish_for(actor, post.organisation)
     if post.organisation_id is None and post.author_id != actor.pk:
         raise PermissionDenied(_("Only the post's author and its organisation's team may do this."))
+    check_not_sanctioned(actor)
     with transaction.atomic():
         _go_live(post, timezone.now())
         post.save(update_fields=PUBLISH_FIELDS)
+        _announce_when_live(post)
     return post
 
 
@@ -316,18 +360,8 @@ def post_unpublish(*, post: Post, actor: User, reason: str = "") -> Post:
                 "updated_at",
             ]
         )
-        if not by_team and post.author.is_active:
-            queue_email(
-                to=post.author.email,
-                template="news/emails/unpublished",
-                context=_post_context(
-                    post,
-                    reason=reason,
-                    edit_url=absolute_url(
-                        reverse("news:edit", kwargs={"pk": post.pk, "slug": post.slug})
-                    ),
-                ),
-            )
+        if not by_team:
+            _tell_author(post, restored=False, reason=reason)
     return post
 
 
@@ -341,12 +375,8 @@ def post_restore(*, post: Post, moderator: User) -> Post:
     with transaction.atomic():
         _go_live(post, timezone.now())
         post.save(update_fields=PUBLISH_FIELDS)
-        if post.author.is_active:
-            queue_email(
-                to=post.author.email,
-                template="news/emails/restored",
-                context=_post_context(post),
-            )
+        _tell_author(post, restored=True)
+        _announce_when_live(post)
     return post
 
 

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.richtext import render_markdown
+from parvis.moderation.selectors import hidden_from
+from parvis.moderation.views import render_hidden
 from parvis.organisations.models import Organisation
 from parvis.organisations.selectors import organisation_is_visible_to
 from parvis.territories.models import Territory
@@ -105,6 +107,8 @@ def post_detail(request, pk, slug):
     post, redirect_response = _post_or_404(request, pk, slug)
     if redirect_response:
         return redirect_response
+    if hidden_from(post, request.user):  # hidden by moderation: a notice instead
+        return render_hidden(request, post)
     user = request.user
     url = request.build_absolute_uri(post.get_absolute_url())
     if post.organisation_id:

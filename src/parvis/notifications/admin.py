@@ -21,6 +21,8 @@ class EmailOutboxAdmin(admin.ModelAdmin):
         "idempotency_key",
         "kind",
         "recipient",
+        "to_address",
+        "template",
         "state",
         "attempts",
         "last_error",

@@ -132,7 +132,7 @@ class EmailOutbox(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Empty for a direct e-mail to an address (see below)."),
+        help_text=_("Empty for a direct e-mail to an address."),
     )
     notification = models.OneToOneField(
         Notification,

@@ -139,7 +139,7 @@ def notify_in_batches(
     recipients: QuerySet,
     type_key: str,
     target,
-    batch_size: int = NOTIFY_BATCH_SIZE,
+    batch_size: int | None = None,
     **kwargs,
 ) -> int:
     """``notify()`` for a large audience (a commune's or the whole département's members),
@@ -151,6 +151,7 @@ def notify_in_batches(
     ``target``, and takes a lock on the target's row, so a retried or duplicated fan-out
     (a worker that died half-way, the periodic task and the publication's task at once)
     never notifies anyone twice. Returns the number of notifications written."""
+    batch_size = batch_size or NOTIFY_BATCH_SIZE
     target_model = type(target)
     target_type = ContentType.objects.get_for_model(target)
     after, written = 0, 0

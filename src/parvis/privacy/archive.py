@@ -12,6 +12,7 @@ import zipfile
 from decimal import Decimal
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -79,7 +80,7 @@ def serialize_row(row, fields, files):
 
 def member_fields():
     """The member's own fields that are exported: every concrete field but the password."""
-    user_model = registry.apps.get_model(settings.AUTH_USER_MODEL)
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     return [
         field.name
         for field in user_model._meta.concrete_fields

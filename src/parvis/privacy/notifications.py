@@ -24,3 +24,14 @@ register(
         default_delivery=Delivery.IMMEDIATE,
     )
 )
+register(
+    NotificationType(
+        key="privacy.inactivity_warning",
+        label=_("My account will be deleted for inactivity"),
+        text=_("Your account will be deleted after %(erasure_date)s unless you log in."),
+        email_template="privacy/emails/inactive_warning",
+        default_delivery=Delivery.IMMEDIATE,
+        # A legal notice before an erasure: always e-mailed.
+        email_required=True,
+    )
+)

@@ -191,10 +191,10 @@ def with_last_activity(queryset):
 
 
 def erasable_members():
-    """Members the inactivity rule applies to: not yet erased, not staff (administrators
-    manage the staff's accounts)."""
+    """Members the inactivity rule applies to: active accounts, not yet erased, not staff
+    (administrators manage the staff's accounts and those they deactivated)."""
     return User.objects.exclude(email__endswith=f"@{ERASED_EMAIL_DOMAIN}").filter(
-        is_staff=False, is_superuser=False
+        is_active=True, is_staff=False, is_superuser=False
     )
 
 

@@ -366,18 +366,17 @@ def inactivity_warn(*, member: User, now=None) -> InactivityNotice | None:
                 warned_at=now,
                 erasure_after=erasure_after,
             )
-            queue_email(
-                to=member.email,
-                template="privacy/emails/inactive_warning",
+            notify(
+                recipients=[member],
+                type_key="privacy.inactivity_warning",
+                url=reverse("privacy:home"),
                 context={
-                    "first_name": member.first_name,
                     "last_activity": _local_date(member.last_activity, settings.LANGUAGE_CODE),
                     "erasure_date": _local_date(erasure_after, settings.LANGUAGE_CODE),
                     "login_url": absolute_url(reverse("account_login")),
                     "data_url": absolute_url(reverse("privacy:home")),
                     "privacy_url": absolute_url(reverse("privacy")),
                 },
-                language=settings.LANGUAGE_CODE,
             )
     except IntegrityError:  # warned by a duplicated task meanwhile
         return None
