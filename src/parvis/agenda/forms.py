@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.groups.models import Group
 from parvis.organisations.models import Organisation
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
 
 from .models import Accessibility, Category
 from .recurrence import WEEKDAYS, RecurrenceError, build_rrule, local_zone
+from .selectors import linkable_groups
 
 REPEAT_CHOICES = [
     ("none", _("Does not repeat")),
@@ -171,6 +173,14 @@ class EventForm(forms.Form):
         error_messages={"required": _("Enter the commune of the venue (name or postal code).")},
     )
     organisation = forms.ChoiceField(label=_("Organiser"), required=False)
+    group = forms.ChoiceField(
+        label=_("Group"),
+        required=False,
+        help_text=_(
+            "Optional: a public group you belong to. The event appears on the group's page; "
+            "it stays public in the agenda."
+        ),
+    )
     image = forms.FileField(
         label=_("Image"),
         required=False,
@@ -226,6 +236,7 @@ class EventForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(event))
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = self.organisation_choices()
+        self.fields["group"].choices = self.group_choices()
         self.fields["commune"].widget.attrs.setdefault("autocomplete", "off")
         if event is not None and event.category_id and not event.category.is_active:
             self.fields["category"].queryset = Category.objects.filter(
@@ -247,6 +258,16 @@ class EventForm(forms.Form):
                 label = _("%(name)s (not verified yet)") % {"name": label}
             choices.append((str(organisation.pk), label))
         return choices
+
+    def group_choices(self):
+        """None, then the public groups the member may post in (plus the event's current
+        group, kept while editing)."""
+        groups = list(linkable_groups(self.user))
+        if self.event is not None and self.event.group_id:
+            current = self.event.group
+            if current is not None and current not in groups:
+                groups.append(current)
+        return [("", _("No group")), *((str(group.pk), group.name) for group in groups)]
 
     @staticmethod
     def initial_for(event):
@@ -271,6 +292,7 @@ class EventForm(forms.Form):
             "address": event.address,
             "commune": event.commune,
             "organisation": str(event.organisation_id or ""),
+            "group": str(event.group_id or ""),
             "is_free": event.is_free,
             "price": event.price,
             "accessibility": event.accessibility,
@@ -291,6 +313,15 @@ class EventForm(forms.Form):
         if organisation is None:  # ChoiceField already refused unknown values
             raise ValidationError(_("Choose yourself or an organisation you run."))
         return organisation
+
+    def clean_group(self):
+        value = self.cleaned_data.get("group") or ""
+        if not value:
+            return None
+        group = Group.objects.filter(pk=value).first()
+        if group is None:  # ChoiceField already refused unknown values
+            raise ValidationError(_("Choose one of your groups, or none."))
+        return group
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -419,6 +450,7 @@ class EventForm(forms.Form):
             "address": data["address"],
             "commune": data["commune"],
             "organisation": data["organisation"],
+            "group": data["group"],
             "image": data.get("image"),
             "is_free": data["is_free"],
             "price": "" if data["is_free"] else data["price"],

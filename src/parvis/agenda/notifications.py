@@ -22,3 +22,23 @@ register(
         default_delivery=Delivery.IMMEDIATE,
     )
 )
+register(
+    NotificationType(
+        key="agenda.event_published",
+        label=_("A moderator publishes an event I proposed"),
+        text=_("“%(title)s” is published: it now appears in the agenda."),
+        email_template="agenda/emails/published",
+        default_delivery=Delivery.IMMEDIATE,
+    )
+)
+register(
+    NotificationType(
+        key="agenda.event_rejected",
+        label=_("A moderator cannot publish an event I proposed"),
+        text=_("“%(title)s” was not published: %(reason)s"),
+        email_template="agenda/emails/rejected",
+        default_delivery=Delivery.IMMEDIATE,
+        email_required=True,
+        help_text=_("With the reason, so that you can correct it: this e-mail is always sent."),
+    )
+)

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from parvis.groups.models import Group, GroupStatus, MembershipState, Visibility
 from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import OrganisationMembership
 
@@ -73,6 +74,7 @@ def event_for_page(pk):
             "commune__departement",
             "organisation",
             "created_by",
+            "group",
         )
         .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
         .first()
@@ -175,3 +177,17 @@ def upcoming_near(user, *, limit=6, now=None):
     )
     nearest = list(occurrences.order_by("proximity", "start", "pk")[:limit])
     return sorted(nearest, key=lambda occurrence: (occurrence.start, occurrence.pk))
+
+
+def linkable_groups(user):
+    """The groups ``user`` may attach an event to: public, active groups in which they may
+    start a discussion (an active member). A private group is not offered: the agenda is
+    public, and the event would tell everyone what the group does."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    return Group.objects.filter(
+        visibility=Visibility.PUBLIC,
+        status=GroupStatus.ACTIVE,
+        memberships__user=user,
+        memberships__state=MembershipState.ACTIVE,
+    ).order_by("name")

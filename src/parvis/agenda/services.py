@@ -2,8 +2,9 @@
 
 Workflow: draft → submitted → published or rejected; published → cancelled (stays visible,
 clearly marked). Every function is keyword-only, validates before writing (``full_clean``),
-writes in a transaction and queues its e-mails after commit: the organiser's through
-``queue_email``, the participants' through ``notify()`` (types in ``agenda/notifications.py``).
+writes in a transaction and tells the members concerned through ``notify()`` (types in
+``agenda/notifications.py``: the organiser learns the moderators' decisions, the participants
+a change or a cancellation), whose e-mails leave after the commit.
 Permission failures raise ``PermissionDenied``; invalid input raises ``ValidationError`` with a
 message for the member, and changes nothing.
 
@@ -27,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
-from parvis.core.emails import absolute_url, queue_email
+from parvis.groups.models import GroupStatus, Visibility
+from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
 from parvis.moderation.audit import audit_record
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed, needs_review
@@ -160,13 +162,6 @@ def _rsvp_members(event):
     )
 
 
-def _organiser_emails(event):
-    emails = []
-    if event.created_by.is_active:
-        emails.append(event.created_by.email)
-    return emails
-
-
 def _normalise_exdates(values):
     days = []
     for value in values or ():
@@ -192,6 +187,17 @@ def _normalise_all_day(event):
     last = timezone.localtime(event.end, zone).date()
     event.start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
     event.end = dt.datetime.combine(last, dt.time(23, 59), tzinfo=zone)
+
+
+def _check_can_link_group(editor, group):
+    if group.visibility != Visibility.PUBLIC or group.status != GroupStatus.ACTIVE:
+        raise ValidationError(
+            {"group": _("Only an open public group can be linked to an event of the agenda.")}
+        )
+    if not (editor.has_perm("groups.start_thread", group) or is_agenda_moderator(editor)):
+        raise ValidationError(
+            {"group": _("You can only link a group in which you may post (as a member).")}
+        )
 
 
 def _apply(event, data, *, editor):
@@ -246,6 +252,11 @@ def _apply(event, data, *, editor):
             )
         event.organisation = organisation
         changed.add("organisation")
+    if "group" in data and (data["group"].pk if data["group"] else None) != event.group_id:
+        if data["group"] is not None:
+            _check_can_link_group(editor, data["group"])
+        event.group = data["group"]
+        changed.add("group")
     if event.is_free and event.price:
         event.price = ""
         changed.add("price")
@@ -309,9 +320,16 @@ def _check_can_edit(event, editor):
         raise PermissionDenied(_("Only the event's organisers and moderators may do this."))
 
 
-def _notify(emails, template, context):
-    for email in emails:
-        queue_email(to=email, template=template, context=context)
+def _tell_organiser(event, type_key, *, url="", **extra):
+    """The member who proposed ``event`` learns a moderator's decision (a notification: the
+    centre, and an e-mail at once by default). Moderators stay anonymous."""
+    notify(
+        recipients=[event.created_by],
+        type_key=type_key,
+        target=event,
+        url=url,
+        context=_event_context(event, **extra),
+    )
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -324,7 +342,8 @@ def event_create(*, author: User, data: dict, draft: bool = False) -> Event:
     ``data`` keys: title, description, category, start, end (aware datetimes), all_day, rrule
     (RFC 5545 text without "RRULE:") or recurrence (a dict of ``build_rrule`` arguments, or
     None), exdates (dates or ISO strings), venue_name, address, commune, organisation (or
-    None: the author), image (an uploaded file or None), is_free, price, accessibility (codes
+    None: the author), group (a public group the author may post in — ``selectors.linkable_groups`` —
+    or None), image (an uploaded file or None), is_free, price, accessibility (codes
     of ``Accessibility``), accessibility_details, external_url, capacity (or None), audience
     (territories; empty: the whole département). Missing keys take the model's defaults.
     """
@@ -444,7 +463,7 @@ def event_publish(*, event: Event, moderator: User) -> Event:
             ]
         )
         audit_record(actor=moderator, action="agenda.event_publish", target=event)
-        _notify(_organiser_emails(event), "agenda/emails/published", _event_context(event))
+        _tell_organiser(event, "agenda.event_published")
     return event
 
 
@@ -463,16 +482,9 @@ def event_reject(*, event: Event, moderator: User, reason: str) -> Event:
     with transaction.atomic():
         event.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
         audit_record(actor=moderator, action="agenda.event_reject", target=event, reason=reason)
-        _notify(
-            _organiser_emails(event),
-            "agenda/emails/rejected",
-            _event_context(
-                event,
-                reason=reason,
-                edit_url=absolute_url(
-                    reverse("agenda:edit", kwargs={"pk": event.pk, "slug": event.slug})
-                ),
-            ),
+        edit = reverse("agenda:edit", kwargs={"pk": event.pk, "slug": event.slug})
+        _tell_organiser(
+            event, "agenda.event_rejected", url=edit, reason=reason, edit_url=absolute_url(edit)
         )
     return event
 

@@ -26,3 +26,20 @@ register(
         default_delivery=Delivery.IMMEDIATE,
     )
 )
+
+
+def _invitation_text(context):
+    if context.get("role") == "manager":
+        return _("%(inviter)s invites you to help run %(organisation)s, as a manager.") % context
+    return _("%(inviter)s invites you to help run %(organisation)s, as an editor.") % context
+
+
+register(
+    NotificationType(
+        key="organisations.invitation",
+        label=_("An invitation to join an organisation's team"),
+        text=_invitation_text,
+        email_template="organisations/emails/invitation",
+        default_delivery=Delivery.IMMEDIATE,
+    )
+)

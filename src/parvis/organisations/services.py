@@ -1,8 +1,8 @@
 """Writes of organisations: creation, page edits, the team (invitations, roles), verification.
 
-Every function is keyword-only, validates before writing, writes in a transaction and queues
-its e-mails after commit (``queue_email``; verification outcomes through ``notify()``, types
-in ``notifications.py``). Permission failures raise ``PermissionDenied``;
+Every function is keyword-only, validates before writing, writes in a transaction and tells
+the members concerned through ``notify()`` (invitations, verification outcomes; types in
+``notifications.py``), whose e-mails leave after the commit. Permission failures raise ``PermissionDenied``;
 invalid input raises ``ValidationError`` with a message for the member.
 """
 
@@ -14,7 +14,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
-from parvis.core.emails import absolute_url, queue_email
 from parvis.moderation.audit import audit_record
 from parvis.notifications.services import notify
 
@@ -213,19 +212,20 @@ def organisation_invite(
     try:
         with transaction.atomic():
             invitation.save()
+            notify(
+                recipients=[invitee],
+                type_key="organisations.invitation",
+                actor=inviter,
+                target=organisation,
+                url=reverse("organisations:invitations"),
+                context={
+                    "organisation": organisation.name,
+                    "inviter": inviter.get_full_name(),
+                    "role": role,
+                },
+            )
     except IntegrityError:
         return None  # already invited and not answered yet
-    queue_email(
-        to=invitee.email,
-        template="organisations/emails/invitation",
-        context={
-            "name": invitee.get_full_name(),
-            "organisation": organisation.name,
-            "inviter": inviter.get_full_name(),
-            "role": role,
-            "url": absolute_url(reverse("organisations:invitations")),
-        },
-    )
     return invitation
 
 
