@@ -1106,6 +1106,9 @@ def seed_posts(ctx):
                     expires_at=expires_at,
                     moderation_reason=moderation,
                     unpublished_at=unpublished_at,
+                    # Live before the dataset's end: its members were told (a worker on the
+                    # bench database announces only what goes live later, as in production).
+                    announced_at=publish_at if publish_at and publish_at <= end else None,
                     created_at=created,
                 )
             )
@@ -1264,6 +1267,7 @@ def seed_consultations(ctx):
             status=status,
             created_at=opens - day * 5,
             published_at=opens - day * 2 if status == ConsultationStatus.PUBLISHED else None,
+            announced_at=opens if answering else None,  # opened: its audience was told
         )
         if template.conclusion and closes < end and rng.random() < 0.5:
             consultation.conclusion = template.conclusion

@@ -48,6 +48,13 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _established_accounts(settings):
+    """These tests post many messages as one member: no account counts as new here (the new
+    accounts' daily allowance is tested in tests/groups/test_moderation.py)."""
+    settings.PARVIS_NEW_ACCOUNT_DAYS = 0
+
+
 @pytest.fixture
 def removed(private_group, public_group, owner, oise):
     """A member removed from both groups by their owner."""

@@ -197,6 +197,8 @@ def test_consultation_answers_follow_the_rules(seeded):
             assert consultation.status == ConsultationStatus.PUBLISHED
             assert consultation.opens_at < seeded.end
             answered.add(consultation.pk)
+        opened = consultation.is_published and consultation.opens_at < seeded.end
+        assert consultation.announced_at == (consultation.opens_at if opened else None)
         audience = {territory.pk for territory in consultation.audience.all()}
         for response in responses:
             assert (consultation.pk, response.member_id) not in pairs
@@ -232,6 +234,11 @@ def test_posts_and_follows(seeded):
         ).exists()
         if post.status == PostStatus.PUBLISHED:
             assert post.publish_at is not None
+        # Live before the dataset's end: already announced (a worker would not notify again).
+        if post.publish_at is not None and post.publish_at <= seeded.end:
+            assert post.announced_at == post.publish_at
+        else:
+            assert post.announced_at is None
         assert "{" not in post.title and "{" not in post.body
     assert Post.objects.filter(status=PostStatus.PUBLISHED, publish_at__lt=seeded.end).exists()
     follows = Follow.objects.values_list("user_id", "territory_id", "organisation_id")

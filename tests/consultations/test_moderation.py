@@ -3,12 +3,16 @@ moderators is replaced by a notice (its author and the staff still see it); dele
 the thread readable."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from parvis.consultations.models import Comment
 from parvis.consultations.services import comment_post
 from parvis.moderation import registry
 from parvis.moderation.models import DecisionAction, Ground, Report, ReportReason
 from parvis.moderation.services import case_decide, report_create
+
+from ..moderation.helpers import api_as, hide, suspend
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,120 @@ def test_a_message_deleted_by_the_moderators_leaves_a_notice(
     assert comment.is_deleted
     page = client.get(comment.consultation.get_absolute_url()).content.decode()
     assert "Deleted by the moderators." in page and "Achetez" not in page
+
+
+# --- the consultation itself ----------------------------------------------------------------
+
+TITLE = "Plan vélo départemental"
+NOTICE = "This content was hidden by moderation"
+BANNER = "Only its author and the moderators can see it."
+
+
+def test_the_consultation_page_has_the_report_link_and_visitors_are_sent_to_log_in(
+    client, login, make_consultation, resident, agent
+):
+    consultation = make_consultation()
+    report_url = f"/moderation/signaler/consultations.consultation/{consultation.pk}/"
+    url = consultation.get_absolute_url()
+    assert report_url in client.get(url).content.decode()
+    response = client.get(report_url)
+    assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+    assert report_url in login(resident).get(url).content.decode()
+    assert report_url not in login(agent).get(url).content.decode()  # its institution's
+
+
+@pytest.fixture
+def hidden_consultation(make_consultation, moderator):
+    consultation = make_consultation(title=TITLE)
+    hide(consultation, moderator)
+    return consultation
+
+
+def test_a_hidden_consultation_leaves_the_lists_home_portal_and_api(
+    client, login, resident, make_consultation, moderator, beauvais
+):
+    consultation = make_consultation(title=TITLE)
+    pages = ["/", "/consultations/", "/consultations/?etat=ouvertes", beauvais.get_absolute_url()]
+
+    def seen():
+        client.logout()
+        found = {url: TITLE in client.get(url).content.decode() for url in pages}
+        member = login(resident)
+        found.update({f"member {url}": TITLE in member.get(url).content.decode() for url in pages})
+        for api in (APIClient(), api_as(resident)):
+            ids = [item["id"] for item in api.get("/api/consultations/").json()["results"]]
+            detail = api.get(f"/api/consultations/{consultation.pk}/")
+            found[f"api {api}"] = consultation.pk in ids or detail.status_code == 200
+        return found
+
+    assert all(seen().values())
+    hide(consultation, moderator)
+    assert not any(seen().values())
+
+
+def test_its_page_shows_a_notice_to_others_and_a_banner_to_its_institution_and_staff(
+    client, login, agent, moderator, resident, hidden_consultation
+):
+    for url in (
+        hidden_consultation.get_absolute_url(),
+        hidden_consultation.get_absolute_url() + "resultats/",
+    ):
+        html = client.get(url).content.decode()
+        assert NOTICE in html and TITLE not in html
+    for user in (agent, moderator):
+        html = login(user).get(hidden_consultation.get_absolute_url()).content.decode()
+        assert TITLE in html and BANNER in html
+    managed = login(agent).get("/consultations/mes-consultations/").content.decode()
+    assert TITLE in managed and "hidden by moderation" in managed
+    assert api_as(agent).get(f"/api/consultations/{hidden_consultation.pk}/").status_code == 200
+
+    # Nobody else can take part in it meanwhile.
+    response = login(resident).post(
+        hidden_consultation.get_absolute_url() + "discussion/", {"body": "Bonjour"}
+    )
+    assert NOTICE in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+# --- posting safeguards in the discussion --------------------------------------------------
+
+
+def test_a_suspended_member_cannot_post_in_the_discussion(make_consultation, resident):
+    consultation = make_consultation()
+    suspend(resident)
+    with pytest.raises(ValidationError, match="Your account is suspended until"):
+        comment_post(consultation=consultation, author=resident, body="Mon avis")
+    assert not Comment.objects.exists()
+
+
+def test_a_suspended_member_posting_from_the_page_is_logged_out_and_nothing_is_posted(
+    login, make_consultation, resident
+):
+    consultation = make_consultation()
+    client = login(resident)
+    suspend(resident)
+    response = client.post(consultation.get_absolute_url() + "discussion/", {"body": "Mon avis"})
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_new_accounts_message_with_many_links_is_refused_with_a_message(
+    login, make_consultation, resident
+):
+    consultation = make_consultation()
+    body = "Voir https://a.example, https://b.example et https://c.example"
+    response = login(resident).post(consultation.get_absolute_url() + "discussion/", {"body": body})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Please remove some links" in html
+    assert not Comment.objects.exists()
+    comment_post(consultation=consultation, author=resident, body="Voir https://a.example")
+
+
+def test_a_new_account_posts_a_few_messages_a_day(settings, make_consultation, resident):
+    settings.PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = 1
+    consultation = make_consultation()
+    comment_post(consultation=consultation, author=resident, body="Premier avis")
+    with pytest.raises(ValidationError, match="Your account is new"):
+        comment_post(consultation=consultation, author=resident, body="Second avis")
+    assert Comment.objects.count() == 1

@@ -63,9 +63,8 @@ def test_a_whole_departement_consultation_tells_every_identified_member_but_its_
     with django_capture_on_commit_callbacks(execute=True):
         consultation_publish(consultation=consultation, actor=agent)
     assert told() == set(people.values())
-    assert Notification.objects.get(
-        type_key=OPENED, recipient__email=people["beauvais"]
-    ).params["audience"] == "Oise"
+    camille = Notification.objects.get(type_key=OPENED, recipient__email=people["beauvais"])
+    assert camille.params["audience"] == "Oise"
 
 
 def test_a_consultation_opening_later_is_announced_when_it_opens(

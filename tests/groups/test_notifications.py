@@ -178,7 +178,9 @@ def test_membership_requests_go_to_the_groups_moderators_and_the_decision_to_the
     assert reverse("groups:manage", kwargs={"slug": private_group.slug}) in mail.outbox[0].body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_accept(join_request=request, moderator=group_moderator, message="Bienvenue")
+        services.request_accept(
+            join_request=request, moderator=group_moderator, message="Bienvenue"
+        )
     notification = Notification.objects.get(type_key="groups.membership_decision")
     assert notification.recipient == non_member
     assert notification.actor is None, "the decision is the moderators', not a person's"
@@ -186,9 +188,7 @@ def test_membership_requests_go_to_the_groups_moderators_and_the_decision_to_the
     assert "was accepted" in mail.outbox[0].body and "Bienvenue" in mail.outbox[0].body
 
 
-def test_a_request_withdrawn_before_the_task_ran_is_not_told(
-    private_group, owner, non_member
-):
+def test_a_request_withdrawn_before_the_task_ran_is_not_told(private_group, owner, non_member):
     request = services.membership_request(group=private_group, user=non_member)
     activity = Activity.objects.filter(kind=ActivityKind.MEMBERSHIP_REQUEST).latest("pk")
     services.request_withdraw(join_request=request, user=non_member)

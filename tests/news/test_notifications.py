@@ -101,9 +101,8 @@ def test_a_post_for_the_whole_departement_tells_every_member_by_batches(
     with django_capture_on_commit_callbacks(execute=True):
         post = post_create(author=agent, data=data(organisation=institution), publish=True)
     assert told() == set(people.values())
-    assert Notification.objects.get(
-        type_key=ANNOUNCED, recipient__email=people["beauvais"]
-    ).params["audience"] == "Oise"
+    camille = Notification.objects.get(type_key=ANNOUNCED, recipient__email=people["beauvais"])
+    assert camille.params["audience"] == "Oise"
     # A duplicated or retried fan-out notifies nobody twice.
     Post.objects.filter(pk=post.pk).update(announced_at=None)
     assert tasks.post_announce(post.pk) == 0
@@ -204,4 +203,3 @@ def test_restoring_a_post_never_announced_announces_it(
     with django_capture_on_commit_callbacks(execute=True):
         post_restore(post=post, moderator=moderator)
     assert told() == {people["compiegne"]}
-

@@ -45,10 +45,13 @@ def test_a_direct_e_mail_is_sent_once_after_the_commit(django_capture_on_commit_
 def test_nothing_is_written_or_sent_for_a_change_that_rolled_back(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue()
-            raise RuntimeError("the change fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue()
+        raise RuntimeError("the change fails")
     assert not EmailOutbox.objects.exists()
     assert mail.outbox == []
 

@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
-from parvis.groups.models import GroupStatus, Visibility
 from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
+from parvis.groups.models import GroupStatus, Visibility
 from parvis.moderation.audit import audit_record
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed, needs_review
 from parvis.notifications.services import notify
@@ -342,10 +342,11 @@ def event_create(*, author: User, data: dict, draft: bool = False) -> Event:
     ``data`` keys: title, description, category, start, end (aware datetimes), all_day, rrule
     (RFC 5545 text without "RRULE:") or recurrence (a dict of ``build_rrule`` arguments, or
     None), exdates (dates or ISO strings), venue_name, address, commune, organisation (or
-    None: the author), group (a public group the author may post in — ``selectors.linkable_groups`` —
-    or None), image (an uploaded file or None), is_free, price, accessibility (codes
-    of ``Accessibility``), accessibility_details, external_url, capacity (or None), audience
-    (territories; empty: the whole département). Missing keys take the model's defaults.
+    None: the author), group (a public group the author may post in, see
+    ``selectors.linkable_groups``, or None), image (an uploaded file or None), is_free, price,
+    accessibility (codes of ``Accessibility``), accessibility_details, external_url, capacity
+    (or None), audience (territories; empty: the whole département). Missing keys take the
+    model's defaults.
     """
     _check_can_propose(author)
     organisation = data.get("organisation")

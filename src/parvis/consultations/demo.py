@@ -238,6 +238,8 @@ def _create(demo, *, organisation_pk, manager_pk, anchor, respondents, rng, comm
         status=ConsultationStatus.PUBLISHED,
         created_at=opens_at - dt.timedelta(days=3),
         published_at=opens_at - dt.timedelta(days=2),
+        # Opened in the past: counts as announced (no burst of notifications on loading).
+        announced_at=opens_at if opens_at <= timezone.now() else None,
     )
     questions, options = [], {}
     for order, spec in enumerate(demo.questions, start=1):

@@ -117,9 +117,7 @@ def user_manages(user, consultation):
 def run_filter(user):
     """Consultations ``user`` runs: those of the institutions they help run."""
     return Q(
-        organisation__in=OrganisationMembership.objects.filter(user=user).values(
-            "organisation_id"
-        )
+        organisation__in=OrganisationMembership.objects.filter(user=user).values("organisation_id")
     )
 
 
@@ -500,9 +498,10 @@ def eligible_members(consultation):
             )
         )
     )
-    departement_wide = not audience or Territory.objects.filter(
-        pk__in=audience, kind=TerritoryKind.DEPARTEMENT
-    ).exists()
+    departement_wide = (
+        not audience
+        or Territory.objects.filter(pk__in=audience, kind=TerritoryKind.DEPARTEMENT).exists()
+    )
     if departement_wide:
         return members
     return members.filter(

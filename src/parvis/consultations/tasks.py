@@ -39,9 +39,7 @@ def queue_announce(consultation_id: int) -> None:
 
 
 def _audience_text(consultation) -> str:
-    names = list(
-        consultation.audience.order_by("kind", "name").values_list("name", flat=True)[:6]
-    )
+    names = list(consultation.audience.order_by("kind", "name").values_list("name", flat=True)[:6])
     if not names:
         names = list(
             Territory.objects.filter(kind=TerritoryKind.DEPARTEMENT).values_list("name", flat=True)
@@ -64,11 +62,7 @@ def consultation_announce(consultation_id: int) -> int:
         .select_related("organisation")
         .first()
     )
-    if (
-        consultation is None
-        or consultation.phase() != Phase.OPEN
-        or consultation.moderation_hidden
-    ):
+    if consultation is None or consultation.phase() != Phase.OPEN or consultation.moderation_hidden:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         closes = formats.date_format(timezone.localtime(consultation.closes_at), "DATE_FORMAT")

@@ -480,6 +480,12 @@ def load_posts(*, plan, users, organisation_pks):
         existing.add(key)
         new.append(post)
         audiences.append(audience)
+    now = timezone.now()
+    for post in new:
+        # Live demo posts count as announced; the scheduled ones are announced when their
+        # date comes, if a worker and its scheduler run.
+        if post.status == PostStatus.PUBLISHED and post.publish_at and post.publish_at <= now:
+            post.announced_at = post.publish_at
     Post.objects.bulk_create(new)
     through = Post.audience.through
     through.objects.bulk_create(

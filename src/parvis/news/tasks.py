@@ -79,9 +79,7 @@ def post_announce(post_id: int) -> int:
 
 def _first_queue(post_id) -> bool:
     try:
-        return cache.add(
-            f"news:announce:{post_id}", 1, timeout=int(REQUEUE_AFTER.total_seconds())
-        )
+        return cache.add(f"news:announce:{post_id}", 1, timeout=int(REQUEUE_AFTER.total_seconds()))
     except CACHE_ERRORS:
         return True
 
@@ -93,9 +91,9 @@ def posts_announce_due(limit: int = DUE_LIMIT) -> int:
     now = timezone.now()
     grace = dt.timedelta(seconds=settings.PARVIS_OUTBOX_DRAIN_SECONDS)
     due = list(
-        posts_to_announce(now).filter(publish_at__lte=now - grace).values_list("pk", flat=True)[
-            :limit
-        ]
+        posts_to_announce(now)
+        .filter(publish_at__lte=now - grace)
+        .values_list("pk", flat=True)[:limit]
     )
     queued = 0
     for pk in due:

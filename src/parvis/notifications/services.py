@@ -392,7 +392,9 @@ def direct_email_write(*, to: str, template: str, context: dict, language: str) 
     try:
         json.dumps(context)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"queue_email({template!r}): the context must be plain JSON ({error}).")
+        raise ValueError(
+            f"queue_email({template!r}): the context must hold plain JSON values ({error})."
+        ) from None
     row = EmailOutbox.objects.create(
         idempotency_key=f"email:{uuid.uuid4().hex}",
         kind=OutboxKind.DIRECT,

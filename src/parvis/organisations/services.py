@@ -2,8 +2,8 @@
 
 Every function is keyword-only, validates before writing, writes in a transaction and tells
 the members concerned through ``notify()`` (invitations, verification outcomes; types in
-``notifications.py``), whose e-mails leave after the commit. Permission failures raise ``PermissionDenied``;
-invalid input raises ``ValidationError`` with a message for the member.
+``notifications.py``), whose e-mails leave after the commit. Permission failures raise
+``PermissionDenied``; invalid input raises ``ValidationError`` with a message for the member.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
