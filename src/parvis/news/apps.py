@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,17 @@ class NewsConfig(AppConfig):
     verbose_name = _("Targeted information")
 
     def ready(self):
+        from parvis.core.seeding import default_rows_restorer
+
         from . import sections
 
         sections.register()
+        post_migrate.connect(
+            default_rows_restorer(
+                model_label="news.Category",
+                migration="parvis.news.migrations.0002_categories",
+            ),
+            sender=self,
+            dispatch_uid="news_default_categories",
+            weak=False,
+        )
