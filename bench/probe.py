@@ -34,7 +34,7 @@ def pages():
         ("home (visitor)", "/", False),
         ("home (member)", "/", True),
         ("agenda list", "/agenda/", False),
-        ("agenda month", "/agenda/mois/", False),
+        ("agenda month", f"/agenda/mois/{today:%Y-%m}/", False),
         ("event page", occurrence.event.get_absolute_url(), False),
         ("ics feed", "/agenda/flux.ics", False),
         ("directory search", "/annuaire/?type=associations&q=sport", False),

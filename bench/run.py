@@ -139,6 +139,7 @@ class Gunicorn:
                 if self.process.poll() is not None:
                     raise SystemExit(f"gunicorn exited: {' '.join(self.command)}") from None
                 time.sleep(0.5)
+        self.__exit__()
         raise SystemExit("gunicorn did not answer within 60 s")
 
     def __exit__(self, *exc):
