@@ -896,7 +896,8 @@ def test_search_finds_messages_of_the_groups_the_caller_may_read(
     assert found(api_as(non_member)) == ["<p>Le bailleur social répond.</p>"]
     assert len(found(api_as(member))) == 2
     assert found(api_as(member), group=thread.group.slug) == [f"<p>{SECRET}</p>"]
-    item = results(api_as(member).get("/api/groupes/recherche/", {"q": "bailleur confidentielles"}))[0]
+    search = {"q": "bailleur confidentielles"}
+    item = results(api_as(member).get("/api/groupes/recherche/", search))[0]
     assert item["thread"]["id"] == thread.pk
     assert item["group"]["slug"] == thread.group.slug
     assert item["url"].endswith(message_url(secret))

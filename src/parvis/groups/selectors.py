@@ -214,9 +214,7 @@ def groups_of(user):
         return Group.objects.none()
     return (
         visible(
-            Group.objects.filter(
-                memberships__user=user, memberships__state=MembershipState.ACTIVE
-            ),
+            Group.objects.filter(memberships__user=user, memberships__state=MembershipState.ACTIVE),
             user,
         )
         .exclude(status=GroupStatus.DELETED)

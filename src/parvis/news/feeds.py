@@ -2,8 +2,9 @@
 département, and the posts that concern the residents of one commune.
 
 The same selectors as the pages (``feed_posts``), the latest ``MAX_ITEMS`` live posts, newest
-first; scheduled, expired and unpublished posts never appear. Each feed runs a fixed number of
-queries whatever the number of posts.
+first; scheduled, expired and unpublished posts never appear, nor posts hidden by moderation
+(``selectors.public_posts``). Each feed runs a fixed number of queries whatever the number of
+posts.
 """
 
 from django.conf import settings
