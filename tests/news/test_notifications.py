@@ -203,3 +203,22 @@ def test_restoring_a_post_never_announced_announces_it(
     with django_capture_on_commit_callbacks(execute=True):
         post_restore(post=post, moderator=moderator)
     assert told() == {people["compiegne"]}
+
+
+def test_a_post_hidden_by_moderation_before_its_announcement_ran_is_never_announced(
+    people, agent, institution, compiegne, moderator, django_capture_on_commit_callbacks
+):
+    from ..moderation.helpers import hide
+
+    # Published, but its announcement task never reached the broker (callbacks not run).
+    with django_capture_on_commit_callbacks(execute=False):
+        post = post_create(
+            author=agent, data=data(organisation=institution, audience=[compiegne]), publish=True
+        )
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - dt.timedelta(minutes=5))
+    hide(post, moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.posts_announce_due() == 0
+    assert tasks.post_announce(post.pk) == 0
+    assert not Notification.objects.filter(type_key=ANNOUNCED).exists()

@@ -466,13 +466,13 @@ ANNOUNCE_WINDOW = dt.timedelta(days=2)
 
 
 def consultations_to_announce(now=None):
-    """Published consultations open now, not announced yet, that opened or were published
-    within ``ANNOUNCE_WINDOW``; oldest opening first."""
+    """Published consultations open now (not hidden by moderation), not announced yet, that
+    opened or were published within ``ANNOUNCE_WINDOW``; oldest opening first."""
     now = now or timezone.now()
     since = now - ANNOUNCE_WINDOW
     return (
-        Consultation.objects.filter(
-            status=ConsultationStatus.PUBLISHED,
+        published_consultations()
+        .filter(
             announced_at__isnull=True,
             opens_at__lte=now,
             closes_at__gt=now,

@@ -326,10 +326,11 @@ ANNOUNCE_WINDOW = dt.timedelta(days=2)
 
 
 def posts_to_announce(now=None):
-    """Live posts not announced yet, published within ``ANNOUNCE_WINDOW``, oldest first."""
+    """Live posts not announced yet (and not hidden by moderation), published within
+    ``ANNOUNCE_WINDOW``, oldest first."""
     now = now or timezone.now()
     return (
-        Post.objects.filter(live_filter(now))
+        public_posts(now)
         .filter(announced_at__isnull=True, publish_at__gte=now - ANNOUNCE_WINDOW)
         .order_by("publish_at", "pk")
     )
