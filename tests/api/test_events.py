@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
+from rest_framework.pagination import PageNumberPagination
 
 from parvis.agenda.models import Category, Event, EventStatus, Rsvp
 from tests.agenda.conftest import create_event
@@ -140,6 +141,43 @@ def test_list_query_count_does_not_depend_on_the_number_of_events(
         )
     with django_assert_max_num_queries(9):
         assert len(titles(api.get("/api/evenements/?category=culture"))) == 26
+
+
+def test_list_orders_events_by_their_next_date(api, make_event):
+    make_event(title="Dans cinq jours", start=in_days(5))
+    weekly = make_event(title="Hebdomadaire", start=in_days(-14), rrule="FREQ=WEEKLY;COUNT=6")
+    make_event(title="Demain", start=in_days(1))
+
+    response = api.get("/api/evenements/")
+
+    # The weekly event's past dates are over: its next date (in 0 to 6 days) decides.
+    next_date = min(o.start for o in weekly.occurrences.all() if o.end > timezone.now())
+    expected = sorted(
+        [("Dans cinq jours", in_days(5)), ("Hebdomadaire", next_date), ("Demain", in_days(1))],
+        key=lambda pair: pair[1],
+    )
+    assert titles(response) == [title for title, _start in expected]
+    assert response.json()["count"] == 3
+
+
+def test_a_long_date_still_running_is_listed(api, make_event):
+    make_event(title="Exposition", start=in_days(-60), end=in_days(20))
+    make_event(title="Finie", start=in_days(-60), end=in_days(-1))
+    make_event(title="Concert")
+
+    assert titles(api.get("/api/evenements/")) == ["Exposition", "Concert"]
+
+
+def test_pages_hold_each_event_once(api, make_event, monkeypatch):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)  # read when the class is made
+    for day in range(5):
+        make_event(title=f"Atelier {day}", start=in_days(day + 1), rrule="FREQ=DAILY;COUNT=4")
+
+    first, second = api.get("/api/evenements/"), api.get("/api/evenements/?page=2")
+    third = api.get("/api/evenements/?page=3")
+
+    assert titles(first) + titles(second) + titles(third) == [f"Atelier {d}" for d in range(5)]
+    assert first.json()["count"] == 5
 
 
 def test_events_are_in_the_openapi_schema(api):

@@ -22,7 +22,11 @@ from parvis.agenda import services as agenda_services
 from parvis.agenda.filters import filter_occurrences, parse_filters
 from parvis.agenda.models import EventOccurrence
 from parvis.agenda.rules import can_manage_event
-from parvis.agenda.selectors import events_visible_to
+from parvis.agenda.selectors import (
+    dates_not_over,
+    events_visible_to,
+    occurrences_visible_to,
+)
 from parvis.directory.selectors import listed_members
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory
@@ -103,6 +107,69 @@ EVENT_FILTER_PARAMETERS = [
 ]
 
 
+#: The event list counts at most this many events: its ``count`` says this many at most, and
+#: its pages stop there (narrow the filters to see further).
+EVENT_COUNT_CAP = 1000
+#: Dates read per event wanted, at first, when walking the dates in order (recurring events
+#: have several): the walk reads further, twice as much each time, when that was not enough.
+DATES_PER_EVENT = 3
+
+
+class EventListWindow:
+    """The events of the list, in the order of their first date among ``occurrences`` (the
+    dates matching the filters): their next date, or their first date in the asked period.
+
+    What ``Paginator`` needs (``count()`` and slices), at a cost that does not grow with the
+    number of events: a slice reads the dates in ``start`` order on its index until it has
+    the slice's events, then loads those events; ``count()`` counts at most
+    ``EVENT_COUNT_CAP`` events."""
+
+    def __init__(self, occurrences, events, parts=None):
+        self.occurrences = occurrences  # every matching date
+        # The same dates as (a few read whole, the others walked in order), or None.
+        self.parts = parts
+        self.events = events  # loads the page's events
+
+    def count(self):
+        # Distinct events of the matching dates, up to the cap: PostgreSQL may read the dates
+        # in event order (their (event, start) index) and stop at the cap.
+        events = self.occurrences.order_by("event_id").values("event_id").distinct()
+        return min(events[: EVENT_COUNT_CAP + 1].count(), EVENT_COUNT_CAP)
+
+    def event_ids(self, stop):
+        """The first ``stop`` events' primary keys, in order."""
+        chosen = {}  # insertion-ordered set
+        walked = self.occurrences
+        if self.parts:
+            # No LIMIT on the few: PostgreSQL then reads them on their own (partial) index.
+            few, walked = self.parts
+            for event_id in few.order_by("start", "event_id", "pk").values_list(
+                "event_id", flat=True
+            ):
+                chosen.setdefault(event_id, None)
+        dates = walked.order_by("start", "event_id", "pk").values_list("event_id", flat=True)
+        read, size = 0, DATES_PER_EVENT * stop
+        while len(chosen) < stop:
+            rows = list(dates[read : read + size])
+            for event_id in rows:
+                chosen.setdefault(event_id, None)
+            read += len(rows)
+            if len(rows) < size:
+                break
+            size = read  # read twice as far next time
+        return list(chosen)[:stop]
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("EventListWindow only takes slices with no step.")
+        start, stop = key.start or 0, min(key.stop, EVENT_COUNT_CAP)
+        if stop <= start:
+            return []
+        ids = self.event_ids(stop)[start:]
+        events = {event.pk: event for event in self.events.filter(pk__in=ids)}
+        return [events[pk] for pk in ids if pk in events]
+
+
 def _service_call(function, **kwargs):
     """Run an agenda service; its validation errors become a 400 with the messages."""
     try:
@@ -153,32 +220,39 @@ class EventViewSet(
         return serializers.EventSerializer
 
     def get_queryset(self):
-        user = self.request.user
         now = timezone.now()
         upcoming = EventOccurrence.objects.filter(end__gt=now).order_by("start")
-        queryset = events_visible_to(user).select_related(
-            "category", "commune", "organisation", "created_by"
-        )
         if self.action == "list":
-            filters = parse_filters(self.request.query_params, user)
-            if filters.errors:
-                raise exceptions.ValidationError(filters.errors)
-            occurrences = EventOccurrence.objects.all()
-            if not (filters.date_from or filters.date_to):
-                occurrences = occurrences.filter(end__gt=now)
-            occurrences = filter_occurrences(occurrences, filters)
-            queryset = queryset.filter(pk__in=occurrences.values("event_id"))
             upcoming = upcoming[:20]
         return (
-            queryset.annotate(
-                next_start=Min("occurrences__start", filter=Q(occurrences__end__gt=now))
-            )
+            events_visible_to(self.request.user)
+            .select_related("category", "commune", "organisation", "created_by")
+            .annotate(next_start=Min("occurrences__start", filter=Q(occurrences__end__gt=now)))
             .prefetch_related(
                 Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")),
                 Prefetch("occurrences", queryset=upcoming, to_attr="api_dates"),
             )
             .order_by(Coalesce("next_start", "start"), "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        """Events with a date matching the filters (by default: a date not over yet), in the
+        order of their next date — with ``from``/``to``, of their first date in the period.
+        ``count`` says at most 1,000, and the pages stop there: narrow the filters beyond."""
+        user = request.user
+        filters = parse_filters(request.query_params, user)
+        if filters.errors:
+            raise exceptions.ValidationError(filters.errors)
+        occurrences = filter_occurrences(occurrences_visible_to(user), filters)
+        parts = None
+        if not (filters.date_from or filters.date_to):
+            now = timezone.now()
+            parts = dates_not_over(occurrences, now)
+            occurrences = occurrences.filter(end__gt=now)
+        window = EventListWindow(occurrences, self.get_queryset().order_by(), parts)
+        page = self.paginate_queryset(window)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
 
     def _read(self, event, status_code=status.HTTP_200_OK):
         event = self.get_queryset().get(pk=event.pk)

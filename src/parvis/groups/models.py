@@ -404,6 +404,13 @@ class Thread(models.Model):
                 condition=models.Q(deleted_at__isnull=True),
                 name="groups_thread_listing",
             ),
+            # The latest discussions of every group (home page's "public activity"): read in
+            # order on this index, the groups' filters checked on the way.
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="groups_thread_activity",
+            ),
         ]
 
     def __str__(self):
