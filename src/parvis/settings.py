@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "parvis.accounts.middleware.UserSessionsMiddleware",  # allauth's, with fewer writes
     "parvis.accounts.middleware.StaffMFAMiddleware",
     "parvis.moderation.middleware.SanctionMiddleware",
 ]
