@@ -62,6 +62,9 @@ def parvis_env(database_url, redis_url, var_dir):
         # Loopback without TLS: no redirect to HTTPS (everything else as in production).
         "SECURE_SSL_REDIRECT": "false",
         "CELERY_TASK_ALWAYS_EAGER": "true",
+        # The API's per-client rate limit would answer 429 to the load generator (one client).
+        "API_THROTTLE_ANON": "1000000/minute",
+        "API_THROTTLE_USER": "1000000/minute",
         "PARVIS_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT / "src"),
