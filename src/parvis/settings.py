@@ -74,6 +74,8 @@ PARVIS_NEW_ACCOUNT_DAYS = env_int("PARVIS_NEW_ACCOUNT_DAYS", 7)
 PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
 PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
+# Visitors' pages served from the cache for at most this long (core.pagecache); 0: off.
+PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 60)
 # Personal data (docs/privacy.md): archives kept 7 days; inactive accounts warned after about
 # 23 months without login and erased after 24.
 PARVIS_EXPORT_RETENTION_DAYS = env_int("PARVIS_EXPORT_RETENTION_DAYS", 7)
@@ -147,6 +149,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                # The page cache's placeholders for the CSRF token and the nonce (pagecache).
+                "parvis.core.context_processors.page_cache_placeholders",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parvis.core.context_processors.site",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -96,6 +97,7 @@ def _occurrences(request):
     return filters, filter_occurrences(public_occurrences(), filters)
 
 
+@public_page("agenda", "groups")
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
     filters, occurrences = _occurrences(request)
@@ -133,6 +135,7 @@ def _redirect_keeping_query(request, name, **kwargs):
     return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
 
 
+@public_page("agenda", "groups")
 def month(request, year, month):
     first = _day_or_404(year, month)
     filters, occurrences = _occurrences(request)
@@ -155,6 +158,7 @@ def month(request, year, month):
     )
 
 
+@public_page("agenda", "groups")
 def week(request, year, month, day):
     chosen = _day_or_404(year, month, day)
     monday = chosen - dt.timedelta(days=chosen.weekday())
@@ -178,6 +182,7 @@ def week(request, year, month, day):
     )
 
 
+@public_page("agenda", "groups")
 def day(request, year, month, day):
     chosen = _day_or_404(year, month, day)
     filters, occurrences = _occurrences(request)
@@ -237,6 +242,7 @@ def _date_display(occurrence, all_day):
     return occurrence
 
 
+@public_page("agenda", "groups")
 def event_detail(request, pk, slug):
     event, redirect_response = _event_or_404(request, pk, slug)
     if redirect_response:

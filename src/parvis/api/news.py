@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from parvis.api.caching import CachedForVisitors
 from parvis.core.emails import absolute_url
 from parvis.core.richtext import render_markdown
 from parvis.news import services
@@ -281,6 +282,7 @@ def _filtered(posts, params):
     partial_update=extend_schema(request=PostWriteSerializer, responses=PostSerializer),
 )
 class PostViewSet(
+    CachedForVisitors,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -289,6 +291,8 @@ class PostViewSet(
 ):
     """Targeted information: posts by institutions, verified officials and verified
     associations, aimed at territories, newest first."""
+
+    page_cache_apps = ("news",)
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

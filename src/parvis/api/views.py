@@ -32,18 +32,23 @@ from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory
 
 from . import filters, serializers
+from .caching import CachedForVisitors
 
 
-class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+class TerritoryViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Départements, arrondissements, intercommunalities (EPCI) and communes."""
+
+    page_cache_apps = ("territories",)
 
     serializer_class = serializers.TerritorySerializer
     filterset_class = filters.TerritoryFilter
     queryset = Territory.objects.order_by("name", "pk")
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Associations and institutions: verified ones, plus the ones the caller runs."""
+
+    page_cache_apps = ("agenda",)
 
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
@@ -197,6 +202,7 @@ def _service_call(function, **kwargs):
     ),
 )
 class EventViewSet(
+    CachedForVisitors,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -209,6 +215,8 @@ class EventViewSet(
     events awaiting review. Identified members propose events (published at once or queued for
     moderators, as on the site); organisers and moderators change and cancel them.
     """
+
+    page_cache_apps = ("agenda", "groups")
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -84,6 +85,7 @@ def _managed_or_403(request, pk, slug):
 # --- list ---------------------------------------------------------------------------------------
 
 
+@public_page("consultations")
 def consultation_index(request):
     """Published consultations: open ones first (for a member, their territory's first)."""
     state = request.GET.get("etat", "")
@@ -206,6 +208,7 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
     }
 
 
+@public_page("consultations")
 def consultation_detail(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug)
     if redirect_response:
@@ -262,6 +265,7 @@ def consultation_answer(request, pk, slug):
 # --- results and export -----------------------------------------------------------------------
 
 
+@public_page("consultations")
 def consultation_results(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug, suffix="resultats/")
     if redirect_response:

@@ -3,10 +3,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from parvis.agenda.selectors import upcoming_near
 from parvis.consultations.selectors import open_for
+from parvis.core import pagecache
+from parvis.core.pagecache import public_page
 from parvis.news.selectors import latest_for
 
 from .selectors import (
@@ -17,25 +20,46 @@ from .selectors import (
     group_activity,
 )
 
+#: What the home page's blocks show (for the member's fragments' keys: see ``home``).
+HOME_APPS = ("agenda", "news", "consultations", "groups")
 
+
+@public_page(*HOME_APPS)
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the
     département-wide version, the commune picker and an invitation to join. A fixed number of
-    queries whatever the volume (see ``core.selectors``)."""
+    queries whatever the volume (see ``core.selectors``).
+
+    Visitors get the whole page from the page cache. A member's blocks are fragments cached in
+    Redis (``{% cache %}`` in the template), read lazily so that a cached block costs no query:
+    the events near them are shared by their commune, the other blocks are theirs; every key
+    holds the generations of the apps shown (and of the member's read markers), so any write
+    retires them (``core.pagecache``)."""
     user = request.user
-    return render(
-        request,
-        "core/home.html",
-        {
+    if not user.is_authenticated:
+        context = {
             # The département's name and figures greet visitors only.
-            "territory": None if user.is_authenticated else departement_with_figures(),
+            "territory": departement_with_figures(),
             "upcoming_events": upcoming_near(user, limit=HOME_EVENTS),
             "latest_posts": latest_for(user, HOME_POSTS),
             "open_consultations": open_for(user, HOME_CONSULTATIONS),
             "group_activity": group_activity(user),
-        },
-    )
+            # The whole page is in the page cache: its blocks are not cached apart.
+            "fragment_seconds": 0,
+        }
+    else:
+        context = {
+            "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
+            "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
+            "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
+            "group_activity": SimpleLazyObject(lambda: group_activity(user)),
+            "fragment_version": pagecache.fragment_version(
+                (*HOME_APPS, pagecache.reads_label(user.pk))
+            ),
+            "fragment_seconds": settings.PARVIS_PAGE_CACHE_SECONDS if pagecache.enabled() else 0,
+        }
+    return render(request, "core/home.html", context)
 
 
 def page(request, template):

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from parvis.core.pagecache import public_page
+
 from .forms import DirectoryFilterForm
 from .selectors import directory_entries
 from .types import DEFAULT_TYPE, DIRECTORY_TYPES
@@ -8,6 +10,7 @@ from .types import DEFAULT_TYPE, DIRECTORY_TYPES
 PAGE_SIZE = 20
 
 
+@public_page("groups", "officials", "accounts")
 def directory(request):
     """One tab per directory type, filtered by territory and name; everything in the URL."""
     directory_type = DIRECTORY_TYPES.get(request.GET.get("type"), DIRECTORY_TYPES[DEFAULT_TYPE])

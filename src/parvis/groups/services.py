@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member
+from parvis.core import pagecache
 from parvis.core.images import process_image
 from parvis.core.richtext import render_markdown
 from parvis.moderation.safeguards import (
@@ -1332,3 +1333,4 @@ def thread_mark_read(*, thread: Thread, user: User, position: int) -> None:
                 )
         except IntegrityError:
             pass  # a concurrent request of the same member recorded it
+    pagecache.invalidate(pagecache.reads_label(user.pk))  # their home's "new activity" badges

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from, visible
 from parvis.moderation.views import render_hidden
@@ -167,6 +168,7 @@ def _require_perm(request, permission, obj):
 # --- the list, search, invitations --------------------------------------------------------
 
 
+@public_page("groups", "agenda")
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""
     form = GroupFilterForm(request.GET)
@@ -308,6 +310,7 @@ def _viewer_context(request, group):
     }
 
 
+@public_page("groups", "agenda")
 def group_detail(request, slug):
     group = _group_or_404(request, slug, hidden_ok=True)
     if hidden_from(group, request.user):  # hidden by moderation: a notice instead
@@ -807,6 +810,7 @@ def _decorate_messages(request, thread, page_messages, *, read_position):
     return page_messages
 
 
+@public_page("groups", "agenda")
 def thread_detail(request, slug, pk):
     group, thread = _thread_or_404(request, slug, pk)
     pages = thread_page_count(thread)

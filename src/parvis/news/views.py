@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -53,6 +54,7 @@ FOLLOW_KINDS = {"territoire": Territory, "organisation": Organisation, "elu": Us
 # --- the feed -----------------------------------------------------------------------------------
 
 
+@public_page("news")
 def feed(request):
     """ "Near me": for a member, the posts concerning their commune plus what they follow;
     for a visitor, the posts for the whole département; ``?commune=`` shows a commune's."""
@@ -103,6 +105,7 @@ def _post_or_404(request, pk, slug, *, suffix=""):
     return post, None
 
 
+@public_page("news")
 def post_detail(request, pk, slug):
     post, redirect_response = _post_or_404(request, pk, slug)
     if redirect_response:

@@ -58,12 +58,24 @@ def unread_count(member) -> int:
 def preferences_of(member) -> dict[str, str]:
     """The delivery of every registered type for ``member``: their choice, else the type's
     default."""
-    chosen = dict(
-        NotificationPreference.objects.filter(member=member).values_list("type_key", "delivery")
-    )
+    return preferences_of_members([member.pk])[member.pk]
+
+
+def preferences_of_members(member_ids) -> dict[int, dict[str, str]]:
+    """``preferences_of`` for several members at once: ``{member id: {type key: delivery}}``
+    (one query)."""
+    chosen = {member_id: {} for member_id in member_ids}
+    for member_id, key, delivery in NotificationPreference.objects.filter(
+        member_id__in=list(chosen)
+    ).values_list("member_id", "type_key", "delivery"):
+        chosen[member_id][key] = delivery
+    types = registry.all_types()
     return {
-        ntype.key: _allowed(ntype, chosen.get(ntype.key, ntype.default_delivery))
-        for ntype in registry.all_types()
+        member_id: {
+            ntype.key: _allowed(ntype, choices.get(ntype.key, ntype.default_delivery))
+            for ntype in types
+        }
+        for member_id, choices in chosen.items()
     }
 
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ from .selectors import (
     deliveries_for,
     digest_pending,
     preferences_of,
+    preferences_of_members,
     unread_cache_key,
 )
 
@@ -279,43 +281,101 @@ def digest_prepare(*, member_id: int, day: dt.date, cutoff: dt.datetime) -> Emai
     created before ``cutoff``. ``None`` when there is nothing to send or when the digest of
     that day already exists: a duplicated or retried task never makes a second one.
     Notifications of a type the member has since switched to "never" leave the queue."""
-    key = digest_key(member_id=member_id, day=day)
+    rows = digest_prepare_many(member_ids=[member_id], day=day, cutoff=cutoff)
+    return rows[0] if rows else None
+
+
+def digest_prepare_many(
+    *, member_ids: Iterable[int], day: dt.date, cutoff: dt.datetime
+) -> list[EmailOutbox]:
+    """``digest_prepare`` for several members in one transaction and a fixed number of
+    queries (the daily digest task prepares its members by chunks): the new digest rows, in
+    member order.
+
+    The members' waiting notifications are locked first (``SELECT ... FOR UPDATE``): a
+    duplicate of the task waits there until this one commits, then finds them taken by the
+    digests. A member whose digest of that day exists already is left alone; an inactive
+    member's notifications, and those of a type the member switched to "never", leave the
+    queue."""
+    member_ids = sorted(set(member_ids))
+    if not member_ids:
+        return []
     with transaction.atomic():
-        if EmailOutbox.objects.filter(idempotency_key=key).exists():
-            return None
-        member = User.objects.filter(pk=member_id, is_active=True).first()
         pending = list(
             digest_pending(cutoff=cutoff)
-            .filter(recipient_id=member_id)
+            .filter(recipient_id__in=member_ids)
+            .order_by("pk")
             .select_for_update()
-            .values_list("pk", "type_key")
+            .values_list("pk", "recipient_id", "type_key")
         )
-        if member is None:
-            Notification.objects.filter(pk__in=[pk for pk, _key in pending]).update(
-                email_delivery=Delivery.NEVER
+        if not pending:
+            return []
+        keys = {member_id: digest_key(member_id=member_id, day=day) for member_id in member_ids}
+        done = set(
+            EmailOutbox.objects.filter(idempotency_key__in=keys.values()).values_list(
+                "idempotency_key", flat=True
             )
-            return None
-        wanted = preferences_of(member)
-        keep = [pk for pk, key in pending if wanted.get(key) in (Delivery.DAILY, None)]
-        dropped = [pk for pk, _key in pending if pk not in set(keep)]
+        )
+        waiting = {recipient for _pk, recipient, _key in pending if keys[recipient] not in done}
+        active = set(
+            User.objects.filter(pk__in=waiting, is_active=True).values_list("pk", flat=True)
+        )
+        wanted = preferences_of_members(sorted(active))
+        keep, dropped = {}, []
+        for pk, recipient, type_key in pending:
+            if recipient not in waiting:
+                continue  # that day's digest is made: they wait for the next one
+            if recipient in active and wanted[recipient].get(type_key) in (Delivery.DAILY, None):
+                keep.setdefault(recipient, []).append(pk)
+            else:
+                dropped.append(pk)
         if dropped:
             Notification.objects.filter(pk__in=dropped).update(email_delivery=Delivery.NEVER)
         if not keep:
-            return None
-        try:
-            with transaction.atomic():
-                # Sent by the digest task that prepares it: queued already, as far as
-                # the drain is concerned.
-                row = EmailOutbox.objects.create(
-                    idempotency_key=key,
+            return []
+        # Sent by the digest task that prepares them: queued already, as far as the drain
+        # is concerned.
+        now = timezone.now()
+        rows = _digest_rows_create(
+            [
+                EmailOutbox(
+                    idempotency_key=keys[member_id],
                     kind=OutboxKind.DIGEST,
                     recipient_id=member_id,
-                    queued_at=timezone.now(),
+                    queued_at=now,
                 )
+                for member_id in sorted(keep)
+            ]
+        )
+        if rows:
+            Notification.objects.filter(
+                pk__in=[pk for row in rows for pk in keep[row.recipient_id]]
+            ).update(
+                digest_id=Case(
+                    *[When(recipient_id=row.recipient_id, then=Value(row.pk)) for row in rows],
+                    output_field=BigIntegerField(),
+                )
+            )
+    return rows
+
+
+def _digest_rows_create(rows: list[EmailOutbox]) -> list[EmailOutbox]:
+    """Insert the digest rows (in a savepoint); if one of them was made by a duplicate task
+    a moment ago (unique key), insert them one by one and leave that one out."""
+    try:
+        with transaction.atomic():
+            return EmailOutbox.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
         except IntegrityError:
-            return None  # a duplicate of this task made it a moment ago
-        Notification.objects.filter(pk__in=keep).update(digest=row)
-    return row
+            continue  # a duplicate of this task made it a moment ago
+        created.append(row)
+    return created
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -330,8 +390,41 @@ class Delivered:
     error: str = ""
 
 
-def outbox_deliver(*, outbox_id: int) -> Delivered:
-    """Send one outbox e-mail, exactly once.
+class BatchMailer:
+    """The default mailer kept open for the e-mails of one task (``with BatchMailer() as
+    mailer``): a digest batch sends its e-mails through one SMTP connection instead of one
+    connection each. After an error the connection is closed; the next e-mail opens another."""
+
+    def __init__(self):
+        self.backend = mailers.default
+        self.opened = False
+
+    def send(self, message) -> int:
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        try:
+            return self.backend.send_messages([message])
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        if self.opened:
+            self.opened = False
+            with suppress(OSError, smtplib.SMTPException):
+                self.backend.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def outbox_deliver(*, outbox_id: int, mailer: BatchMailer | None = None) -> Delivered:
+    """Send one outbox e-mail, exactly once (through ``mailer`` when given, else a
+    connection of its own).
 
     The row is locked (``SELECT ... FOR UPDATE SKIP LOCKED``) for the whole send and marked
     sent in the same transaction: a duplicate task finds it locked (and gives up) or already
@@ -361,7 +454,11 @@ def outbox_deliver(*, outbox_id: int) -> Delivered:
             return Delivered("cancelled")
         row.attempts += 1
         try:
-            build_message(row).send()
+            message = build_message(row)
+            if mailer is not None:
+                mailer.send(message)
+            else:
+                message.send()
         except (OSError, smtplib.SMTPException) as error:
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
             if row.attempts >= MAX_ATTEMPTS:

@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 #: Members per digest task: 100,000 members make 200 tasks, queued one after the other.
 DIGEST_BATCH_SIZE = 500
+#: Members whose digests are prepared in one transaction, then sent, within a batch (a worker
+#: that dies leaves at most this many prepared digests to the outbox drain).
+DIGEST_PREPARE_CHUNK = 100
 #: A notify() with more e-mails than this queues one fan-out task instead of one per e-mail.
 DIRECT_QUEUE_LIMIT = 20
 #: E-mails queued by one run of the drain (the next run takes the rest).
@@ -134,8 +137,9 @@ def _queue_batch(*, day, cutoff, after, batch_size):
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
 def digest_batch(*, day: str, cutoff: str, after: int = 0, batch_size=DIGEST_BATCH_SIZE):
     """The digests of the next ``batch_size`` members after ``after``: queue the next batch
-    first (several workers then share the day's batches), then prepare and send each
-    member's digest here — one task per batch, not one per member."""
+    first (several workers then share the day's batches), then prepare the digests by chunks
+    of ``DIGEST_PREPARE_CHUNK`` members (a few queries a chunk) and send each one here,
+    through one SMTP connection for the batch — one task per batch, not one per member."""
     day_ = dt.date.fromisoformat(day)
     cutoff_ = dt.datetime.fromisoformat(cutoff)
     members = selectors.digest_members(cutoff=cutoff_, after=after, limit=batch_size)
@@ -144,13 +148,15 @@ def digest_batch(*, day: str, cutoff: str, after: int = 0, batch_size=DIGEST_BAT
     if len(members) == batch_size:
         _queue_batch(day=day_, cutoff=cutoff_, after=members[-1], batch_size=batch_size)
     sent = 0
-    for member_id in members:
-        row = services.digest_prepare(member_id=member_id, day=day_, cutoff=cutoff_)
-        if row is None:
-            continue
-        result = services.outbox_deliver(outbox_id=row.pk)
-        if result.outcome == "sent":
-            sent += 1
-        elif result.outcome == "retry":
-            outbox_send.apply_async(args=(row.pk,), countdown=_backoff(0))
+    with services.BatchMailer() as mailer:
+        for start in range(0, len(members), DIGEST_PREPARE_CHUNK):
+            rows = services.digest_prepare_many(
+                member_ids=members[start : start + DIGEST_PREPARE_CHUNK], day=day_, cutoff=cutoff_
+            )
+            for row in rows:
+                result = services.outbox_deliver(outbox_id=row.pk, mailer=mailer)
+                if result.outcome == "sent":
+                    sent += 1
+                elif result.outcome == "retry":
+                    outbox_send.apply_async(args=(row.pk,), countdown=_backoff(0))
     return sent

@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from parvis.core.pagecache import public_page
+
 from .forms import OfficialFilterForm
 from .sections import official_sections
 from .selectors import official_for_page, official_is_visible_to, official_list
@@ -9,6 +11,7 @@ from .selectors import official_for_page, official_is_visible_to, official_list
 PAGE_SIZE = 20
 
 
+@public_page("officials", "accounts", "news", "agenda")
 def official_list_view(request):
     """``/elus/``: the verified officials, filtered by territory, mandate and name."""
     form = OfficialFilterForm(request.GET)
@@ -26,6 +29,7 @@ def official_list_view(request):
     )
 
 
+@public_page("officials", "accounts", "news", "agenda")
 def official_detail(request, pk):
     """``/elus/<id>/``: an official's mandates and activity, in the sections other apps
     register (``sections.official_sections``). Members who are not verified officials, or

@@ -1,12 +1,15 @@
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 
+from parvis.core.pagecache import public_page
+
 from .forms import CommunePickerForm
 from .models import TerritoryKind
 from .portal import portal_sections
 from .selectors import territories_to_explore, territory_for_page, territory_parts
 
 
+@public_page("agenda", "news", "consultations", "officials", "accounts", "groups")
 def index(request):
     """The commune picker: ``?commune=`` (a name, a postal code, an INSEE code) leads to the
     commune's page; a bad entry is explained next to the field. Below it, the wider territories."""
@@ -20,6 +23,7 @@ def index(request):
     )
 
 
+@public_page("agenda", "news", "consultations", "officials", "accounts", "groups")
 def territory_detail(request, kind, code, slug):
     """A territory's portal: what it is, where it lies, what lies inside it, then the sections
     registered in ``portal.portal_sections`` (officials, events, associations...)."""

@@ -1,0 +1,155 @@
+"""Visitors' pages from the cache (``core.pagecache``): served without a query, fresh after
+any write, each response with its own CSRF token and CSP nonce, never a member's page."""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from parvis.agenda.models import Event
+from parvis.core import pagecache
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+NONCE = re.compile(rb'<script[^>]* nonce="([^"]+)"')
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, content, len(queries)
+
+
+def test_second_visitor_gets_the_page_from_the_cache_without_a_query(make_event):
+    make_event(title="Bal du 14 juillet")
+    _, first, first_queries = get(Client(), "/agenda/")
+    _, second, second_queries = get(Client(), "/agenda/")
+    assert first_queries > 0
+    assert second_queries == 0
+    assert b"Bal du 14 juillet" in second
+    # Same page, except what is each visitor's own.
+    assert TOKEN.sub(b"", first) == TOKEN.sub(b"", second)
+
+
+def test_an_edit_shows_at_once(make_event):
+    event = make_event(title="Bal du 14 juillet")
+    assert b"Bal du 14 juillet" in get(Client(), event.get_absolute_url())[1]
+    event.title = "Grand bal du 14 juillet"
+    event.save()
+    page = get(Client(), event.get_absolute_url())[1]
+    assert b"Grand bal du 14 juillet" in page
+
+
+def test_a_bulk_update_without_signals_shows_at_once(make_event):
+    make_event(title="Loto des aînés")
+    assert b"Loto des a" in get(Client(), "/agenda/")[1]
+    Event.objects.update(title="Loto de la kermesse")  # no save(), no signal
+    page = get(Client(), "/agenda/")[1]
+    assert b"Loto de la kermesse" in page
+    assert b"Loto des a" not in page
+
+
+def test_a_write_elsewhere_keeps_the_page(make_event, resident):
+    make_event()
+    get(Client(), "/agenda/")
+    resident.last_login = resident.date_joined  # a log-in: nothing a visitor sees
+    resident.save(update_fields=["last_login"])
+    assert get(Client(), "/agenda/")[2] == 0
+
+
+def test_each_response_has_its_own_csrf_token_and_it_works(make_event):
+    make_event()
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        _, content, _ = get(client, "/agenda/")
+        assert pagecache.CSRF_PLACEHOLDER.encode() not in content
+        token = TOKEN.search(content).group(1).decode()
+        tokens.append(token)
+        # The language switcher posts with the token of the (cached) page.
+        response = client.post(
+            "/i18n/setlang/",
+            {"language": "en", "next": "/agenda/", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_the_csp_nonce_of_a_cached_page_matches_its_header(make_event):
+    event = make_event(title="Fête de la musique")
+    nonces = []
+    for _ in range(2):
+        response, content, _ = get(Client(), event.get_absolute_url())
+        nonce = NONCE.search(content).group(1).decode()
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_a_member_never_gets_the_visitors_page(make_event, resident, login):
+    make_event()
+    get(Client(), "/agenda/")
+    member = login(resident)
+    _, content, queries = get(member, "/agenda/")
+    assert queries > 0
+    assert b"Camille" in content or b"Mon compte" in content or b"logout" in content
+
+
+def test_each_language_has_its_page(make_event):
+    make_event()
+    french = get(Client(HTTP_ACCEPT_LANGUAGE="fr"), "/agenda/")[1]
+    english = get(Client(HTTP_ACCEPT_LANGUAGE="en"), "/agenda/")[1]
+    assert b'lang="fr"' in french
+    assert b'lang="en"' in english
+
+
+def test_a_visitor_with_a_message_gets_it(client, resident):
+    client.force_login(resident)
+    get(Client(), "/")  # the visitors' home is in the cache
+    client.post("/compte/logout/")
+    content = get(client, "/")[1]
+    assert b"message" in content  # "You have signed out.", in the page the visitor sees
+
+
+def test_off_when_the_setting_is_zero(make_event, settings):
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    make_event()
+    get(Client(), "/agenda/")
+    assert get(Client(), "/agenda/")[2] > 0
+
+
+def test_the_ics_feed_is_cached_and_stays_a_stream(make_event):
+    make_event(title="Brocante")
+    first = get(Client(), "/agenda/flux.ics")
+    second = get(Client(), "/agenda/flux.ics")
+    assert second[0].streaming
+    assert second[2] == 0
+    assert b"Brocante" in second[1]
+    assert second[0]["Content-Type"] == first[0]["Content-Type"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_during_a_transaction_is_retired_when_it_commits(make_event):
+    """A visitor reading while a write is not committed yet stores the old page under the
+    generation the write's first bump made; the bump at commit retires it."""
+    event = make_event(title="Kermesse")
+    get(Client(), event.get_absolute_url())
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(title="Kermesse de l'école")
+        # Another request, before the commit, would store the old page now:
+        key = pagecache.page_key(_request(event.get_absolute_url()), ("agenda", "groups"))
+    assert key != pagecache.page_key(_request(event.get_absolute_url()), ("agenda", "groups"))
+    assert b"Kermesse de l" in get(Client(), event.get_absolute_url())[1]
+
+
+def _request(path):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = "fr"
+    return request
