@@ -1,16 +1,26 @@
 """Pick the benchmark's URLs on a seeded database, log a member in, and count each page's SQL
 queries in-process (Django test client, warm). Prints one JSON document on standard output.
 
+Each page is probed twice: as the load run sees it (warm: visitors' pages and a member's home
+blocks come from the page cache, ``core.pagecache``) and with the page cache off
+(``PARVIS_PAGE_CACHE_SECONDS=0``: what the first visitor after a write pays), with the median
+time of a few uncached requests in-process.
+
 Run by ``bench/run.py`` with the environment of the database being measured.
 """
 
 import json
 import os
+import statistics
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from seed import BENCH_DOMAIN, BENCH_PASSWORD, setup_django  # noqa: E402
+
+#: Uncached requests timed per page (in-process, median).
+UNCACHED_RUNS = 5
 
 
 def pages():
@@ -64,11 +74,34 @@ def pages():
     return found
 
 
+class counting:
+    """Count the SQL statements run on ``connection`` (an execute wrapper: whatever the
+    debug-cursor settings)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self.wrapping = self.connection.execute_wrapper(self)
+        self.wrapping.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.wrapping.__exit__(*exc)
+
+    def __len__(self):
+        return self.count
+
+
 def main():
     setup_django()
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test import Client, override_settings
 
     visitor = Client()
     member = Client()
@@ -79,8 +112,17 @@ def main():
     for name, url, as_member in pages():
         client = member if as_member else visitor
         client.get(url)  # warm caches, as the load run does
-        with CaptureQueriesContext(connection) as queries:
+        with counting(connection) as queries:
             response = client.get(url)
+        with override_settings(PARVIS_PAGE_CACHE_SECONDS=0):
+            client.get(url)
+            with counting(connection) as uncached:
+                client.get(url)
+            times = []
+            for _ in range(UNCACHED_RUNS):
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
         results.append(
             {
                 "name": name,
@@ -88,6 +130,8 @@ def main():
                 "member": as_member,
                 "status": response.status_code,
                 "queries": len(queries),
+                "queries_uncached": len(uncached),
+                "uncached_ms": round(statistics.median(times), 1),
                 "bytes": len(b"".join(response)) if response.streaming else len(response.content),
             }
         )

@@ -383,3 +383,35 @@ def test_home_runs_a_fixed_number_of_queries_whatever_the_volume(
     assert html.count('class="card"><article class="consultation-card"') == 4
     assert html.count('class="thread-row') == 5
     assert html.count('<article class="agenda-occurrence') == 6
+
+
+# --- cached blocks (core.pagecache) -------------------------------------------------------------
+
+
+def test_a_members_blocks_come_from_the_cache_and_a_new_event_shows_at_once(
+    login, resident, council, django_assert_max_num_queries
+):
+    member = login(resident)
+    member.get("/")
+    # Session, member, their commune: the blocks themselves cost no query once cached.
+    with django_assert_max_num_queries(3):
+        assert "Fête de la Saint-Jean" not in page(member.get("/"))
+    create_event(
+        title="Fête de la Saint-Jean",
+        created_by=council.agent,
+        commune=resident.commune,
+        start=timezone.now() + dt.timedelta(days=2),
+    )
+    assert "Fête de la Saint-Jean" in block(member.get("/"), "agenda-title")
+
+
+def test_reading_the_discussion_clears_its_new_activity_badge_at_once(
+    login, resident, margny_resident, private_group
+):
+    add_member(private_group, margny_resident)
+    thread = Thread.objects.get(group=private_group)
+    group_services.message_post(thread=thread, author=margny_resident, body="J'y serai.")
+    member = login(resident)
+    assert "New activity" in block(member.get("/"), "groups-title")
+    assert member.get(thread.get_absolute_url()).status_code == 200
+    assert "New activity" not in block(member.get("/"), "groups-title")
