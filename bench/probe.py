@@ -33,8 +33,13 @@ def pages():
 
     today = timezone.localdate()
     occurrence = (
+        # Today's first event of an organisation (most are): the same kind of page at every
+        # scale (a member's event costs one more query, for their verified mandates).
         EventOccurrence.objects.filter(
-            event__status=EventStatus.PUBLISHED, start__date__gte=today, start__date__lte=today
+            event__status=EventStatus.PUBLISHED,
+            event__organisation__isnull=False,
+            start__date__gte=today,
+            start__date__lte=today,
         )
         .select_related("event")
         .order_by("start", "pk")

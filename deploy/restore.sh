@@ -47,4 +47,6 @@ fi
 
 echo "Migrations (a backup from an older release is brought up to date)" >&2
 (cd "$project" && "$python" manage.py migrate --noinput)
+# Pages cached before the restore show what the restored database no longer holds.
+(cd "$project" && "$python" manage.py clear_page_cache)
 echo "Restored $backup"

@@ -1,9 +1,11 @@
 """Visitors' pages from the cache (``core.pagecache``): served without a query, fresh after
 any write, each response with its own CSRF token and CSP nonce, never a member's page."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -153,3 +155,11 @@ def _request(path):
     request = RequestFactory().get(path)
     request.LANGUAGE_CODE = "fr"
     return request
+
+
+def test_clear_page_cache_retires_every_page(make_event):
+    make_event()
+    get(Client(), "/agenda/")
+    assert get(Client(), "/agenda/")[2] == 0
+    call_command("clear_page_cache", stdout=io.StringIO())
+    assert get(Client(), "/agenda/")[2] > 0
