@@ -3,6 +3,7 @@ any write, each response with its own CSRF token and CSP nonce, never a member's
 
 import io
 import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -163,3 +164,13 @@ def test_clear_page_cache_retires_every_page(make_event):
     assert get(Client(), "/agenda/")[2] == 0
     call_command("clear_page_cache", stdout=io.StringIO())
     assert get(Client(), "/agenda/")[2] > 0
+
+
+def test_a_page_past_its_time_is_rendered_anew(make_event, settings):
+    settings.PARVIS_PAGE_CACHE_SECONDS = 1
+    make_event()
+    get(Client(), "/agenda/")
+    assert get(Client(), "/agenda/")[2] == 0
+    time.sleep(1.1)
+    assert get(Client(), "/agenda/")[2] > 0  # renewed by this request
+    assert get(Client(), "/agenda/")[2] == 0

@@ -54,7 +54,9 @@ from .selectors import event_is_visible_to
 
 WINDOW_PAST = dt.timedelta(days=92)
 WINDOW_AHEAD = dt.timedelta(days=366)
-MAX_EVENTS = 2000
+#: About 700 KB at most: under the 1 MB some calendar applications accept (2,000 events made
+#: 1.4 MB at the scale of the département). A filtered feed covers more days.
+MAX_EVENTS = 1000
 #: Choosing a feed's events reads at most this many dates per event allowed, each way from
 #: today; a feed whose events repeat more often than that within the window holds fewer events.
 DATES_PER_EVENT = 2

@@ -50,6 +50,9 @@ IGNORED_TABLES = frozenset(
         "usersessions_usersession",
     }
 )
+#: A page past its time is served for up to this long more while one request renders it anew
+#: (never after a write: a write changes the key).
+RENEW_SECONDS = 30
 #: The request attribute telling the context processors to render placeholders.
 RENDERING = "_parvis_pagecache_rendering"
 GENERATION_KEY = "pagecache:gen:{}"
@@ -199,18 +202,27 @@ def reads_label(user_id) -> str:
     return f"reads:{user_id}"
 
 
-def fragment_version(app_labels) -> str:
-    """A short string that changes whenever one of ``app_labels`` (or ``ALWAYS``) is written:
-    the version part of a template fragment's key (``{% cache ... fragment_version %}``).
-    Empty when the cache is off (the fragments are then cached for 0 s: not at all)."""
+def fragment_versions(**fragments) -> dict:
+    """``{name: version}`` for template fragments, each given the apps it shows
+    (``fragment_versions(events=("agenda",), mine=(...))``): a short string that changes
+    whenever one of its apps (or ``ALWAYS``) is written, the version part of the fragment's key
+    (``{% cache ... version %}``). One cache read for them all. Empty strings when the cache
+    is off (the fragments are then cached for 0 s: not at all)."""
     if not enabled():
-        return ""
-    labels = tuple(dict.fromkeys(tuple(app_labels) + ALWAYS))
+        return dict.fromkeys(fragments, "")
+    wanted = {
+        name: tuple(dict.fromkeys(tuple(labels) + ALWAYS)) for name, labels in fragments.items()
+    }
     try:
-        found = generations(labels)
+        found = generations(tuple({label for labels in wanted.values() for label in labels}))
     except Exception:  # noqa: BLE001 - no cache: the fragments render every time
-        return ""
-    return hashlib.blake2b(repr(sorted(found.items())).encode(), digest_size=8).hexdigest()
+        return dict.fromkeys(fragments, "")
+    return {
+        name: hashlib.blake2b(
+            repr([(label, found[label]) for label in sorted(labels)]).encode(), digest_size=8
+        ).hexdigest()
+        for name, labels in wanted.items()
+    }
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -289,8 +301,12 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
     except Exception:  # noqa: BLE001 - no cache: serve the page as usual
         return render()
     if stored is not None:
-        refused = refuse(request) if refuse else None
-        return refused if refused is not None else _response(request, *stored)
+        *page, fresh_until = stored
+        if time.time() < fresh_until or not cache.add(key + ":renewing", 1, RENEW_SECONDS):
+            # Fresh, or past its time while another request renders it anew: a stampede
+            # of visitors on an expired page gets the last copy meanwhile.
+            refused = refuse(request) if refuse else None
+            return refused if refused is not None else _response(request, *page)
     setattr(request, RENDERING, True)
     try:
         response = render()
@@ -304,12 +320,14 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
         return response
     content = b"".join(response.streaming_content) if response.streaming else response.content
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+    seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
     try:
         cache.set(
             key,
-            (response.status_code, headers, content, response.streaming),
-            timeout or settings.PARVIS_PAGE_CACHE_SECONDS,
+            (response.status_code, headers, content, response.streaming, time.time() + seconds),
+            seconds + RENEW_SECONDS,
         )
+        cache.delete(key + ":renewing")
     except Exception:  # noqa: BLE001 - not stored: served all the same
         logger.warning("Page cache unavailable: %s not stored.", request.path)
     return _response(request, response.status_code, headers, content, response.streaming)

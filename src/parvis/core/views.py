@@ -31,11 +31,11 @@ def home(request):
     département-wide version, the commune picker and an invitation to join. A fixed number of
     queries whatever the volume (see ``core.selectors``).
 
-    Visitors get the whole page from the page cache. A member's blocks are fragments cached in
-    Redis (``{% cache %}`` in the template), read lazily so that a cached block costs no query:
-    the events near them are shared by their commune, the other blocks are theirs; every key
-    holds the generations of the apps shown (and of the member's read markers), so any write
-    retires them (``core.pagecache``)."""
+    Visitors get the whole page from the page cache. A member's content is a fragment cached in
+    Redis (``{% cache %}`` in the template), its blocks read lazily so that a cached fragment
+    costs no query; inside it, the events near them are a fragment shared by their commune.
+    Every key holds the generations of the apps shown (and of the member's read markers), so
+    any write retires them (``core.pagecache``)."""
     user = request.user
     if not user.is_authenticated:
         context = {
@@ -47,6 +47,7 @@ def home(request):
             "group_activity": group_activity(user),
             # The whole page is in the page cache: its blocks are not cached apart.
             "fragment_seconds": 0,
+            "fragment_versions": {},
         }
     else:
         context = {
@@ -54,8 +55,9 @@ def home(request):
             "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
             "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
             "group_activity": SimpleLazyObject(lambda: group_activity(user)),
-            "fragment_version": pagecache.fragment_version(
-                (*HOME_APPS, pagecache.reads_label(user.pk))
+            "fragment_versions": pagecache.fragment_versions(
+                member=(*HOME_APPS, pagecache.reads_label(user.pk)),
+                events=("agenda", "groups"),
             ),
             "fragment_seconds": settings.PARVIS_PAGE_CACHE_SECONDS if pagecache.enabled() else 0,
         }
