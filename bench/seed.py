@@ -7,7 +7,8 @@ events over two years around the anchor day (40% recurring: weekly for 2 to 8 we
 other week on two days, monthly on "the 2nd Tuesday"), expanded into some 520,000 dates (about
 700 a day), with participants; 5,000 groups (a quarter private) with 150,000 memberships,
 100,000 discussions and 2,000,000 messages (a long tail: a median discussion has ~10, the
-longest well over a thousand); 20,000 information posts and 150,000 follows; 200 consultations
+longest well over a thousand; 8% of the replies quote an earlier one, 4% @mention a member;
+read markers of a few members per discussion); 20,000 information posts and 150,000 follows; 200 consultations
 with 300,000 responses (and their ~1,000,000 answers); 500,000 notifications.
 ``--scale 0.01`` and ``--scale 0.1`` give the 1% and 10% versions. The same seed, scale and
 anchor give the same data: every step draws from its own random generator (``"<seed>:<step>"``)
@@ -176,6 +177,7 @@ class Context:
     commune_weights: list = field(default_factory=list)  # cumulative populations
     members: list = field(default_factory=list)  # member pks, by rank
     member_communes: list = field(default_factory=list)  # commune rank of each member
+    member_handles: list = field(default_factory=list)  # @mention handle of each member
     organisations: list = field(default_factory=list)  # (pk, commune rank, manager pk, verified)
     institutions: list = field(default_factory=list)  # organisation ranks of institutions
     events: list = field(default_factory=list)  # event pks, by rank
@@ -256,6 +258,7 @@ def seed_members(ctx):
     from faker import Faker
 
     from parvis.accounts.models import DirectoryVisibility, User
+    from parvis.groups.mentions import handle_from_names
 
     total = ctx.count("members")
     rng = ctx.rng("members")
@@ -295,6 +298,9 @@ def seed_members(ctx):
             )
         ctx.members.extend(user.pk for user in users)
         ctx.member_communes.extend(communes)
+        ctx.member_handles.extend(
+            f"{handle_from_names(user.first_name, user.last_name)}-{user.pk}" for user in users
+        )
         ctx.wrote("members", len(users))
         progress.advance(len(users))
     progress.finish()
@@ -892,6 +898,11 @@ def seed_groups(ctx):
     progress.finish()
 
 
+#: Share of the replies that quote an earlier message, and that @mention a member.
+QUOTE_SHARE = 0.08
+MENTION_SHARE = 0.04
+
+
 def seed_discussions(ctx):
     """Discussions in the groups (more in the larger ones; some groups have none) and their
     messages (a long tail: most discussions have a few, some hundreds), written by the
@@ -899,10 +910,14 @@ def seed_discussions(ctx):
     discussion; ``message_count``, ``last_message``, ``last_activity_at`` and the groups'
     ``thread_count`` and ``last_activity_at`` are what the services would have kept. Texts
     come from a small set, each rendered once by the real Markdown renderer; the database's
-    trigger fills each message's search document."""
+    trigger fills each message's search document. Some replies quote an earlier message of
+    their discussion (``QUOTE_SHARE``) or @mention a member of the group (``MENTION_SHARE``,
+    with its ``Mention`` row); some of the group's members have read each discussion, up to
+    some message (``ThreadRead``: the unread markers)."""
     from django.db import connection, transaction
 
-    from parvis.groups.models import Group, Message, Thread
+    from parvis.core.richtext import render_markdown
+    from parvis.groups.models import Group, Mention, Message, Thread, ThreadRead
 
     rng = ctx.rng("discussions")
     total = ctx.count("threads")
@@ -932,6 +947,7 @@ def seed_discussions(ctx):
         "deletion_reason",
     ]
     message_fields = [
+        "id",
         "thread",
         "position",
         "author",
@@ -941,18 +957,20 @@ def seed_discussions(ctx):
         "deleted_at",
         "deleted_by",
         "deletion_reason",
+        "quoted",
     ]
     progress = ctx.progress("messages", total_messages)
     for first in range(0, len(plan), THREAD_WINDOW):
         window = plan[first : first + THREAD_WINDOW]
-        threads, messages = [], []
-        for pk, (started, group_rank) in zip(
-            _reserve_ids(Thread, len(window)), window, strict=True
+        counts = [1 + extra[first + index] for index in range(len(window))]
+        message_ids = iter(_reserve_ids(Message, sum(counts)))
+        threads, messages, mentions, reads = [], [], [], []
+        for pk, (started, group_rank), count in zip(
+            _reserve_ids(Thread, len(window)), window, counts, strict=True
         ):
             members = ctx.group_members[group_rank]
             author = rng.choice(members)
             span = min((end - started).total_seconds() - 60, rng.uniform(0.5, 90) * 86400)
-            count = 1 + extra[first + len(threads)]
             offsets = sorted(rng.uniform(1, span) for _reply in range(count - 1))
             times = [started] + [started + dt.timedelta(seconds=offset) for offset in offsets]
             title = rng.choice(THREAD_TITLES)
@@ -961,24 +979,51 @@ def seed_discussions(ctx):
                 (pk, ctx.groups[group_rank][0], title, ctx.members[author], started, pinned)
                 + (locked, times[-1], count, "")
             )
+            written = []  # ids of this discussion's messages not deleted
             for position, moment in enumerate(times, start=1):
-                writer = ctx.members[author if position == 1 else rng.choice(members)]
+                message_id = next(message_ids)
+                writer_rank = author if position == 1 else rng.choice(members)
+                writer = ctx.members[writer_rank]
                 body, html = rng.choice(bodies)
                 if position > 1 and rng.random() < 0.005:  # deleted by its author
                     gone = moment + dt.timedelta(hours=1)
-                    messages.append((pk, position, writer, "", "", moment, gone, writer, ""))
-                else:
-                    messages.append((pk, position, writer, body, html, moment, None, None, ""))
+                    messages.append(
+                        (message_id, pk, position, writer, "", "", moment, gone, writer, "", None)
+                    )
+                    continue
+                quoted = None
+                if written and rng.random() < QUOTE_SHARE:
+                    quoted = rng.choice(written[-10:])
+                if len(members) > 1 and rng.random() < MENTION_SHARE:
+                    mentioned = rng.choice(members)
+                    if mentioned != writer_rank:
+                        handle = ctx.member_handles[mentioned]
+                        body = f"@{handle} {body}"
+                        html = str(render_markdown(body))
+                        mentions.append((message_id, ctx.members[mentioned], moment))
+                messages.append(
+                    (message_id, pk, position, writer, body, html, moment, None, None, "", quoted)
+                )
+                written.append(message_id)
+            # Some members have read the discussion, up to some message (the unread markers).
+            readers = rng.sample(members, min(len(members), 1 + int(rng.expovariate(1 / 4))))
+            for reader in readers:
+                seen = rng.randint(1, count)
+                reads.append((pk, ctx.members[reader], times[seen - 1], seen))
             ctx.threads.append((pk, group_rank, title))
-        messages.sort(key=lambda message: message[5])  # as written; stable: deterministic
+        messages.sort(key=lambda message: message[6])  # as written; stable: deterministic
         with transaction.atomic():
             _copy(Thread, thread_fields, threads)
             for start in range(0, len(messages), BATCH):
                 chunk = messages[start : start + BATCH]
                 _copy(Message, message_fields, chunk)
                 progress.advance(len(chunk))
+            _copy(Mention, ["message", "user", "created_at"], mentions)
+            _copy(ThreadRead, ["thread", "user", "read_at", "last_position"], reads)
         ctx.wrote("discussions", len(threads))
         ctx.wrote("group messages", len(messages))
+        ctx.wrote("mentions", len(mentions))
+        ctx.wrote("read markers", len(reads))
     progress.finish()
     if not ctx.threads:
         return

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from bench import seed as bench_seed
 from parvis.consultations.models import Consultation, ConsultationStatus, Response
 from parvis.core.richtext import render_markdown
+from parvis.groups.mentions import handle_from_names
 from parvis.groups.models import Group, Membership, Message, Role, Thread, Visibility
 from parvis.news.models import Follow, Post, PostStatus
 from parvis.notifications import registry
@@ -277,3 +278,36 @@ def test_the_same_seed_writes_the_same_data(seeded):
     connection.check_constraints()  # and no check left pending before TRUNCATE
     run_seed()
     assert fingerprint() == first
+
+
+def test_quotes_mentions_and_read_markers_are_as_the_services_would_write_them(seeded):
+    assert Message.objects.filter(quoted__isnull=False).exists()
+    # A reply quotes an earlier message of its own discussion.
+    assert not query(
+        """
+        SELECT m.id FROM groups_message m JOIN groups_message q ON q.id = m.quoted_id
+        WHERE q.thread_id <> m.thread_id OR q.position >= m.position
+        """
+    )
+    # A mention names an active member of the group, written in the message.
+    mentions = query(
+        """
+        SELECT m.body, u.first_name, u.last_name, u.id,
+               EXISTS (SELECT 1 FROM groups_membership gm WHERE gm.group_id = t.group_id
+                       AND gm.user_id = u.id AND gm.state = 'active')
+        FROM groups_mention x JOIN groups_message m ON m.id = x.message_id
+        JOIN groups_thread t ON t.id = m.thread_id JOIN accounts_user u ON u.id = x.user_id
+        """
+    )
+    assert mentions
+    for body, first_name, last_name, pk, member in mentions:
+        assert member
+        assert f"@{handle_from_names(first_name, last_name)}-{pk}" in body
+    # Read markers stop at a message of the discussion.
+    assert query("SELECT count(*) FROM groups_threadread")[0][0] > 0
+    assert not query(
+        """
+        SELECT r.id FROM groups_threadread r JOIN groups_thread t ON t.id = r.thread_id
+        WHERE r.last_position < 1 OR r.last_position > t.message_count
+        """
+    )
