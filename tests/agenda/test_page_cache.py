@@ -174,3 +174,21 @@ def test_a_page_past_its_time_is_rendered_anew(make_event, settings):
     time.sleep(1.1)
     assert get(Client(), "/agenda/")[2] > 0  # renewed by this request
     assert get(Client(), "/agenda/")[2] == 0
+
+
+def test_an_unchanged_feed_polled_again_is_not_sent_again(make_event):
+    event = make_event(title="Brocante")
+    first = get(Client(), "/agenda/flux.ics")[0]
+    etag = first["ETag"]
+    again = Client().get("/agenda/flux.ics", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    event.title = "Grande brocante"
+    event.save()
+    changed = Client().get("/agenda/flux.ics", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_html_pages_carry_no_etag(make_event):
+    make_event()
+    assert "ETag" not in get(Client(), "/agenda/")[0]

@@ -37,6 +37,7 @@ from django.db.backends.signals import connection_created
 from django.http import HttpResponse, StreamingHttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +260,10 @@ def page_key(request, app_labels) -> str:
     return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
+def _has_placeholders(content: bytes) -> bool:
+    return CSRF_PLACEHOLDER.encode() in content or NONCE_PLACEHOLDER.encode() in content
+
+
 def _personalise(request, content: bytes) -> bytes:
     """Put this request's CSRF token and CSP nonce where the placeholders are."""
     if CSRF_PLACEHOLDER.encode() in content:
@@ -270,6 +275,11 @@ def _personalise(request, content: bytes) -> bytes:
 
 
 def _response(request, status, headers, content, streaming=False):
+    etag = dict(headers).get("ETag")
+    if etag:  # a feed or an API answer polled again: "304 Not Modified" when unchanged
+        response = get_conditional_response(request, etag=etag)
+        if response is not None:
+            return response
     if streaming:  # a feed: no placeholder in it, and it stays a stream for its callers
         response = StreamingHttpResponse([content], status=status)
     else:
@@ -320,6 +330,10 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
         return response
     content = b"".join(response.streaming_content) if response.streaming else response.content
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+    if not _has_placeholders(content):
+        # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.
+        digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+        headers.append(("ETag", f'"{digest}"'))
     seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
     try:
         cache.set(
