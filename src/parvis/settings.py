@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -169,6 +170,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica (PostgreSQL streaming standby) for lag-tolerant public reads: core.routers,
+# docs/deployment.md "Read replicas". In tests it mirrors the default database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+PARVIS_REPLICA_PIN_SECONDS = env_int("PARVIS_REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["parvis.core.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "parvis.core.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
@@ -342,6 +356,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 10,
 }
+# Queues: e-mails and the digest apart from the rest, so that a machine can run workers for
+# one of them only (`celery worker -Q digest`, docs/deployment.md "More workers by queue"). A
+# worker started without -Q consumes every queue below.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "email", "digest")]
+CELERY_TASK_ROUTES = {
+    "parvis.notifications.tasks.outbox_*": {"queue": "email"},
+    "parvis.core.tasks.send_templated_email": {"queue": "email"},
+    "parvis.notifications.tasks.digest_*": {"queue": "digest"},
+}
 # Notifications: the outbox drain (e-mails the broker never got) and the daily digest.
 PARVIS_OUTBOX_DRAIN_SECONDS = env_int("PARVIS_OUTBOX_DRAIN_SECONDS", 60)
 PARVIS_DIGEST_HOUR = env_int("PARVIS_DIGEST_HOUR", 7)
@@ -470,7 +494,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "parvis.core.logging.AdminEmailHandler",  # never fails the request
             "level": "ERROR",
             "filters": ["production"],
         },
