@@ -440,8 +440,9 @@ SPECTACULAR_SETTINGS = {
 # Security
 if REDIS_URL:
     # Sessions read from Redis, written through to the database (a member's request saves
-    # one query); ending a session (log-out, "end my other sessions") deletes both.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # one query); ending a session (log-out, "end my other sessions") deletes both; Redis
+    # down, the database alone (parvis.accounts.sessions).
+    SESSION_ENGINE = "parvis.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # Flash messages live in the session: no "messages" cookie (only session, CSRF, language).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
