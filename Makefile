@@ -16,7 +16,7 @@ DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
 # The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
 TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
 
-.PHONY: help install demo test worker lint format messages screenshot bench clean
+.PHONY: help install demo test worker lint format messages screenshot bench bench-digest clean
 
 help:
 	@echo "make demo   – install, migrate, import Oise, load demo content, serve http://127.0.0.1:8000"
@@ -24,6 +24,7 @@ help:
 	@echo "make worker – a Celery worker and the beat scheduler on REDIS_URL (e-mails, digests)"
 	@echo "make lint   – ruff check, ruff format --check, migrations check, deploy check"
 	@echo "make bench  – load benchmark at 1% and 100% scale against the bare-Django floor (PostgreSQL, wrk)"
+	@echo "make bench-digest – the daily digest for 100,000 members with 2 Celery workers (after make bench)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (set PYTHON=...)"; exit 1; }
@@ -53,13 +54,20 @@ bench: install
 		{ echo "wrk is required (apt-get install wrk)"; exit 1; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# The daily digest at full scale: a copy of parvis_bench_100 (parvis_bench_digest), 2 Celery
+# workers on Redis db 12, e-mails by SMTP to a loopback sink. See docs/performance.md.
+bench-digest: install
+	$(BIN)/python bench/digest.py $(BENCH_ARGS)
+
+# The queues `make worker` consumes (settings.CELERY_TASK_QUEUES): all of them by default.
+WORKER_QUEUES ?= celery,email,digest
 # One Celery worker with the beat scheduler embedded (outbox drain, daily digest), on the
 # configured Redis. In production run the workers and one `celery beat` apart: docs/deployment.md.
 worker: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the worker takes its tasks from Redis."; exit 1; }
 	mkdir -p var
 	CELERY_TASK_ALWAYS_EAGER=false $(BIN)/celery -A parvis worker --beat \
-		--schedule var/celerybeat-schedule --loglevel INFO $(WORKER_ARGS)
+		--queues $(WORKER_QUEUES) --schedule var/celerybeat-schedule --loglevel INFO $(WORKER_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

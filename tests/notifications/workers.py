@@ -65,9 +65,10 @@ def in_process_worker(url, *, pool="solo", concurrency=1):
 
 
 def purge(url):
-    """Empty the default queue of ``url`` (tasks left by an earlier test)."""
+    """Empty every queue of ``url`` (tasks left by an earlier test)."""
     with broker(url), celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in celery_app.amqp.queues:
+            conn.default_channel.queue_purge(queue)
 
 
 def wait_until(predicate, timeout=30.0, interval=0.1):
