@@ -34,6 +34,7 @@ import json
 import os
 import platform
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -43,6 +44,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # ``bench.run`` when run as a script
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PYTHON = sys.executable
@@ -145,11 +147,7 @@ def ensure_database(server, name, template, wait):
     if psql(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1":
         return False
     if psql(server, f"SELECT 1 FROM pg_database WHERE datname = '{template}'") != "1":
-        raise SystemExit(
-            f"{template} does not exist: seed it first (`make bench`, or "
-            f"DATABASE_URL={server}/{template} .venv/bin/python bench/seed.py after migrate and "
-            "import_territory 60), or pass --template / --database."
-        )
+        seed_template(server, template)
     deadline = time.monotonic() + wait
     while True:
         log(f"creating {name} from {template}")
@@ -171,6 +169,19 @@ def ensure_database(server, name, template, wait):
         time.sleep(10)
 
 
+def seed_template(server, template):
+    """A fresh clone: seed ``parvis_bench_<percent>`` as ``make bench`` does (migrate,
+    import Oise, ``bench/seed.py``; about 10 minutes at full scale)."""
+    from bench.run import prepare_scale
+
+    match = re.fullmatch(r"parvis_bench_(\d{3})", template)
+    if not match:
+        raise SystemExit(f"{template} does not exist: pass --template parvis_bench_100.")
+    log(f"{template} does not exist: seeding it first (as make bench does)")
+    (BENCH / "var").mkdir(exist_ok=True)
+    prepare_scale(server, int(match[1]) / 100, "redis://127.0.0.1:6379/12", BENCH / "var", False)
+
+
 def parvis_env(database_url, redis_url, **extra):
     return {
         **os.environ,
@@ -188,9 +199,9 @@ def parvis_env(database_url, redis_url, **extra):
     }
 
 
-def setup_django(env):
+def setup_django(env, src):
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(src.resolve()))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
     import django
 
@@ -289,7 +300,8 @@ def prepare(seed):
         cursor.execute(f"VACUUM ANALYZE {notification}")  # noqa: S608
         cursor.execute(f"VACUUM ANALYZE {outbox}")  # noqa: S608
     log(
-        f"{written:,} notifications for {len(members):,} members in {time.monotonic() - started:.0f} s"
+        f"{written:,} notifications for {len(members):,} members "
+        f"in {time.monotonic() - started:.0f} s"
     )
     return len(members), written
 
@@ -326,14 +338,21 @@ def digest_counts():
 
 
 class Broker:
-    """Queue lengths of Celery's Redis transport: the ``celery`` list (and its priority
-    variants) and the ``unacked`` hash (tasks a worker holds, reserved or running)."""
+    """Queue lengths of Celery's Redis transport: the list of every queue of the settings
+    (``celery``, ``email``, ``digest``...; and their priority variants) and the ``unacked``
+    hash (tasks a worker holds, reserved or running)."""
 
     def __init__(self, url):
         import redis
+        from django.conf import settings
 
         self.client = redis.Redis.from_url(url)
-        self.queues = [b"celery"] + [b"celery\x06\x16" + str(p).encode() for p in (3, 6, 9)]
+        names = [settings.CELERY_TASK_DEFAULT_QUEUE]
+        names += [queue.name for queue in getattr(settings, "CELERY_TASK_QUEUES", None) or []]
+        self.queues = []
+        for name in dict.fromkeys(names):
+            self.queues.append(name.encode())
+            self.queues += [name.encode() + b"\x06\x16" + str(p).encode() for p in (3, 6, 9)]
 
     def purge(self):
         self.client.delete(*self.queues, b"unacked", b"unacked_index", b"unacked_mutex")
@@ -394,6 +413,31 @@ def stop_workers(workers):
             worker.wait()
 
 
+def cpu_seconds(groups):
+    """CPU seconds (user + system) used so far by the processes of these process groups
+    (a worker and its pool child), from /proc; 0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) in groups:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def machine_busy():
+    """``(busy, total)`` jiffies of all CPUs since boot (/proc/stat), or ``(0, 0)``."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def wait_for_workers(app, count, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -421,12 +465,15 @@ def run(args, broker, sink):
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(sink.port),
         CACHE_KEY_PREFIX=os.environ["CACHE_KEY_PREFIX"],
+        PYTHONPATH=str(args.src.resolve()),
     )
     workers = start_workers(args.workers, env, logdir)
     samples = []
     try:
         wait_for_workers(celery_app, args.workers)
         load_before = os.getloadavg()
+        groups = {worker.pid for worker in workers}
+        cpu_before, busy_before = cpu_seconds(groups), machine_busy()
         started = time.monotonic()
         digest_daily.apply_async()
         sent, counts, next_count = 0, {}, 0.0
@@ -449,12 +496,17 @@ def run(args, broker, sink):
                 break
             if len(samples) % 60 == 0:
                 log(
-                    f"{elapsed:5.0f} s: {sent:,}/{expected:,} sent, {queued} queued, {unacked} unacked"
+                    f"{elapsed:5.0f} s: {sent:,}/{expected:,} sent, "
+                    f"{queued} queued, {unacked} unacked"
                 )
         total = time.monotonic() - started
         counts = digest_counts()
         sent = counts.get("sent", 0)
         load_after = os.getloadavg()
+        worker_cpu = cpu_seconds(groups) - cpu_before
+        busy_after = machine_busy()
+        busy = busy_after[0] - busy_before[0]
+        machine_cpu = busy / max(busy_after[1] - busy_before[1], 1)
     finally:
         stop_workers(workers)
     return {
@@ -470,6 +522,9 @@ def run(args, broker, sink):
         "max_queued_with_unacked": max((s[1] + s[2] for s in samples), default=0),
         "max_unacked": max((s[2] for s in samples), default=0),
         "complete": sent >= expected,
+        "workers_cpu_seconds": round(worker_cpu, 1),
+        "workers_cpu_ms_per_email": round(worker_cpu * 1000 / max(sent, 1), 2),
+        "machine_cpu_busy": round(machine_cpu, 3),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "samples": samples,
@@ -503,22 +558,26 @@ def profile_batch(args, sink):
     }
     from unittest import mock
 
-    profiler = cProfile.Profile()
-    # The batch would queue the next one: not here.
-    with (
-        mock.patch("parvis.notifications.tasks._queue_batch"),
-        CaptureQueriesContext(connection) as queries,
-    ):
-        started = time.monotonic()
+    # The batch would queue the next one: not here. A first batch timed without the
+    # profiler, then the next members' batch under cProfile.
+    with mock.patch("parvis.notifications.tasks._queue_batch"):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.monotonic()
+            sent = digest_batch.run(**kwargs)
+            seconds = time.monotonic() - started
+        print(
+            f"digest_batch: {sent} digests in {seconds:.2f} s "
+            f"({seconds / max(sent, 1) * 1000:.1f} ms each, "
+            f"{len(queries) / max(sent, 1):.1f} queries each, "
+            f"{sink.connections} SMTP connections so far)"
+        )
+        profiler = cProfile.Profile()
         profiler.enable()
         sent = digest_batch.run(**kwargs)
         profiler.disable()
-        seconds = time.monotonic() - started
-    print(
-        f"digest_batch: {sent} digests in {seconds:.2f} s ({seconds / max(sent, 1) * 1000:.1f} ms "
-        f"each, {len(queries) / max(sent, 1):.1f} queries each, {sink.connections} SMTP connections)"
-    )
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile_top)
+    print(f"The next {sent} digests under cProfile:")
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(args.profile_top)
 
 
 def versions(server):
@@ -541,6 +600,7 @@ def markdown(report):
     r = report["result"]
     ok_time = r["complete"] and r["seconds"] <= TARGET_SECONDS
     ok_queue = r["max_queued_with_unacked"] <= TARGET_QUEUED
+    states = ", ".join(f"{state} {count:,}" for state, count in r["outbox_states"].items())
     lines = [
         f"# Daily digest benchmark — {report['date']}",
         "",
@@ -555,13 +615,18 @@ def markdown(report):
         "| measure | value | target |",
         "| --- | ---: | --- |",
         f"| digests sent / expected | {r['sent']:,} / {r['expected']:,} | all |",
-        f"| total time | {r['seconds']:.0f} s ({r['seconds'] / 60:.1f} min) | < {TARGET_SECONDS // 60} min "
-        f"{'✔' if ok_time else '✘'} |",
+        f"| total time | {r['seconds']:.0f} s ({r['seconds'] / 60:.1f} min) "
+        f"| < {TARGET_SECONDS // 60} min {'✔' if ok_time else '✘'} |",
         f"| e-mails per second | {r['emails_per_second']:.1f} | |",
         f"| max tasks queued (waiting + unacked) | {r['max_queued_with_unacked']} "
-        f"({r['max_queued']} + {r['max_unacked']}) | ≤ {TARGET_QUEUED} {'✔' if ok_queue else '✘'} |",
+        f"({r['max_queued']} + {r['max_unacked']}) "
+        f"| ≤ {TARGET_QUEUED} {'✔' if ok_queue else '✘'} |",
+        f"| workers' CPU per e-mail | {r['workers_cpu_ms_per_email']} ms "
+        f"({r['workers_cpu_seconds']:.0f} s in all) | |",
+        f"| machine CPU busy during the run (all processes) | "
+        f"{r['machine_cpu_busy'] * 100:.0f} % | |",
         f"| SMTP messages / connections | {r['smtp_messages']:,} / {r['smtp_connections']:,} | |",
-        f"| outbox digest rows by state | {', '.join(f'{k} {v:,}' for k, v in r['outbox_states'].items())} | |",
+        f"| outbox digest rows by state | {states} | |",
     ]
     return "\n".join(lines)
 
@@ -583,6 +648,12 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the notifications")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds (default 1800)")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="the source tree run (default src/; another one for before/after comparisons)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one batch instead")
     parser.add_argument("--profile-top", type=int, default=35, help=argparse.SUPPRESS)
     parser.add_argument("--copy-wait", type=int, default=600, help=argparse.SUPPRESS)
@@ -598,7 +669,7 @@ def main(argv=None):
     subprocess.run(
         [PYTHON, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True
     )
-    setup_django(env)
+    setup_django(env, args.src)
     members, notifications = prepare(args.seed)
     broker = Broker(args.redis)
     broker.purge()
@@ -615,6 +686,7 @@ def main(argv=None):
         "members": members,
         "notifications": notifications,
         "workers": args.workers,
+        "workers_source": str(args.src),
         "worker_command": "celery -A parvis worker --concurrency 1 (one per worker)",
         "email": "Django SMTP backend to a loopback asyncio SMTP sink",
         "machine": {"cores": os.cpu_count(), "platform": platform.platform()},

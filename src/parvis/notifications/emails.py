@@ -133,13 +133,16 @@ def _notification_parts(row):
     return scope, context, subject, text, html
 
 
-def _digest_parts(row):
-    items = list(
-        row.digest_items.select_related("actor").order_by("created_at", "pk")[
-            : DIGEST_MAX_ITEMS + 1
-        ]
-    )
-    total = row.digest_items.count() if len(items) > DIGEST_MAX_ITEMS else len(items)
+def _digest_parts(row, prefetched=None):
+    if prefetched is not None:  # (the first items, how many) read for several digests at once
+        items, total = prefetched
+    else:
+        items = list(
+            row.digest_items.select_related("actor").order_by("created_at", "pk")[
+                : DIGEST_MAX_ITEMS + 1
+            ]
+        )
+        total = row.digest_items.count() if len(items) > DIGEST_MAX_ITEMS else len(items)
     items = items[:DIGEST_MAX_ITEMS]
     context = {
         **_common_context(row.recipient, DIGEST_SCOPE),
@@ -177,15 +180,17 @@ def build_direct_message(row) -> EmailMessage:
     )
 
 
-def build_message(row) -> EmailMultiAlternatives:
+def build_message(row, *, digest_items=None) -> EmailMultiAlternatives:
     """The e-mail of an outbox row (a notification or a digest), in the recipient's
-    language, with its plain-text and HTML parts and its unsubscribe headers."""
+    language, with its plain-text and HTML parts and its unsubscribe headers.
+    ``digest_items``: a digest's ``(first items, count)`` when already read
+    (``selectors.digest_items``)."""
     if row.kind == OutboxKind.DIRECT:
         return build_direct_message(row)
     member = row.recipient
     with translation.override(recipient_language(member)):
         if row.kind == OutboxKind.DIGEST:
-            scope, context, subject, text, html = _digest_parts(row)
+            scope, context, subject, text, html = _digest_parts(row, digest_items)
         else:
             scope, context, subject, text, html = _notification_parts(row)
         if html is None:

@@ -422,9 +422,12 @@ class BatchMailer:
         self.close()
 
 
-def outbox_deliver(*, outbox_id: int, mailer: BatchMailer | None = None) -> Delivered:
+def outbox_deliver(
+    *, outbox_id: int, mailer: BatchMailer | None = None, digest_items=None
+) -> Delivered:
     """Send one outbox e-mail, exactly once (through ``mailer`` when given, else a
-    connection of its own).
+    connection of its own; ``digest_items``: a digest's items read beforehand, see
+    ``selectors.digest_items``).
 
     The row is locked (``SELECT ... FOR UPDATE SKIP LOCKED``) for the whole send and marked
     sent in the same transaction: a duplicate task finds it locked (and gives up) or already
@@ -434,7 +437,13 @@ def outbox_deliver(*, outbox_id: int, mailer: BatchMailer | None = None) -> Deli
     with transaction.atomic():
         row = (
             EmailOutbox.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "notification__actor")
+            .select_related(
+                *(
+                    ("recipient",)
+                    if digest_items is not None
+                    else ("recipient", "notification__actor")
+                )
+            )
             .filter(pk=outbox_id)
             .first()
         )
@@ -454,7 +463,7 @@ def outbox_deliver(*, outbox_id: int, mailer: BatchMailer | None = None) -> Deli
             return Delivered("cancelled")
         row.attempts += 1
         try:
-            message = build_message(row)
+            message = build_message(row, digest_items=digest_items)
             if mailer is not None:
                 mailer.send(message)
             else:

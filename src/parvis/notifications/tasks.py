@@ -14,6 +14,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from . import selectors, services
+from .emails import DIGEST_MAX_ITEMS
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +139,9 @@ def _queue_batch(*, day, cutoff, after, batch_size):
 def digest_batch(*, day: str, cutoff: str, after: int = 0, batch_size=DIGEST_BATCH_SIZE):
     """The digests of the next ``batch_size`` members after ``after``: queue the next batch
     first (several workers then share the day's batches), then prepare the digests by chunks
-    of ``DIGEST_PREPARE_CHUNK`` members (a few queries a chunk) and send each one here,
-    through one SMTP connection for the batch — one task per batch, not one per member."""
+    of ``DIGEST_PREPARE_CHUNK`` members (a few queries a chunk, their items read at once)
+    and send each one here, through one SMTP connection for the batch — one task per batch,
+    not one per member."""
     day_ = dt.date.fromisoformat(day)
     cutoff_ = dt.datetime.fromisoformat(cutoff)
     members = selectors.digest_members(cutoff=cutoff_, after=after, limit=batch_size)
@@ -153,8 +155,11 @@ def digest_batch(*, day: str, cutoff: str, after: int = 0, batch_size=DIGEST_BAT
             rows = services.digest_prepare_many(
                 member_ids=members[start : start + DIGEST_PREPARE_CHUNK], day=day_, cutoff=cutoff_
             )
+            items = selectors.digest_items([row.pk for row in rows], limit=DIGEST_MAX_ITEMS)
             for row in rows:
-                result = services.outbox_deliver(outbox_id=row.pk, mailer=mailer)
+                result = services.outbox_deliver(
+                    outbox_id=row.pk, mailer=mailer, digest_items=items[row.pk]
+                )
                 if result.outcome == "sent":
                     sent += 1
                 elif result.outcome == "retry":
