@@ -368,8 +368,14 @@ CELERY_TASK_ROUTES = {
 }
 # Notifications: the outbox drain (e-mails the broker never got) and the daily digest.
 PARVIS_OUTBOX_DRAIN_SECONDS = env_int("PARVIS_OUTBOX_DRAIN_SECONDS", 60)
+# Direct e-mails (to an address, not a member) are deleted this long after they were written.
+PARVIS_OUTBOX_RETENTION_DAYS = env_int("PARVIS_OUTBOX_RETENTION_DAYS", 30)
 PARVIS_DIGEST_HOUR = env_int("PARVIS_DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {
+    "notifications-outbox-purge": {
+        "task": "parvis.notifications.tasks.outbox_purge",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "notifications-outbox-drain": {
         "task": "parvis.notifications.tasks.outbox_drain",
         "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),

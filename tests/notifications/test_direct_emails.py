@@ -82,3 +82,37 @@ def test_a_context_that_is_not_plain_json_is_refused(resident):
     with pytest.raises(ValueError):
         queue_email(to="a@example.org", template="core/emails/test", context={"who": resident})
     assert not EmailOutbox.objects.exists()
+
+
+def test_direct_e_mails_finished_long_ago_are_purged_and_nothing_else(
+    django_capture_on_commit_callbacks, resident, settings
+):
+    settings.PARVIS_OUTBOX_RETENTION_DAYS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(to="old@example.org")
+    old_sent = EmailOutbox.objects.get()
+    old_failed = EmailOutbox.objects.create(
+        idempotency_key="email:failed",
+        kind=OutboxKind.DIRECT,
+        to_address="x@example.org",
+        state=OutboxState.FAILED,
+    )
+    old_pending = EmailOutbox.objects.create(
+        idempotency_key="email:pending", kind=OutboxKind.DIRECT, to_address="y@example.org"
+    )
+    old_digest = EmailOutbox.objects.create(
+        idempotency_key="digest:x",
+        kind=OutboxKind.DIGEST,
+        recipient=resident,
+        state=OutboxState.SENT,
+    )
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    EmailOutbox.objects.update(created_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(to="recent@example.org")
+    recent = EmailOutbox.objects.latest("pk")
+
+    assert tasks.outbox_purge.apply().get() == 2
+    kept = set(EmailOutbox.objects.values_list("pk", flat=True))
+    assert kept == {old_pending.pk, old_digest.pk, recent.pk}
+    assert old_sent.pk not in kept and old_failed.pk not in kept

@@ -513,6 +513,20 @@ def direct_email_write(*, to: str, template: str, context: dict, language: str) 
     return row
 
 
+def outbox_purge(*, now: dt.datetime, days: int) -> int:
+    """Delete the direct e-mails (to an address, not a member) finished more than ``days``
+    ago: sent or cancelled ones (already emptied of their address) and failed ones (their
+    address kept for a retry that no longer makes sense). A member's notification and digest
+    rows stay: they are the member's history, erased with the member, and a digest row still
+    tells which notifications it carried."""
+    deleted, _by_model = EmailOutbox.objects.filter(
+        kind=OutboxKind.DIRECT,
+        state__in=[OutboxState.SENT, OutboxState.CANCELLED, OutboxState.FAILED],
+        created_at__lt=now - dt.timedelta(days=days),
+    ).delete()
+    return deleted
+
+
 def outbox_mark_queued(*, outbox_ids) -> None:
     """The broker has the tasks of these rows: the drain leaves them alone for a while."""
     EmailOutbox.objects.filter(pk__in=outbox_ids, state=OutboxState.PENDING).update(

@@ -105,6 +105,16 @@ def outbox_drain(limit: int = DRAIN_LIMIT):
     return len(due)
 
 
+@shared_task(acks_late=True, time_limit=300)
+def outbox_purge():
+    """Periodic (beat, daily): forget the direct e-mails finished long ago
+    (``PARVIS_OUTBOX_RETENTION_DAYS``)."""
+    deleted = services.outbox_purge(now=timezone.now(), days=settings.PARVIS_OUTBOX_RETENTION_DAYS)
+    if deleted:
+        logger.info("Outbox purge deleted %s direct e-mails.", deleted)
+    return deleted
+
+
 # --- the daily digest -------------------------------------------------------------------------
 
 
