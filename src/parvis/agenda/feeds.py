@@ -44,6 +44,7 @@ from icalendar.prop import vRecur
 from parvis.accounts.models import User
 from parvis.core.emails import absolute_url
 from parvis.core.pagecache import public_page
+from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import exclude_hidden, hidden_from
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory, TerritoryKind
@@ -470,6 +471,7 @@ def calendar_response(*, name, filename, events):
 
 @require_safe
 @public_page("agenda", "groups")
+@replica_reads
 def agenda_feed(request):
     """/agenda/flux.ics?<filters>: the public agenda with the same filters as the lists."""
     filters = parse_filters(request.GET, request.user)
@@ -483,6 +485,7 @@ def agenda_feed(request):
 
 @require_safe
 @public_page("agenda", "groups")
+@replica_reads
 def organisation_feed(request, slug):
     organisation = get_object_or_404(organisations_visible_to(request.user), slug=slug)
     occurrences = windowed_occurrences().filter(event__organisation=organisation)
@@ -495,6 +498,7 @@ def organisation_feed(request, slug):
 
 @require_safe
 @public_page("agenda", "groups")
+@replica_reads
 def commune_feed(request, insee):
     commune = get_object_or_404(Territory, kind=TerritoryKind.COMMUNE, code=insee)
     occurrences = windowed_occurrences().filter(event__commune=commune)
@@ -507,6 +511,7 @@ def commune_feed(request, insee):
 
 @require_safe
 @public_page("agenda", "groups")
+@replica_reads
 def event_feed(request, pk, slug):
     """/agenda/<id>-<slug>.ics: "Add to my calendar" for one event (as visible as its page)."""
     event = get_object_or_404(Event.objects.select_related("created_by"), pk=pk)

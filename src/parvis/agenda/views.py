@@ -20,6 +20,7 @@ from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
+from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
@@ -98,6 +99,7 @@ def _occurrences(request):
 
 
 @public_page("agenda", "groups")
+@replica_reads
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
     filters, occurrences = _occurrences(request)
@@ -136,6 +138,7 @@ def _redirect_keeping_query(request, name, **kwargs):
 
 
 @public_page("agenda", "groups")
+@replica_reads
 def month(request, year, month):
     first = _day_or_404(year, month)
     filters, occurrences = _occurrences(request)
@@ -159,6 +162,7 @@ def month(request, year, month):
 
 
 @public_page("agenda", "groups")
+@replica_reads
 def week(request, year, month, day):
     chosen = _day_or_404(year, month, day)
     monday = chosen - dt.timedelta(days=chosen.weekday())
@@ -183,6 +187,7 @@ def week(request, year, month, day):
 
 
 @public_page("agenda", "groups")
+@replica_reads
 def day(request, year, month, day):
     chosen = _day_or_404(year, month, day)
     filters, occurrences = _occurrences(request)

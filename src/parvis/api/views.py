@@ -27,6 +27,7 @@ from parvis.agenda.selectors import (
     events_visible_to,
     occurrences_visible_to,
 )
+from parvis.core import routers
 from parvis.directory.selectors import listed_members
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory
@@ -246,7 +247,13 @@ class EventViewSet(
     def list(self, request, *args, **kwargs):
         """Events with a date matching the filters (by default: a date not over yet), in the
         order of their next date — with ``from``/``to``, of their first date in the period.
-        ``count`` says at most 1,000, and the pages stop there: narrow the filters beyond."""
+        ``count`` says at most 1,000, and the pages stop there: narrow the filters beyond.
+        Read from the replica when there is one (``core.routers``)."""
+        if routers.routed(request):
+            return routers.run_on_replica(lambda: self._list(request), finish=False)
+        return self._list(request)
+
+    def _list(self, request):
         user = request.user
         filters = parse_filters(request.query_params, user)
         if filters.errors:

@@ -39,6 +39,8 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
 
+from .routers import primary_reads
+
 logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "parvis-pagecache-csrf-5e0b7d"
@@ -51,6 +53,10 @@ IGNORED_TABLES = frozenset(
         "usersessions_usersession",
     }
 )
+#: Nor do writes to these apps' tables: notifications and their e-mail outbox (written for
+#: every e-mail sent: the daily digest would bump for nothing), personal-data exports, the
+#: admin's log, sessions.
+IGNORED_APPS = frozenset({"notifications", "privacy", "admin", "sessions", "usersessions"})
 #: A page past its time is served for up to this long more while one request renders it anew
 #: (never after a write: a write changes the key).
 RENEW_SECONDS = 30
@@ -86,7 +92,7 @@ def _table_apps():
             mapping = {}
             for model in apps.get_models(include_auto_created=True):
                 table = model._meta.db_table
-                if table not in IGNORED_TABLES:
+                if table not in IGNORED_TABLES and model._meta.app_label not in IGNORED_APPS:
                     mapping[table] = model._meta.app_label
             _tables = mapping
     return _tables
@@ -318,17 +324,21 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
             refused = refuse(request) if refuse else None
             return refused if refused is not None else _response(request, *page)
     setattr(request, RENDERING, True)
-    try:
-        response = render()
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
-    finally:
-        setattr(request, RENDERING, False)
-    if not _storable(response):
-        if not response.streaming:
-            response.content = _personalise(request, response.content)
-        return response
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    # A page to store is read from the primary, never a read replica: one rendered from a
+    # replica still behind the write that retired the old page would be stored under the new
+    # generation (core.routers).
+    with primary_reads():
+        try:
+            response = render()
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        finally:
+            setattr(request, RENDERING, False)
+        if not _storable(response):
+            if not response.streaming:
+                response.content = _personalise(request, response.content)
+            return response
+        content = b"".join(response.streaming_content) if response.streaming else response.content
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
     if not _has_placeholders(content):
         # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from parvis.core.pagecache import public_page
+from parvis.core.routers import replica_reads
 
 from .forms import DirectoryFilterForm
 from .selectors import directory_entries
@@ -11,6 +12,7 @@ PAGE_SIZE = 20
 
 
 @public_page("groups", "officials", "accounts")
+@replica_reads
 def directory(request):
     """One tab per directory type, filtered by territory and name; everything in the URL."""
     directory_type = DIRECTORY_TYPES.get(request.GET.get("type"), DIRECTORY_TYPES[DEFAULT_TYPE])

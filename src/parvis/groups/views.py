@@ -22,6 +22,7 @@ from parvis.accounts.models import User
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
+from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import hidden_from, visible
 from parvis.moderation.views import render_hidden
 
@@ -169,6 +170,7 @@ def _require_perm(request, permission, obj):
 
 
 @public_page("groups", "agenda")
+@replica_reads
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""
     form = GroupFilterForm(request.GET)
@@ -215,6 +217,7 @@ def group_list(request):
     )
 
 
+@replica_reads
 def search_all(request):
     """Messages of every group ``request.user`` may read that match the words (and the
     discussions whose title matches)."""

@@ -19,6 +19,7 @@ from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
+from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.organisations.models import Organisation
@@ -55,6 +56,7 @@ FOLLOW_KINDS = {"territoire": Territory, "organisation": Organisation, "elu": Us
 
 
 @public_page("news")
+@replica_reads
 def feed(request):
     """ "Near me": for a member, the posts concerning their commune plus what they follow;
     for a visitor, the posts for the whole département; ``?commune=`` shows a commune's."""
