@@ -209,6 +209,35 @@ def reads_label(user_id) -> str:
     return f"reads:{user_id}"
 
 
+FRAGMENT_KEY = "pagecache:fragment:{}"
+
+
+def fragment(parts, render):
+    """A template fragment (``render()``'s HTML) cached under ``parts`` (which must hold the
+    fragment's version, see ``fragment_versions``): like ``{% cache %}``, but past its time a
+    fragment is rendered anew by one request while the others get the last copy (the same
+    stampede guard as the pages). ``render()`` every time when the cache is off."""
+    if not enabled():
+        return render()
+    key = FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
+    try:
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - no cache: render
+        return render()
+    if stored is not None:
+        html, fresh_until = stored
+        if time.time() < fresh_until or not cache.add(key + ":renewing", 1, RENEW_SECONDS):
+            return html
+    html = render()
+    seconds = settings.PARVIS_PAGE_CACHE_SECONDS
+    try:
+        cache.set(key, (html, time.time() + seconds), seconds + RENEW_SECONDS)
+        cache.delete(key + ":renewing")
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unavailable: fragment not stored.")
+    return html
+
+
 def fragment_versions(**fragments) -> dict:
     """``{name: version}`` for template fragments, each given the apps it shows
     (``fragment_versions(events=("agenda",), mine=(...))``): a short string that changes

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
@@ -32,8 +33,9 @@ def home(request):
     queries whatever the volume (see ``core.selectors``).
 
     Visitors get the whole page from the page cache. A member's content is a fragment cached in
-    Redis (``{% cache %}`` in the template), its blocks read lazily so that a cached fragment
-    costs no query; inside it, the events near them are a fragment shared by their commune.
+    Redis (``pagecache.fragment``), its blocks read lazily so that a cached fragment costs no
+    query; inside it, the events near them are a fragment shared by their commune
+    (``{% cache %}``).
     Every key holds the generations of the apps shown (and of the member's read markers), so
     any write retires them (``core.pagecache``)."""
     user = request.user
@@ -50,16 +52,24 @@ def home(request):
             "fragment_versions": {},
         }
     else:
-        context = {
+        versions = pagecache.fragment_versions(
+            member=(*HOME_APPS, pagecache.reads_label(user.pk)),
+            events=("agenda", "groups"),
+        )
+        blocks = {
             "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
             "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
             "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
             "group_activity": SimpleLazyObject(lambda: group_activity(user)),
-            "fragment_versions": pagecache.fragment_versions(
-                member=(*HOME_APPS, pagecache.reads_label(user.pk)),
-                events=("agenda", "groups"),
-            ),
+            "fragment_versions": versions,
             "fragment_seconds": settings.PARVIS_PAGE_CACHE_SECONDS if pagecache.enabled() else 0,
+        }
+        language = getattr(request, "LANGUAGE_CODE", "")
+        context = {
+            "member_content": pagecache.fragment(
+                ("home", user.pk, user.first_name, user.commune_id, language, versions["member"]),
+                lambda: render_to_string("core/_home_content.html", blocks, request),
+            )
         }
     return render(request, "core/home.html", context)
 
