@@ -8,8 +8,8 @@ other week on two days, monthly on "the 2nd Tuesday"), expanded into some 520,00
 700 a day), with participants; 5,000 groups (a quarter private) with 150,000 memberships,
 100,000 discussions and 2,000,000 messages (a long tail: a median discussion has ~10, the
 longest well over a thousand; 8% of the replies quote an earlier one, 4% @mention a member;
-read markers of a few members per discussion); 20,000 information posts and 150,000 follows; 200 consultations
-with 300,000 responses (and their ~1,000,000 answers); 500,000 notifications.
+read markers of a few members per discussion); 20,000 information posts and 150,000 follows;
+200 consultations with 300,000 responses (and their ~1,000,000 answers); 500,000 notifications.
 ``--scale 0.01`` and ``--scale 0.1`` give the 1% and 10% versions. The same seed, scale and
 anchor give the same data: every step draws from its own random generator (``"<seed>:<step>"``)
 and refers to earlier rows by their rank, not their primary key. The denormalised columns
