@@ -157,26 +157,28 @@ def _written_table(sql):
     return table.strip('"`[]').split("(")[0].strip('"`[]')
 
 
+def retire(label, connection) -> None:
+    """Bump ``label`` now and again when ``connection``'s transaction commits (a page read in
+    between, before the write was visible, is retired by the second bump). Never fails: a
+    cache that is down must not fail the write."""
+    try:
+        bump([label])
+    except Exception:  # noqa: BLE001
+        return
+    if connection.in_atomic_block:
+        _bump_at_commit(connection, label)
+
+
 class WriteObserver:
-    """A database execute wrapper: notes which apps a statement wrote (see the module doc)."""
+    """A database execute wrapper: retires the pages of the app a statement wrote."""
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if isinstance(sql, str) and enabled():
-            table = _written_table(sql)
-            label = table and _table_apps().get(table)
-            if label:
-                self.written(context["connection"], label)
+        table = _written_table(sql) if isinstance(sql, str) else None
+        label = table and _table_apps().get(table)
+        if label and enabled():
+            retire(label, context["connection"])
         return result
-
-    @staticmethod
-    def written(connection, label):
-        try:
-            bump([label])
-        except Exception:  # noqa: BLE001 - the cache being down must not fail a write
-            return
-        if connection.in_atomic_block:
-            _bump_at_commit(connection, label)
 
 
 _observer = WriteObserver()
@@ -194,14 +196,11 @@ def install():
 
 
 def invalidate(label, using="default") -> None:
-    """Bump ``label`` now and when the current transaction commits: for the generations no
-    table maps to (e.g. one member's read markers, ``reads_label``)."""
+    """Retire ``label``'s pages and fragments, for the generations no table maps to (e.g. one
+    member's read markers, ``reads_label``)."""
     from django.db import connections
 
-    connection = connections[using]
-    bump([label])
-    if connection.in_atomic_block:
-        _bump_at_commit(connection, label)
+    retire(label, connections[using])
 
 
 def reads_label(user_id) -> str:
@@ -212,53 +211,55 @@ def reads_label(user_id) -> str:
 FRAGMENT_KEY = "pagecache:fragment:{}"
 
 
+def _usable(key, stored) -> bool:
+    """Whether to serve ``stored`` (``(value, fresh_until)``): it is fresh, or past its time
+    while another request renders it anew (a stampede on an expired entry gets the last copy
+    meanwhile; the caller that gets ``False`` renders it)."""
+    if stored is None:
+        return False
+    return time.time() < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
+
+
+def _store(key, value, seconds) -> None:
+    """Keep ``value`` fresh for ``seconds``, and ``RENEW_SECONDS`` more for ``_usable``."""
+    try:
+        cache.set(key, (value, time.time() + seconds), seconds + RENEW_SECONDS)
+        cache.delete(key + ":renewing")
+    except Exception:  # noqa: BLE001 - not stored: served all the same
+        logger.warning("Page cache unavailable: %s not stored.", key)
+
+
 def fragment(parts, render):
-    """A template fragment (``render()``'s HTML) cached under ``parts`` (which must hold the
-    fragment's version, see ``fragment_versions``): like ``{% cache %}``, but past its time a
-    fragment is rendered anew by one request while the others get the last copy (the same
-    stampede guard as the pages). ``render()`` every time when the cache is off."""
+    """A template fragment (``render()``'s HTML) cached under ``parts``, which must hold the
+    fragment's version (``fragment_version``). ``render()`` every time when the cache is off."""
     if not enabled():
         return render()
     key = FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
     try:
         stored = cache.get(key)
+        if _usable(key, stored):
+            return stored[0]
     except Exception:  # noqa: BLE001 - no cache: render
         return render()
-    if stored is not None:
-        html, fresh_until = stored
-        if time.time() < fresh_until or not cache.add(key + ":renewing", 1, RENEW_SECONDS):
-            return html
     html = render()
-    seconds = settings.PARVIS_PAGE_CACHE_SECONDS
-    try:
-        cache.set(key, (html, time.time() + seconds), seconds + RENEW_SECONDS)
-        cache.delete(key + ":renewing")
-    except Exception:  # noqa: BLE001
-        logger.warning("Page cache unavailable: fragment not stored.")
+    _store(key, html, settings.PARVIS_PAGE_CACHE_SECONDS)
     return html
 
 
-def fragment_versions(**fragments) -> dict:
-    """``{name: version}`` for template fragments, each given the apps it shows
-    (``fragment_versions(events=("agenda",), mine=(...))``): a short string that changes
-    whenever one of its apps (or ``ALWAYS``) is written, the version part of the fragment's key
-    (``{% cache ... version %}``). One cache read for them all. Empty strings when the cache
-    is off (the fragments are then cached for 0 s: not at all)."""
+def fragment_version(app_labels) -> str:
+    """A short string that changes whenever one of ``app_labels`` (or ``ALWAYS``) is written:
+    the version part of a fragment's key (one cache read). Empty when the cache is off or
+    unreachable (``fragment`` then renders every time)."""
     if not enabled():
-        return dict.fromkeys(fragments, "")
-    wanted = {
-        name: tuple(dict.fromkeys(tuple(labels) + ALWAYS)) for name, labels in fragments.items()
-    }
+        return ""
+    labels = tuple(dict.fromkeys(tuple(app_labels) + ALWAYS))
     try:
-        found = generations(tuple({label for labels in wanted.values() for label in labels}))
-    except Exception:  # noqa: BLE001 - no cache: the fragments render every time
-        return dict.fromkeys(fragments, "")
-    return {
-        name: hashlib.blake2b(
-            repr([(label, found[label]) for label in sorted(labels)]).encode(), digest_size=8
-        ).hexdigest()
-        for name, labels in wanted.items()
-    }
+        found = generations(labels)
+    except Exception:  # noqa: BLE001
+        return ""
+    return hashlib.blake2b(
+        repr([(label, found[label]) for label in sorted(labels)]).encode(), digest_size=8
+    ).hexdigest()
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -343,15 +344,12 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
     try:
         key = page_key(request, app_labels)
         stored = cache.get(key)
+        usable = _usable(key, stored)
     except Exception:  # noqa: BLE001 - no cache: serve the page as usual
         return render()
-    if stored is not None:
-        *page, fresh_until = stored
-        if time.time() < fresh_until or not cache.add(key + ":renewing", 1, RENEW_SECONDS):
-            # Fresh, or past its time while another request renders it anew: a stampede
-            # of visitors on an expired page gets the last copy meanwhile.
-            refused = refuse(request) if refuse else None
-            return refused if refused is not None else _response(request, *page)
+    if usable:
+        refused = refuse(request) if refuse else None
+        return refused if refused is not None else _response(request, *stored[0])
     setattr(request, RENDERING, True)
     # A page to store is read from the primary, never a read replica: one rendered from a
     # replica still behind the write that retired the old page would be stored under the new
@@ -373,16 +371,8 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
         # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.
         digest = hashlib.blake2b(content, digest_size=16).hexdigest()
         headers.append(("ETag", f'"{digest}"'))
-    seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
-    try:
-        cache.set(
-            key,
-            (response.status_code, headers, content, response.streaming, time.time() + seconds),
-            seconds + RENEW_SECONDS,
-        )
-        cache.delete(key + ":renewing")
-    except Exception:  # noqa: BLE001 - not stored: served all the same
-        logger.warning("Page cache unavailable: %s not stored.", request.path)
+    page = (response.status_code, headers, content, response.streaming)
+    _store(key, page, timeout or settings.PARVIS_PAGE_CACHE_SECONDS)
     return _response(request, response.status_code, headers, content, response.streaming)
 
 

@@ -34,44 +34,26 @@ def home(request):
 
     Visitors get the whole page from the page cache. A member's content is a fragment cached in
     Redis (``pagecache.fragment``), its blocks read lazily so that a cached fragment costs no
-    query; inside it, the events near them are a fragment shared by their commune
-    (``{% cache %}``).
-    Every key holds the generations of the apps shown (and of the member's read markers), so
-    any write retires them (``core.pagecache``)."""
+    query; its key holds the generations of the apps shown and of the member's read markers,
+    so any write retires it (``core.pagecache``)."""
     user = request.user
+    context = {
+        "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
+        "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
+        "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
+        "group_activity": SimpleLazyObject(lambda: group_activity(user)),
+    }
     if not user.is_authenticated:
-        context = {
-            # The département's name and figures greet visitors only.
-            "territory": departement_with_figures(),
-            "upcoming_events": upcoming_near(user, limit=HOME_EVENTS),
-            "latest_posts": latest_for(user, HOME_POSTS),
-            "open_consultations": open_for(user, HOME_CONSULTATIONS),
-            "group_activity": group_activity(user),
-            # The whole page is in the page cache: its blocks are not cached apart.
-            "fragment_seconds": 0,
-            "fragment_versions": {},
-        }
-    else:
-        versions = pagecache.fragment_versions(
-            member=(*HOME_APPS, pagecache.reads_label(user.pk)),
-            events=("agenda", "groups"),
-        )
-        blocks = {
-            "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
-            "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
-            "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
-            "group_activity": SimpleLazyObject(lambda: group_activity(user)),
-            "fragment_versions": versions,
-            "fragment_seconds": settings.PARVIS_PAGE_CACHE_SECONDS if pagecache.enabled() else 0,
-        }
-        language = getattr(request, "LANGUAGE_CODE", "")
-        context = {
-            "member_content": pagecache.fragment(
-                ("home", user.pk, user.first_name, user.commune_id, language, versions["member"]),
-                lambda: render_to_string("core/_home_content.html", blocks, request),
-            )
-        }
-    return render(request, "core/home.html", context)
+        # The département's name and figures greet visitors only.
+        context["territory"] = departement_with_figures()
+        return render(request, "core/home.html", context)
+    version = pagecache.fragment_version((*HOME_APPS, pagecache.reads_label(user.pk)))
+    language = getattr(request, "LANGUAGE_CODE", "")
+    member_content = pagecache.fragment(
+        ("home", user.pk, user.first_name, user.commune_id, language, version),
+        lambda: render_to_string("core/_home_content.html", context, request),
+    )
+    return render(request, "core/home.html", {"member_content": member_content})
 
 
 def page(request, template):
