@@ -368,7 +368,8 @@ CELERY_TASK_ROUTES = {
 }
 # Notifications: the outbox drain (e-mails the broker never got) and the daily digest.
 PARVIS_OUTBOX_DRAIN_SECONDS = env_int("PARVIS_OUTBOX_DRAIN_SECONDS", 60)
-# Direct e-mails (to an address, not a member) are deleted this long after they were written.
+# Direct e-mails (to an address, not a member) are deleted this long after they were written,
+# and activities this long after they were told.
 PARVIS_OUTBOX_RETENTION_DAYS = env_int("PARVIS_OUTBOX_RETENTION_DAYS", 30)
 PARVIS_DIGEST_HOUR = env_int("PARVIS_DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {
@@ -380,6 +381,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.notifications.tasks.outbox_drain",
         "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
     },
+    # The activities the broker never got, and those scheduled for now (a post's publication
+    # date, a consultation's opening): told by a worker.
+    "notifications-activities-drain": {
+        "task": "parvis.notifications.tasks.activities_drain",
+        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
+    },
+    "notifications-activities-purge": {
+        "task": "parvis.notifications.tasks.activities_purge",
+        "schedule": crontab(hour=4, minute=40),
+    },
     "notifications-daily-digest": {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
@@ -387,15 +398,6 @@ CELERY_BEAT_SCHEDULE = {
     # The groups' activities whose notification task never reached the broker.
     "groups-activities-drain": {
         "task": "parvis.groups.tasks.activities_drain",
-        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
-    },
-    # Posts and consultations whose publication or opening time has come, not yet announced.
-    "news-announce-due": {
-        "task": "parvis.news.tasks.posts_announce_due",
-        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
-    },
-    "consultations-announce-due": {
-        "task": "parvis.consultations.tasks.consultations_announce_due",
         "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
     },
     "privacy-exports-maintain": {

@@ -18,9 +18,9 @@ ROUTES = {
     "parvis.core.tasks.send_templated_email": "email",
     "parvis.notifications.tasks.digest_daily": "digest",
     "parvis.notifications.tasks.digest_batch": "digest",
+    "parvis.notifications.tasks.activity_fan_out": "celery",
+    "parvis.notifications.tasks.activities_drain": "celery",
     "parvis.groups.tasks.activity_send": "celery",
-    "parvis.news.tasks.post_announce": "celery",
-    "parvis.consultations.tasks.consultation_announce": "celery",
     "parvis.privacy.tasks.exports_maintain": "celery",
 }
 

@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from parvis.news import tasks
 from parvis.news.models import Category, Post
 from parvis.news.services import (
     follow_create,
@@ -18,13 +17,26 @@ from parvis.news.services import (
     post_unpublish,
 )
 from parvis.notifications import services as notification_services
-from parvis.notifications.models import Notification
+from parvis.notifications import tasks
+from parvis.notifications.activities import activity_record
+from parvis.notifications.models import Activity, Notification
 from parvis.notifications.registry import Delivery
 from parvis.notifications.services import preferences_set
 
 from ..factories import UserFactory
 
 ANNOUNCED = "news.published_in_my_commune"
+
+
+def announcement(post):
+    """The activity that announces ``post`` (the notifications' outbox)."""
+    return Activity.objects.get(kind="news.post_published", target_id=post.pk)
+
+
+def date_comes(post, when):
+    """Time passes: ``post``'s publication date is ``when`` (past), as is its announcement's."""
+    Post.objects.filter(pk=post.pk).update(publish_at=when)
+    Activity.objects.filter(kind="news.post_published", target_id=post.pk).update(due_at=when)
 
 
 def told(type_key=ANNOUNCED):
@@ -104,10 +116,12 @@ def test_a_post_for_the_whole_departement_tells_every_member_by_batches(
     camille = Notification.objects.get(type_key=ANNOUNCED, recipient__email=people["beauvais"])
     assert camille.params["audience"] == "Oise"
     # A duplicated or retried fan-out notifies nobody twice.
+    activity = announcement(post)
     Post.objects.filter(pk=post.pk).update(announced_at=None)
-    assert tasks.post_announce(post.pk) == 0
+    Activity.objects.filter(pk=activity.pk).update(processed_at=None)
+    assert tasks.activity_fan_out(activity.pk) == 0
     assert Notification.objects.filter(type_key=ANNOUNCED).count() == 3
-    assert tasks.post_announce(post.pk) == 0, "announced: nothing more"
+    assert tasks.activity_fan_out(activity.pk) == 0, "announced: nothing more"
 
 
 def test_followers_of_the_publisher_or_of_a_targeted_territory_are_told(
@@ -133,21 +147,27 @@ def test_a_scheduled_post_is_announced_by_the_periodic_task_when_its_date_comes(
             publish=True,
         )
     assert told() == set()
-    assert tasks.posts_announce_due() == 0
+    assert tasks.activities_drain() == 0
 
-    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - dt.timedelta(minutes=5))
+    date_comes(post, timezone.now() - dt.timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.posts_announce_due() == 1
+        assert tasks.activities_drain() == 1
     assert told() == {people["compiegne"]}
-    assert tasks.posts_announce_due() == 0
+    assert tasks.activities_drain() == 0
     assert Notification.objects.filter(type_key=ANNOUNCED).count() == 1
 
 
 def test_old_unpublished_or_expired_posts_are_not_announced(people, make_post, compiegne):
-    make_post(audience=[compiegne], publish_at=timezone.now() - dt.timedelta(days=5))
+    old = make_post(audience=[compiegne], publish_at=timezone.now() - dt.timedelta(days=5))
     withdrawn = make_post(audience=[compiegne], status="unpublished")
-    assert tasks.posts_announce_due() == 0
-    assert tasks.post_announce(withdrawn.pk) == 0
+    expired = make_post(
+        audience=[compiegne],
+        publish_at=timezone.now() - dt.timedelta(hours=3),
+        expires_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    for post in (old, withdrawn, expired):  # as if their announcement had waited
+        activity = activity_record(kind="news.post_published", target=post, due_at=post.publish_at)
+        assert tasks.activity_fan_out(activity.pk) == 0
     assert told() == set()
 
 
@@ -219,6 +239,36 @@ def test_a_post_hidden_by_moderation_before_its_announcement_ran_is_never_announ
     hide(post, moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.posts_announce_due() == 0
-    assert tasks.post_announce(post.pk) == 0
+        tasks.activities_drain()
+    assert tasks.activity_fan_out(announcement(post).pk) == 0
     assert not Notification.objects.filter(type_key=ANNOUNCED).exists()
+
+
+def test_deploying_the_activity_outbox_keeps_every_pending_announcement_and_no_other(
+    people, make_post, compiegne, django_capture_on_commit_callbacks
+):
+    """The data migration that replaced the periodic scan: a post published and not
+    announced (live lately, or scheduled) gets its activity; an announced, old or
+    unpublished one gets none — nothing told twice, nothing lost."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("parvis.news.migrations.0005_announcements_to_the_activity_outbox")
+    now = timezone.now()
+    pending = make_post(audience=[compiegne])
+    scheduled = make_post(audience=[compiegne], publish_at=now + dt.timedelta(days=1))
+    make_post(audience=[compiegne], announced_at=now - dt.timedelta(minutes=30))
+    make_post(audience=[compiegne], publish_at=now - dt.timedelta(days=5))
+    make_post(audience=[compiegne], status="unpublished")
+    migration.record_pending_announcements(apps, None)
+    migration.record_pending_announcements(apps, None)  # run twice: still one each
+    assert sorted(Activity.objects.values_list("target_id", flat=True)) == sorted(
+        [pending.pk, scheduled.pk]
+    )
+    assert announcement(scheduled).due_at == scheduled.publish_at
+    with django_capture_on_commit_callbacks(execute=True):
+        Activity.objects.update(due_at=now - dt.timedelta(minutes=5))
+        tasks.activities_drain()
+    assert told() == {people["compiegne"]}
+    assert Notification.objects.filter(type_key=ANNOUNCED).get().target == pending

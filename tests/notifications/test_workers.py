@@ -4,7 +4,8 @@
   one e-mail per member and day even when the tasks are duplicated.
 - A Redis outage: a private redis-server is stopped while a member cancels an event (the
   page answers at once, the e-mail waits in the outbox), then restarted: the beat's drain
-  queues the e-mail and the worker sends it, once.
+  queues the e-mail and the worker sends it, once. The same with a post published during the
+  outage: its activity waits, the beat's activity drain has it told once Redis is back.
 - A worker killed in the middle of a send (SIGKILL): the task comes back (acks_late,
   reject_on_worker_lost, visibility timeout) and the e-mail is sent exactly once.
 
@@ -27,8 +28,15 @@ from django.utils import timezone
 from parvis.agenda.models import Event, EventStatus, Rsvp
 from parvis.agenda.services import event_cancel
 from parvis.notifications import tasks
-from parvis.notifications.models import EmailOutbox, Notification, OutboxKind, OutboxState
-from parvis.notifications.services import notify
+from parvis.notifications.models import (
+    Activity,
+    EmailOutbox,
+    Notification,
+    OutboxKind,
+    OutboxState,
+)
+from parvis.notifications.registry import Delivery
+from parvis.notifications.services import notify, preferences_set
 
 from ..factories import UserFactory
 from .mailbox import delivered, sending_pids
@@ -219,6 +227,62 @@ def test_the_outbox_survives_a_redis_outage(
         f"Redis outage: request answered in {request_time * 1000:.0f} ms with Redis down; "
         f"e-mail delivered {delivery_time:.1f} s after Redis restarted (worker reconnection "
         f"+ next drain run, every 1 s here); no duplicate in the next 4 s.",
+    )
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_recorded_while_redis_is_down_is_told_once_it_is_back(
+    capsys, private_redis, worker_process, maildir, official, resident, beauvais
+):
+    """A post is published while Redis is down: its announcement (an audience resolved when
+    it is told) waits in the activity outbox; once Redis is back, the beat's drain queues it,
+    a worker tells the members and sends the e-mail, once."""
+    from parvis.news.models import Category
+    from parvis.news.services import post_create
+
+    category, _created = Category.objects.get_or_create(
+        slug="vie-locale", defaults={"name": "Vie locale"}
+    )
+    announced = "news.published_in_my_commune"
+    preferences_set(member=resident, choices={announced: Delivery.IMMEDIATE})
+    worker = worker_process(beat=True, env={"PARVIS_OUTBOX_DRAIN_SECONDS": "1"})
+    with broker(private_redis.url):
+        private_redis.stop()
+        started = time.monotonic()
+        post_create(
+            author=official,
+            data={
+                "title": "Coupure d'eau",
+                "body": "Mardi matin.",
+                "category": category,
+                "organisation": None,
+                "audience": [beauvais],
+            },
+            publish=True,
+        )
+        request_time = time.monotonic() - started
+        activity = Activity.objects.get()
+        assert (activity.processed_at, activity.queued_at) == (None, None)
+        time.sleep(3)  # Redis stays down a while: nothing can be told
+        assert delivered(maildir) == []
+        assert not Notification.objects.exists()
+
+        private_redis.start()  # empty: whatever it held is gone
+        delivery_time = wait_until(lambda: len(delivered(maildir)) >= 1, timeout=120)
+        time.sleep(4)  # several more drain runs: nothing told twice
+    messages = delivered(maildir)
+    assert len(messages) == 1, worker.log()
+    assert messages[0]["To"] == resident.email
+    assert Notification.objects.filter(type_key=announced).count() == 1
+    activity.refresh_from_db()
+    assert activity.processed_at is not None
+    assert request_time < 3, f"publishing took {request_time:.2f} s with Redis down"
+    report(
+        capsys,
+        f"Redis outage, activity outbox: post published in {request_time * 1000:.0f} ms with "
+        f"Redis down; announced and e-mailed {delivery_time:.1f} s after Redis restarted "
+        f"(activity drain + fan-out + e-mail, drains every 1 s here); nothing told twice.",
     )
 
 

@@ -2,9 +2,9 @@
 
 Workflow: draft → submitted → published or rejected; published → cancelled (stays visible,
 clearly marked). Every function is keyword-only, validates before writing (``full_clean``),
-writes in a transaction and tells the members concerned through ``notify()`` (types in
-``agenda/notifications.py``: the organiser learns the moderators' decisions, the participants
-a change or a cancellation), whose e-mails leave after the commit.
+writes in a transaction and records what the members concerned are told (``activities``:
+the organiser learns the moderators' decisions, the participants a change or a
+cancellation), which a notifications worker tells after the commit.
 Permission failures raise ``PermissionDenied``; invalid input raises ``ValidationError`` with a
 message for the member, and changes nothing.
 
@@ -21,22 +21,27 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
-from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
 from parvis.groups.models import GroupStatus, Visibility
 from parvis.moderation.audit import audit_record
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed, needs_review
-from parvis.notifications.services import notify
 from parvis.organisations.models import Organisation, OrganisationMembership
 
-from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .activities import (
+    DATE_FIELDS,
+    PLACE_FIELDS,
+    organiser_tell,
+    participants_tell_cancellation,
+    participants_tell_change,
+    rsvp_members,
+)
+from .models import Event, EventOccurrence, EventStatus
 from .recurrence import RecurrenceError, build_rrule, expand, local_zone
 from .selectors import user_organises
 
@@ -60,9 +65,6 @@ SIMPLE_FIELDS = (
     "external_url",
     "capacity",
 )
-#: A change to one of these on a published event is e-mailed to the members who RSVPed.
-DATE_FIELDS = ("start", "end", "all_day", "rrule", "exdates")
-PLACE_FIELDS = ("venue_name", "address", "commune")
 #: Changing one of these re-expands the occurrences.
 OCCURRENCE_FIELDS = ("start", "end", "rrule", "exdates")
 
@@ -131,35 +133,6 @@ def publishes_at_once(*, author: User, organisation: Organisation | None) -> boo
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _local_text(value):
-    """A date and time for an e-mail (French: the e-mails' default language)."""
-    with translation.override("fr"):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-def _event_context(event, **extra):
-    return {
-        "title": event.title,
-        "url": absolute_url(event.get_absolute_url()),
-        "start": _local_text(event.start),
-        "venue": f"{event.venue_name}, {event.address}, {event.commune.name}",
-        **extra,
-    }
-
-
-def _rsvp_members(event):
-    """The active members who RSVPed to a date of ``event`` still to come (each once): the
-    people a cancellation or a change concerns."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            pk__in=Rsvp.objects.filter(
-                occurrence__event=event, occurrence__end__gte=timezone.now()
-            ).values("user_id"),
-        ).order_by("pk")
-    )
 
 
 def _normalise_exdates(values):
@@ -320,18 +293,6 @@ def _check_can_edit(event, editor):
         raise PermissionDenied(_("Only the event's organisers and moderators may do this."))
 
 
-def _tell_organiser(event, type_key, *, url="", **extra):
-    """The member who proposed ``event`` learns a moderator's decision (a notification: the
-    centre, and an e-mail at once by default). Moderators stay anonymous."""
-    notify(
-        recipients=[event.created_by],
-        type_key=type_key,
-        target=event,
-        url=url,
-        context=_event_context(event, **extra),
-    )
-
-
 # --- the workflow -----------------------------------------------------------------------------
 
 
@@ -399,22 +360,13 @@ def event_changes_follow(*, event: Event, previous: Event, changed) -> None:
     recipients = None
     if changed & set(OCCURRENCE_FIELDS + ("all_day",)):
         # Collect the participants before stale dates (and their RSVPs) go.
-        recipients = _rsvp_members(event)
+        recipients = rsvp_members(event)
         event_occurrences_sync(event=event)
     if event.status == EventStatus.PUBLISHED and changed & set(DATE_FIELDS + PLACE_FIELDS):
         if recipients is None:
-            recipients = _rsvp_members(event)
-        notify(
-            recipients=recipients,
-            type_key="agenda.event_changed",
-            target=event,
-            context=_event_context(
-                event,
-                date_changed=bool(changed & set(DATE_FIELDS)),
-                place_changed=bool(changed & set(PLACE_FIELDS)),
-                old_start=_local_text(previous.start),
-                old_venue=f"{previous.venue_name}, {previous.address}, {previous.commune.name}",
-            ),
+            recipients = rsvp_members(event)
+        participants_tell_change(
+            event=event, previous=previous, changed=changed, recipients=recipients
         )
 
 
@@ -464,7 +416,7 @@ def event_publish(*, event: Event, moderator: User) -> Event:
             ]
         )
         audit_record(actor=moderator, action="agenda.event_publish", target=event)
-        _tell_organiser(event, "agenda.event_published")
+        organiser_tell(event=event, kind="agenda.event_published")
     return event
 
 
@@ -483,10 +435,7 @@ def event_reject(*, event: Event, moderator: User, reason: str) -> Event:
     with transaction.atomic():
         event.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
         audit_record(actor=moderator, action="agenda.event_reject", target=event, reason=reason)
-        edit = reverse("agenda:edit", kwargs={"pk": event.pk, "slug": event.slug})
-        _tell_organiser(
-            event, "agenda.event_rejected", url=edit, reason=reason, edit_url=absolute_url(edit)
-        )
+        organiser_tell(event=event, kind="agenda.event_rejected", reason=reason)
     return event
 
 
@@ -509,13 +458,7 @@ def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
         event.save(update_fields=["status", "cancellation_reason", "updated_at"])
         if not user_organises(actor, event):  # cancelled by a moderator
             audit_record(actor=actor, action="agenda.event_cancel", target=event, reason=reason)
-        notify(
-            recipients=_rsvp_members(event),
-            type_key="agenda.event_cancelled",
-            actor=actor,
-            target=event,
-            context=_event_context(event, reason=reason),
-        )
+        participants_tell_cancellation(event=event, actor=actor, reason=reason)
     return event
 
 

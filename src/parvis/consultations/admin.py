@@ -16,6 +16,7 @@ from parvis.core.admin import count_message, immediate_action, reason_action
 from parvis.organisations.models import OrganisationKind
 
 from . import services
+from .activities import consultation_announce
 from .models import Comment, Consultation, ConsultationStatus, Option, Question
 
 
@@ -125,7 +126,10 @@ class ConsultationAdmin(admin.ModelAdmin):
             obj.published_at = now
         if obj.conclusion.strip() and obj.conclusion_published_at is None:
             obj.conclusion_published_at = now
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # in the admin's transaction
+        if {"status", "opens_at"} & set(form.changed_data) or not change:
+            # Published here, or opening at another date: told when it opens.
+            consultation_announce(consultation=obj)
 
 
 class OptionInline(admin.TabularInline):

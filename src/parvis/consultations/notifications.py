@@ -1,9 +1,9 @@
 """The consultations' notification type (see docs/notifications.md).
 
-``consultations.opened`` is sent by ``tasks.consultation_announce`` when a published
-consultation opens (or is published already open), to the members who may answer it (its
-audience's identified residents). A daily digest by default: a consultation stays open for
-days or weeks, and a whole-département one concerns every member.
+``consultations.opened`` is told by the activity of the same kind (``activities.py``) when a
+published consultation opens (or is published already open), to the members who may answer
+it (its audience's identified residents). A daily digest by default: a consultation stays
+open for days or weeks, and a whole-département one concerns every member.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -11,7 +11,6 @@ institution's agents and the staff still see it (``consultations_visible_to``), 
 the others a notice.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -460,26 +459,6 @@ def comments_of(consultation):
 
 
 # --- announcements (notifications) ------------------------------------------------------------
-
-#: A consultation that opened (or was published) longer ago than this is never announced.
-ANNOUNCE_WINDOW = dt.timedelta(days=2)
-
-
-def consultations_to_announce(now=None):
-    """Published consultations open now (not hidden by moderation), not announced yet, that
-    opened or were published within ``ANNOUNCE_WINDOW``; oldest opening first."""
-    now = now or timezone.now()
-    since = now - ANNOUNCE_WINDOW
-    return (
-        published_consultations()
-        .filter(
-            announced_at__isnull=True,
-            opens_at__lte=now,
-            closes_at__gt=now,
-        )
-        .filter(Q(opens_at__gte=since) | Q(published_at__gte=since))
-        .order_by("opens_at", "pk")
-    )
 
 
 def eligible_members(consultation):

@@ -31,11 +31,11 @@ from parvis.moderation.safeguards import (
 from parvis.organisations.models import OrganisationKind
 from parvis.territories.models import Territory
 
+from .activities import consultation_announce
+from .answers import clean_answers
 from .models import (
-    ANSWER_TEXT_MAX_LENGTH,
+    ANSWER_TEXT_MAX_LENGTH,  # noqa: F401 (part of the services' public names, for the API)
     CHOICE_KINDS,
-    SCALE_MAX,
-    SCALE_MIN,
     Answer,
     Comment,
     Consultation,
@@ -64,10 +64,6 @@ COMMENT_BURST, COMMENT_WINDOW = 5, dt.timedelta(minutes=10)
 
 #: Fields of ``data`` copied as they are by consultation_create / consultation_update.
 SIMPLE_FIELDS = ("title", "context", "opens_at", "closes_at", "results_visibility")
-
-
-def _field_name(question):
-    return f"question_{question.pk}"
 
 
 # --- permissions ----------------------------------------------------------------------------------
@@ -319,6 +315,8 @@ def consultation_update(*, consultation: Consultation, editor: User, data: dict)
             locked.audience.set(_clean_audience(data["audience"]))
         if questions is not None:
             _write_questions(locked, questions)
+        if "opens_at" in changed:
+            consultation_announce(consultation=locked)  # at its new date, if not yet told
     return locked
 
 
@@ -337,13 +335,7 @@ def consultation_publish(*, consultation: Consultation, actor: User) -> Consulta
     consultation.published_at = timezone.now()
     with transaction.atomic():
         consultation.save(update_fields=["status", "published_at", "updated_at"])
-        if consultation.phase() == Phase.OPEN:
-            # Open already: its members are told now (else when it opens: the periodic
-            # tasks.consultations_announce_due).
-            from .tasks import queue_announce
-
-            pk = consultation.pk
-            transaction.on_commit(lambda: queue_announce(pk))
+        consultation_announce(consultation=consultation)  # when it opens
     return consultation
 
 
@@ -374,109 +366,6 @@ def consultation_conclude(
 
 
 # --- answering ------------------------------------------------------------------------------------
-
-
-def _as_int(value):
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise ValueError
-
-
-def _is_blank(value):
-    return value is None or value == "" or value == [] or value == ()
-
-
-def clean_answers(questions, answers):
-    """Check ``answers`` (``{question_pk: value}``; keys may be strings) against the
-    consultation's ``questions`` (with their options prefetched).
-
-    Values: an option primary key for a single choice; a list of them for a multiple choice;
-    an integer from 1 to 5 for a scale; a string for a short text. Returns a list of
-    ``(question, option_pks, scale, text)`` for the answered questions. Raises
-    ``ValidationError`` keyed by ``question_<pk>`` (or ``__all__`` for answers to questions
-    of another consultation) and lists every problem at once.
-    """
-    if not isinstance(answers, Mapping):
-        raise ValidationError(_("The answers could not be read."))
-    by_pk = {question.pk: question for question in questions}
-    values = {}
-    errors = {}
-    for key, value in answers.items():
-        try:
-            pk = _as_int(key)
-        except ValueError:
-            pk = None
-        if pk not in by_pk:
-            errors.setdefault("__all__", []).append(
-                _("An answer was sent for a question that is not part of this consultation.")
-            )
-            continue
-        values[pk] = value
-    cleaned = []
-    for question in questions:
-        field = _field_name(question)
-        value = values.get(question.pk)
-        if question.kind in CHOICE_KINDS:
-            if isinstance(value, list | tuple):
-                raw = [item for item in value if not _is_blank(item)]
-            else:
-                raw = [] if _is_blank(value) else [value]
-            try:
-                chosen = list(dict.fromkeys(_as_int(item) for item in raw))
-            except ValueError:
-                errors[field] = [_("Choose among the options of this question.")]
-                continue
-            allowed = {option.pk for option in question.options.all()}
-            if any(pk not in allowed for pk in chosen):
-                errors[field] = [_("Choose among the options of this question.")]
-                continue
-            if question.kind == QuestionKind.SINGLE and len(chosen) > 1:
-                errors[field] = [_("Choose only one option.")]
-                continue
-            if not chosen:
-                if question.required:
-                    errors[field] = [_("This question needs an answer.")]
-                continue
-            cleaned.append((question, chosen, None, ""))
-        elif question.kind == QuestionKind.SCALE:
-            if _is_blank(value):
-                if question.required:
-                    errors[field] = [_("This question needs an answer.")]
-                continue
-            try:
-                scale = _as_int(value)
-            except ValueError:
-                scale = None
-            if scale is None or not SCALE_MIN <= scale <= SCALE_MAX:
-                errors[field] = [
-                    _("Give a value from %(min)d to %(max)d.")
-                    % {"min": SCALE_MIN, "max": SCALE_MAX}
-                ]
-                continue
-            cleaned.append((question, [], scale, ""))
-        else:
-            if value is not None and not isinstance(value, str):
-                errors[field] = [_("Write your answer as text.")]
-                continue
-            text = (value or "").replace("\x00", "").strip()
-            if not text:
-                if question.required:
-                    errors[field] = [_("This question needs an answer.")]
-                continue
-            if len(text) > ANSWER_TEXT_MAX_LENGTH:
-                errors[field] = [
-                    _("Your answer is too long (%(max)d characters at most).")
-                    % {"max": ANSWER_TEXT_MAX_LENGTH}
-                ]
-                continue
-            cleaned.append((question, [], None, text))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 def _response_for(consultation, member, now):

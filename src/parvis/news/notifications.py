@@ -1,7 +1,8 @@
 """The news' notification types (see docs/notifications.md).
 
-``news.published_in_my_commune`` is sent by ``tasks.post_announce`` once a post goes live
-(published now, or its scheduled publication date reached), to the members living in the
+``news.published_in_my_commune`` is told by the ``news.post_published`` activity
+(``activities.py``) once a post goes live (published now, or its scheduled publication date
+reached), to the members living in the
 territories it targets and to the followers of its publisher: a daily digest by default, as
 a post for the whole département concerns every member. ``news.post_moderated`` tells the
 author that a moderator unpublished their post (with the reason) or published it again.

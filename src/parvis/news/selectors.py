@@ -12,7 +12,6 @@ every list, feed and the API (``public_posts``, in the same query); its team and
 still see it (``posts_visible_to``), its page shows the others a notice.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -319,21 +318,6 @@ def follows_of(user):
 
 
 # --- announcements (notifications) ------------------------------------------------------------
-
-#: A post whose publication date passed longer ago than this is never announced (a task that
-#: could not run for days does not send stale news).
-ANNOUNCE_WINDOW = dt.timedelta(days=2)
-
-
-def posts_to_announce(now=None):
-    """Live posts not announced yet (and not hidden by moderation), published within
-    ``ANNOUNCE_WINDOW``, oldest first."""
-    now = now or timezone.now()
-    return (
-        public_posts(now)
-        .filter(announced_at__isnull=True, publish_at__gte=now - ANNOUNCE_WINDOW)
-        .order_by("publish_at", "pk")
-    )
 
 
 def _audience_ids(audience_ids):

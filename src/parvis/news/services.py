@@ -9,8 +9,8 @@ and changes nothing.
 Life of a post: a *draft* is seen by its team only; *published* with a publication date to
 come it is *scheduled* (still seen by its team only) and goes live at that date, without any
 task; it leaves the feeds at its optional end of display. Once live, it is announced to the
-members it concerns (``tasks.post_announce``: at once, or by the periodic
-``tasks.posts_announce_due`` for a scheduled post), once. Its team may *unpublish* it (and
+members it concerns, once: an activity recorded when it is published (``activities``), told
+by a notifications worker when its publication date comes. Its team may *unpublish* it (and
 publish it again); a moderator may unpublish it with a reason, e-mailed to its author, and
 only a moderator may then publish it again (``post_restore``).
 """
@@ -34,6 +34,7 @@ from parvis.notifications.services import notify
 from parvis.organisations.models import Organisation
 from parvis.territories.models import Territory, TerritoryKind
 
+from .activities import post_announce
 from .models import DEFAULT_SLUG, Follow, Post, PostStatus
 from .rules import can_publish_for, is_news_moderator
 from .selectors import user_manages_post
@@ -214,17 +215,6 @@ def _post_context(post, **extra):
     }
 
 
-def _announce_when_live(post):
-    """Once the transaction commits, tell the members a post that is live now concerns (a
-    scheduled post is announced by the periodic ``tasks.posts_announce_due`` when its date
-    comes)."""
-    if post.announced_at is None and post.is_live():
-        from .tasks import queue_announce
-
-        pk = post.pk
-        transaction.on_commit(lambda: queue_announce(pk))
-
-
 def _tell_author(post, *, restored, reason=""):
     """The author learns that a moderator unpublished their post (with the reason) or
     published it again: a notification whose e-mail cannot be turned off (a statement of
@@ -273,7 +263,7 @@ def post_create(*, author: User, data: dict, publish: bool = False) -> Post:
             _go_live(post, timezone.now())
         post.save()
         post.audience.set(audience)
-        _announce_when_live(post)
+        post_announce(post=post)
     return post
 
 
@@ -303,6 +293,8 @@ def post_update(*, post: Post, editor: User, data: dict) -> Post:
             post.save(update_fields=sorted(changed | {"slug", "updated_at"}))
         if audience is not None:
             post.audience.set(audience)
+        if "publish_at" in changed:
+            post_announce(post=post)  # at its new date, if not announced yet
     return post
 
 
@@ -323,7 +315,7 @@ def post_publish(*, post: Post, actor: User) -> Post:
     with transaction.atomic():
         _go_live(post, timezone.now())
         post.save(update_fields=PUBLISH_FIELDS)
-        _announce_when_live(post)
+        post_announce(post=post)
     return post
 
 
@@ -376,7 +368,7 @@ def post_restore(*, post: Post, moderator: User) -> Post:
         _go_live(post, timezone.now())
         post.save(update_fields=PUBLISH_FIELDS)
         _tell_author(post, restored=True)
-        _announce_when_live(post)
+        post_announce(post=post)
     return post
 
 

@@ -10,9 +10,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # Each Parvis app declares its notification types in its own notifications.py.
-        for app_config in apps.get_app_configs():
-            if app_config.name.startswith("parvis.") and module_has_submodule(
-                app_config.module, "notifications"
-            ):
-                import_module(f"{app_config.name}.notifications")
+        # Each Parvis app declares its notification types in its own notifications.py, and
+        # the activity kinds it tells with a handler in its activities.py.
+        for module in ("notifications", "activities"):
+            for app_config in apps.get_app_configs():
+                if app_config.name.startswith("parvis.") and module_has_submodule(
+                    app_config.module, module
+                ):
+                    import_module(f"{app_config.name}.{module}")

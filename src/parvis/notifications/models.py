@@ -1,4 +1,9 @@
-"""Notifications, the members' delivery preferences and the e-mail outbox.
+"""Notifications, the members' delivery preferences, the activity outbox and the e-mail outbox.
+
+``Activity``: something that happened (a reply, a cancelled event, a published post), recorded
+by a content app's service in the transaction of the change (``activities.activity_record``)
+and fanned out to the members' notifications by a Celery worker after the commit; the periodic
+``activities_drain`` task takes what the broker never received, and what was scheduled for later.
 
 ``Notification``: one line of a member's notification centre (written by ``notify()`` in the
 caller's transaction). ``EmailOutbox``: one e-mail to send (a notification sent at once, a
@@ -178,3 +183,72 @@ class EmailOutbox(models.Model):
 
     def __str__(self):
         return self.idempotency_key
+
+
+class Activity(models.Model):
+    """Something that happened, waiting to be told: the outbox every content app records in.
+
+    Written by ``activities.activity_record`` in the service's transaction (a rollback leaves
+    nothing), fanned out by ``tasks.activity_fan_out`` once ``due_at`` has come (after the
+    commit, or later for a scheduled post) and marked ``processed_at`` in the transaction that
+    writes the notifications, so a duplicated or retried task tells nobody twice. Activities
+    sharing a ``batch_key`` are told together, once (several reactions: one notification).
+    """
+
+    kind = models.CharField(_("kind"), max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("item type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_id = models.PositiveBigIntegerField(_("item id"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # The members named when it was recorded (an event's participants, a requester): ids,
+    # emptied once it is processed (the notifications are the record). Empty: the kind's
+    # handler resolves its audience when it is fanned out.
+    recipient_ids = models.JSONField(_("recipients"), default=list, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    batch_key = models.CharField(_("batch key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(processed_at__isnull=True),
+                name="activity_outbox",
+            ),
+            models.Index(
+                fields=["batch_key"],
+                condition=Q(processed_at__isnull=True) & ~Q(batch_key=""),
+                name="activity_batch",
+            ),
+            models.Index(
+                fields=["processed_at"],
+                condition=Q(processed_at__isnull=False),
+                name="activity_processed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

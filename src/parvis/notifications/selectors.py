@@ -1,4 +1,4 @@
-"""Reads of the notifications: the centre, the unread count, preferences, the outbox."""
+"""Reads of the notifications: the centre, the unread count, preferences, the outboxes."""
 
 import datetime as dt
 from contextlib import suppress
@@ -9,7 +9,7 @@ from django.db.models.functions import RowNumber
 from redis.exceptions import RedisError
 
 from . import registry
-from .models import EmailOutbox, Notification, NotificationPreference, OutboxState
+from .models import Activity, EmailOutbox, Notification, NotificationPreference, OutboxState
 from .registry import Delivery
 
 #: The header shows "99+" beyond this: the count stops there (a capped COUNT).
@@ -159,5 +159,32 @@ def outbox_due(*, now: dt.datetime, grace: dt.timedelta, requeue_after: dt.timed
             | Q(queued_at__lt=now - requeue_after)
         )
         .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def activities_due(
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    requeue_after: dt.timedelta,
+    max_attempts: int,
+    limit: int,
+):
+    """Ids of activities to tell that the broker may not have, oldest due first: due for
+    longer than ``grace`` and never queued (the broker was down at the commit, or they were
+    scheduled for later), queued before they were postponed, or queued more than
+    ``requeue_after`` ago and still not processed (the message was lost); those that failed
+    ``max_attempts`` times are left alone."""
+    return list(
+        Activity.objects.filter(
+            processed_at__isnull=True, due_at__lt=now - grace, attempts__lt=max_attempts
+        )
+        .filter(
+            Q(queued_at__isnull=True)
+            | Q(queued_at__lt=now - requeue_after)
+            | Q(queued_at__lt=F("due_at"))  # queued for an earlier date, then postponed
+        )
+        .order_by("due_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

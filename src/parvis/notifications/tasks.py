@@ -1,4 +1,5 @@
-"""Celery tasks of the notifications: sending the outbox, draining it, the daily digest.
+"""Celery tasks of the notifications: telling the activities, sending the e-mail outbox,
+draining both, the daily digest.
 
 Every task takes ids or plain values, is idempotent and acknowledges late (a task whose worker
 died is delivered again: ``task_acks_late`` and ``task_reject_on_worker_lost`` in settings).
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from . import selectors, services
+from . import activities, selectors, services
 from .emails import DIGEST_MAX_ITEMS
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,72 @@ def queue_outbox(outbox_ids) -> None:
         queued = all(publish(outbox_send, args=(pk,)) for pk in outbox_ids)
     if queued:
         services.outbox_mark_queued(outbox_ids=outbox_ids)
+
+
+# --- the activity outbox ----------------------------------------------------------------------
+
+
+def queue_activity(activity_id: int, *, inline: bool = False) -> None:
+    """After the commit that recorded an activity: queue its fan-out. When the broker cannot
+    be reached, an activity whose members were named (``inline``: a few of them) is told by
+    this process right away — the same fan-out, so they find it in their notification centre
+    at once and its e-mails wait in the e-mail outbox; any other waits for the drain."""
+    if publish(activity_fan_out, args=(activity_id,)):
+        activities.activities_mark_queued(activity_ids=[activity_id])
+    elif inline:
+        try:
+            activities.activity_process(activity_id=activity_id)
+        except Exception:  # the change is committed: the drain tries again
+            logger.exception("Activity %s not told; the drain will try again.", activity_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=3600, soft_time_limit=3500)
+def activity_fan_out(self, activity_id: int):
+    """Tell one activity (``activities.activity_process``: once, whatever the duplicates);
+    retried with backoff when it fails, then left to the drain."""
+    try:
+        return activities.activity_process(activity_id=activity_id)
+    except Exception as error:
+        attempts = activities.activity_failed(activity_id=activity_id, error=error)
+        logger.exception("Activity %s not told (attempt %s).", activity_id, attempts)
+        if self.request.is_eager:
+            raise
+        if attempts >= activities.MAX_ATTEMPTS:
+            return 0
+        raise self.retry(countdown=_backoff(self.request.retries)) from error
+
+
+@shared_task(acks_late=True, time_limit=300)
+def activities_drain(limit: int = DRAIN_LIMIT):
+    """Periodic (beat): queue the activities due and not told that the broker does not have —
+    recorded while it was down, scheduled for now (a post's publication date has come), or
+    lost since. At most ``limit`` a run, oldest first."""
+    interval = dt.timedelta(seconds=settings.PARVIS_OUTBOX_DRAIN_SECONDS)
+    due = selectors.activities_due(
+        now=timezone.now(),
+        grace=interval,
+        requeue_after=REQUEUE_AFTER,
+        max_attempts=activities.MAX_ATTEMPTS,
+        limit=limit,
+    )
+    for pk in due:
+        activity_fan_out.apply_async(args=(pk,))
+    activities.activities_mark_queued(activity_ids=due)
+    if due:
+        logger.info("Activities drain queued %s activities.", len(due))
+    return len(due)
+
+
+@shared_task(acks_late=True, time_limit=300)
+def activities_purge():
+    """Periodic (beat, daily): forget the activities told long ago
+    (``PARVIS_OUTBOX_RETENTION_DAYS``)."""
+    return activities.activities_purge(
+        now=timezone.now(), days=settings.PARVIS_OUTBOX_RETENTION_DAYS
+    )
+
+
+# --- the e-mail outbox -------------------------------------------------------------------------
 
 
 def _backoff(retries: int) -> int:

@@ -16,7 +16,6 @@ from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -47,6 +46,7 @@ from parvis.groups.models import (
 )
 from parvis.moderation.models import AuditEntry, Decision, ModerationCase, Report
 from parvis.news.models import Follow, Post
+from parvis.notifications.models import Activity as NotificationActivity
 from parvis.notifications.models import EmailOutbox, Notification
 from parvis.organisations.models import (
     InvitationStatus,
@@ -319,24 +319,17 @@ def _events(context):
     a deleted event's dates to come are told it is cancelled."""
     if not context.delete_contributions:
         return
-    from parvis.agenda.services import _event_context, _rsvp_members
-    from parvis.core.emails import absolute_url
-    from parvis.notifications.services import notify
+    from parvis.agenda.activities import participants_tell_cancellation
 
     events = selectors_own_events(context).select_related("commune")
     deleted = 0
     for event in events:
         if event.status == EventStatus.PUBLISHED:
-            notify(
-                recipients=_rsvp_members(event),
-                type_key="agenda.event_cancelled",
+            participants_tell_cancellation(
+                event=event,
                 actor=context.member,  # not told themselves
-                url="",
-                context=_event_context(
-                    event,
-                    reason=_site_text("Its organiser deleted their account."),
-                    url=absolute_url(reverse("agenda:index")),  # the event is gone
-                ),
+                reason=_site_text("Its organiser deleted their account."),
+                gone=True,
             )
         context.forget_file(event.image)
         event.audience.clear()
@@ -764,6 +757,31 @@ registry.erase(
     "notifications.Notification.actor",
     action=CUSTOM,
     handler=_scrub_notifications,
+    order=registry.LAST - 5,
+)
+
+
+def _scrub_activities_told(context):
+    """Activities the member did, waiting to be told or told lately: the actor goes, and
+    their name is replaced in what the activities stored."""
+    needles = _needles(context.member)
+    activities = NotificationActivity.objects.filter(actor=context.member)
+    for activity in activities.only("pk", "data").iterator(chunk_size=500):
+        data = _scrub(activity.data, needles, context.former_member)
+        if data != activity.data:
+            NotificationActivity.objects.filter(pk=activity.pk).update(data=data)
+    context.count("notifications.Activity.actor", activities.update(actor=None))
+
+
+registry.not_exported(
+    "notifications.Activity.actor",
+    reason="The activity outbox: what it told the member is exported as their notifications; "
+    "what the member did is exported with their contributions.",
+)
+registry.erase(
+    "notifications.Activity.actor",
+    action=CUSTOM,
+    handler=_scrub_activities_told,
     order=registry.LAST - 5,
 )
 
