@@ -63,6 +63,9 @@ RENEW_SECONDS = 30
 #: The request attribute telling the context processors to render placeholders.
 RENDERING = "_parvis_pagecache_rendering"
 GENERATION_KEY = "pagecache:gen:{}"
+#: Tells whether a visitor's page came from the cache ("hit") or was rendered and stored
+#: ("miss"): the benchmark's hit rate, and a hint when reading a page's headers.
+STATUS_HEADER = "X-Page-Cache"
 PAGE_KEY = "pagecache:page:{}"
 #: Response headers kept with a stored page (the rest are the middlewares' business).
 KEPT_HEADERS = (
@@ -349,7 +352,11 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
         return render()
     if usable:
         refused = refuse(request) if refuse else None
-        return refused if refused is not None else _response(request, *stored[0])
+        if refused is not None:
+            return refused
+        response = _response(request, *stored[0])
+        response[STATUS_HEADER] = "hit"
+        return response
     setattr(request, RENDERING, True)
     # A page to store is read from the primary, never a read replica: one rendered from a
     # replica still behind the write that retired the old page would be stored under the new
@@ -373,7 +380,9 @@ def serve(request, app_labels, render, *, timeout=None, refuse=None):
         headers.append(("ETag", f'"{digest}"'))
     page = (response.status_code, headers, content, response.streaming)
     _store(key, page, timeout or settings.PARVIS_PAGE_CACHE_SECONDS)
-    return _response(request, response.status_code, headers, content, response.streaming)
+    response = _response(request, response.status_code, headers, content, response.streaming)
+    response[STATUS_HEADER] = "miss"
+    return response
 
 
 def public_page(*app_labels, timeout=None):
