@@ -310,6 +310,14 @@ def activities_mark_queued(*, activity_ids) -> None:
     )
 
 
+def activities_retry_failed(*, activity_ids) -> int:
+    """Let the drain try again activities it gave up on (the admin's action, once the cause
+    is fixed)."""
+    return Activity.objects.filter(
+        pk__in=activity_ids, processed_at__isnull=True, attempts__gt=0
+    ).update(attempts=0, queued_at=None)
+
+
 def activities_purge(*, now: dt.datetime, days: int) -> int:
     """Delete the activities processed more than ``days`` ago (their notifications are the
     record of what was told)."""
