@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member
-from parvis.moderation.safeguards import (
-    check_not_sanctioned,
-)
+from parvis.moderation.safeguards import check_not_sanctioned
 
 from ..models import (
     ActivityKind,
