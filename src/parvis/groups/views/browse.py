@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -43,7 +44,7 @@ from .common import (
 )
 
 
-@public_page("groups", "agenda")
+@public_page("groups.group", params=(*GroupFilterForm.base_fields, "page"))
 @replica_reads
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""
@@ -120,9 +121,15 @@ def search_all(request):
     )
 
 
-@public_page("groups", "agenda")
+@public_page(params=("page",), dynamic=True)
 def group_detail(request, slug):
     group = _group_or_404(request, slug, hidden_ok=True)
+    # Its discussions, its members and its events, whichever items show.
+    pagecache.depends_on(
+        pagecache.scoped("groups.thread", "group", group.pk),
+        pagecache.scoped("groups.membership", "group", group.pk),
+        pagecache.scoped("agenda.event", "group", group.pk),
+    )
     if hidden_from(group, request.user):  # hidden by moderation: a notice instead
         return render_hidden(request, group)
     context = _viewer_context(request, group)

@@ -77,7 +77,7 @@ def _decorate_messages(request, thread, page_messages, *, read_position):
     return page_messages
 
 
-@public_page("groups", "agenda")
+@public_page("groups.message@thread:{pk}", params=("page",))
 def thread_detail(request, slug, pk):
     group, thread = _thread_or_404(request, slug, pk)
     pages = thread_page_count(thread)
