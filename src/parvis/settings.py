@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
+    "parvis.demo",  # the demo content (load_demo): a top layer, no app imports it
 ]
 
 MIDDLEWARE = [

@@ -38,7 +38,7 @@ from django.utils.cache import get_conditional_response
 
 from ..routers import primary_reads
 from . import tags as tagging
-from .writes import tag_values
+from .writes import retired_count, tag_values
 
 logger = logging.getLogger("parvis.core.pagecache")
 
@@ -114,16 +114,17 @@ def depends_on(*tag_list) -> None:
         found.update(("tag", tag) for tag in tag_list)
 
 
-def _known_before(declared) -> dict:
-    """The values of the tags known before rendering (declared, ``ALWAYS``): a write to one of
-    them while the page renders changes its value, and the page is not stored."""
-    return tag_values(set(declared) | set(tagging.ALWAYS))
+def _known_before(declared) -> tuple:
+    """What is known before rendering: the values of the declared tags and ``ALWAYS`` (a
+    write to one of them while the page renders changes its value), and the count of
+    retirements (a render during which it did not move saw no write at all)."""
+    return tag_values(set(declared) | set(tagging.ALWAYS)), retired_count()
 
 
 def _tags_of(before, found) -> set:
     extra = {pk for model, pk in found if model == "tag"}
     items = {(model, pk) for model, pk in found if model != "tag"}
-    return set(before) | extra | loaded_tags(items)
+    return set(before[0]) | extra | loaded_tags(items)
 
 
 # --- storing -----------------------------------------------------------------------------------
@@ -155,12 +156,15 @@ def _usable(key, stored) -> bool:
 
 
 def _moved(values, before, started) -> bool:
-    """Whether a tag may have been retired while the page rendered: a tag known before that
-    changed, or one found while rendering that was retired since it started (give or take
-    the app servers' clock differences)."""
+    """Whether a tag may have been retired while the page rendered: none if no retirement
+    happened at all; else a tag known before that changed, or one found while rendering that
+    was retired since it started (give or take the app servers' clock differences)."""
+    known, count = before
+    if count is not None and retired_count() == count:
+        return any(value != known[tag] for tag, value in values.items() if tag in known)
     for tag, value in values.items():
-        if tag in before:
-            if value != before[tag]:
+        if tag in known:
+            if value != known[tag]:
                 return True
         elif value is None or value >= started - SKEW_NS:
             return True

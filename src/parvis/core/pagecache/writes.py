@@ -31,6 +31,8 @@ from . import tags as tagging
 logger = logging.getLogger("parvis.core.pagecache")
 
 TAG_KEY = "pagecache:tag:{}"
+#: Counts retirements, whatever their tags: a render during which it did not move saw no write.
+RETIRED_KEY = "pagecache:retired"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 #: ``UPDATE``s that change nothing visible: a member's last login (written at each log-in).
 IGNORED_UPDATES = ('UPDATE "accounts_user" SET "last_login" = %s WHERE',)
@@ -186,6 +188,15 @@ def bump(tag_list) -> None:
     if tag_list:
         now = time.time_ns()
         cache.set_many({TAG_KEY.format(tag): now for tag in tag_list}, timeout=None)
+        try:
+            cache.incr(RETIRED_KEY)
+        except ValueError:  # never counted yet
+            cache.add(RETIRED_KEY, 1, timeout=None)
+
+
+def retired_count():
+    """How many retirements happened so far (``None`` while none has)."""
+    return cache.get(RETIRED_KEY)
 
 
 class _RetireAtCommit:
