@@ -1499,7 +1499,7 @@ class _NotificationMaker:
             recipient = rng.choice(members)
             others = [member for member in members[:50] if member != recipient]
             actor = self.ctx.members[rng.choice(others)] if others else None
-            context = {"group": group_name, "thread": title}  # as groups.tasks gives it
+            context = {"group": group_name, "thread": title}  # as groups.activities gives it
             return recipient, actor, self.types["thread"], pk, url, context
         if key.startswith("agenda.") and self.events:
             pk, url, context = rng.choice(self.events)
@@ -1594,7 +1594,7 @@ STEPS = [
 
 def _reset_models():
     """The tables the steps write (``TRUNCATE … CASCADE`` also empties the rows that refer to
-    them: group activities, moderation reports...)."""
+    them: moderation reports...)."""
     from allauth.account.models import EmailAddress
 
     from parvis.accounts.models import User
@@ -1602,7 +1602,6 @@ def _reset_models():
     from parvis.consultations.models import Answer, Comment, Consultation, Option, Question
     from parvis.consultations.models import Response as ConsultationResponse
     from parvis.groups.models import (
-        Activity,
         Group,
         JoinRequest,
         Membership,
@@ -1612,7 +1611,7 @@ def _reset_models():
         ThreadRead,
     )
     from parvis.news.models import Follow, Post
-    from parvis.notifications.models import EmailOutbox, Notification
+    from parvis.notifications.models import Activity, EmailOutbox, Notification
     from parvis.organisations.models import Organisation, OrganisationMembership
 
     return [

@@ -398,11 +398,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
     },
-    # The groups' activities whose notification task never reached the broker.
-    "groups-activities-drain": {
-        "task": "parvis.groups.tasks.activities_drain",
-        "schedule": float(PARVIS_OUTBOX_DRAIN_SECONDS),
-    },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",
         "schedule": crontab(minute=20),

@@ -20,7 +20,6 @@ ROUTES = {
     "parvis.notifications.tasks.digest_batch": "digest",
     "parvis.notifications.tasks.activity_fan_out": "celery",
     "parvis.notifications.tasks.activities_drain": "celery",
-    "parvis.groups.tasks.activity_send": "celery",
     "parvis.privacy.tasks.exports_maintain": "celery",
 }
 

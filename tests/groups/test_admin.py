@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 
 from parvis.groups import services
-from parvis.groups.models import Activity, ActivityKind, Group, GroupStatus, Message
+from parvis.groups.models import ActivityKind, Group, GroupStatus, Message
+from parvis.notifications.models import Activity
 
 GROUPS = "/admin/groups/group/"
 MESSAGES = "/admin/groups/message/"
@@ -46,7 +47,9 @@ def test_closing_asks_for_a_reason_then_closes(login, moderator, public_group):
     group = Group.objects.get(pk=public_group.pk)
     assert group.status == GroupStatus.CLOSED
     assert group.status_reason == "Propos contraires à la charte."
-    assert Activity.objects.filter(kind=ActivityKind.GROUP_CLOSED, group=group).exists()
+    assert Activity.objects.filter(
+        kind=f"groups.{ActivityKind.GROUP_CLOSED}", target_id=group.pk
+    ).exists()
 
     client.post(GROUPS, {"action": "reopen_groups", "_selected_action": [public_group.pk]})
     assert Group.objects.get(pk=public_group.pk).status == GroupStatus.ACTIVE

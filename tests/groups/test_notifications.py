@@ -9,10 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from parvis.groups import services, tasks
-from parvis.groups.models import Activity, ActivityKind, Membership, Role
-from parvis.notifications import registry
-from parvis.notifications.models import Notification
+from parvis.groups import services
+from parvis.groups.activities import notice_for
+from parvis.groups.models import ActivityKind, Membership, Role
+from parvis.notifications import registry, tasks
+from parvis.notifications.models import Activity, Notification
 from parvis.notifications.registry import Delivery
 from parvis.notifications.services import preferences_set
 
@@ -28,6 +29,11 @@ def told(type_key, **filters):
             "recipient"
         )
     }
+
+
+def latest(kind):
+    """The latest groups activity of ``kind`` recorded in the notifications' outbox."""
+    return Activity.objects.filter(kind=f"groups.{kind}").latest("pk")
 
 
 def reply(thread, author, body="Je suis d'accord."):
@@ -70,9 +76,9 @@ def test_a_member_who_leaves_before_the_task_runs_is_not_told(
     """The recipients are resolved when sending, not when the activity was recorded."""
     reply(thread, member, "Je serai là.")
     reply(thread, group_moderator)  # the task is not run: callbacks are not executed
-    activity = Activity.objects.filter(kind=ActivityKind.REPLY).latest("pk")
+    activity = latest(ActivityKind.REPLY)
     services.membership_leave(group=thread.group, user=member)
-    tasks.activity_send(activity.pk)
+    tasks.activity_fan_out(activity.pk)
     assert told("groups.reply") == {owner}
 
 
@@ -125,9 +131,9 @@ def test_nothing_is_told_about_a_message_deleted_before_the_task_ran(
     thread, owner, member, group_moderator
 ):
     message = reply(thread, member, "Oups, mauvais fil.")
-    activity = Activity.objects.filter(kind=ActivityKind.REPLY).latest("pk")
+    activity = latest(ActivityKind.REPLY)
     services.message_delete(message=message, actor=member)
-    assert tasks.activity_send(activity.pk) == 0
+    assert tasks.activity_fan_out(activity.pk) == 0
     assert not told("groups.reply")
     activity.refresh_from_db()
     assert activity.processed_at is not None
@@ -135,10 +141,10 @@ def test_nothing_is_told_about_a_message_deleted_before_the_task_ran(
 
 def test_a_duplicated_send_task_notifies_once(thread, owner, member):
     reply(thread, member)
-    activity = Activity.objects.filter(kind=ActivityKind.REPLY).latest("pk")
-    assert tasks.activity_send(activity.pk) == 1
-    assert tasks.activity_send(activity.pk) == 0
-    assert tasks.activity_send.apply(args=(activity.pk,)).get() == 0
+    activity = latest(ActivityKind.REPLY)
+    assert tasks.activity_fan_out(activity.pk) == 1
+    assert tasks.activity_fan_out(activity.pk) == 0
+    assert tasks.activity_fan_out.apply(args=(activity.pk,)).get() == 0
     assert Notification.objects.filter(type_key="groups.reply").count() == 1
     activity.refresh_from_db()
     assert activity.processed_at is not None
@@ -150,12 +156,12 @@ def test_broker_down_the_activity_waits_and_the_drain_sends_it_once(
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     with broker(dead), django_capture_on_commit_callbacks(execute=True):
         reply(thread, member, "Posté pendant la panne.")
-    activity = Activity.objects.filter(kind=ActivityKind.REPLY).latest("pk")
+    activity = latest(ActivityKind.REPLY)
     assert activity.processed_at is None, "the message is saved, its notification waits"
     assert not told("groups.reply")
 
     assert tasks.activities_drain() == 0, "too fresh: its own task may still be on its way"
-    Activity.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    Activity.objects.update(due_at=timezone.now() - dt.timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.activities_drain() >= 1
     assert told("groups.reply") == {owner}
@@ -190,9 +196,9 @@ def test_membership_requests_go_to_the_groups_moderators_and_the_decision_to_the
 
 def test_a_request_withdrawn_before_the_task_ran_is_not_told(private_group, owner, non_member):
     request = services.membership_request(group=private_group, user=non_member)
-    activity = Activity.objects.filter(kind=ActivityKind.MEMBERSHIP_REQUEST).latest("pk")
+    activity = latest(ActivityKind.MEMBERSHIP_REQUEST)
     services.request_withdraw(join_request=request, user=non_member)
-    tasks.activity_send(activity.pk)
+    tasks.activity_fan_out(activity.pk)
     assert not told("groups.membership_request")
 
 
@@ -222,8 +228,10 @@ def test_invitations_removals_and_roles_are_told_to_the_member_concerned(
 
 def test_every_activity_kind_has_a_registered_notification_type(private_group, owner):
     for kind in ActivityKind.values:
-        activity = Activity(kind=kind, group=private_group, audience="recipient", data={})
-        notice = tasks.notice_for(activity)
+        activity = Activity(
+            kind=f"groups.{kind}", target=private_group, data={"audience": "recipient"}
+        )
+        notice = notice_for(activity)
         if notice is not None:
             assert registry.get(notice.type_key)
 
@@ -232,5 +240,56 @@ def test_every_activity_kind_has_a_registered_notification_type(private_group, o
     "kind", [ActivityKind.NEW_THREAD, ActivityKind.REPLY, ActivityKind.MENTION]
 )
 def test_content_notices_need_a_live_thread(private_group, kind):
-    activity = Activity(kind=kind, group=private_group, audience="group_members", data={})
-    assert tasks.notice_for(activity) is None
+    activity = Activity(
+        kind=f"groups.{kind}", target=private_group, data={"audience": "group_members"}
+    )
+    assert notice_for(activity) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deploying_the_activity_outbox_carries_the_activities_not_told_yet(
+    private_group, owner, member, non_member
+):
+    """The migration that retired the groups' own outbox: its activities not told yet move
+    to the notifications' outbox and are told once; those told already do not."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("groups", "0004_thread_activity_index")]
+    after = [("groups", "0005_activities_to_the_notifications_outbox")]
+    existing = list(Activity.objects.values_list("pk", flat=True))  # the fixtures' own
+    Notification.objects.all().delete()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    GroupActivity = old.get_model("groups", "Activity")
+    GroupActivity.objects.create(
+        kind="member_removed",
+        audience="recipient",
+        group_id=private_group.pk,
+        actor_id=owner.pk,
+        recipient_id=member.pk,
+        data={"reason": "Absent depuis un an."},
+    )
+    GroupActivity.objects.create(
+        kind="invitation",
+        audience="recipient",
+        group_id=private_group.pk,
+        recipient_id=non_member.pk,
+        data={"invitation_id": 1},
+        processed_at=timezone.now(),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    (activity,) = Activity.objects.exclude(pk__in=existing)
+    assert (activity.kind, activity.actor, activity.target) == (
+        "groups.member_removed",
+        owner,
+        private_group,
+    )
+    assert activity.recipient_ids == [member.pk]
+    assert activity.data["reason"] == "Absent depuis un an."
+    assert tasks.activity_fan_out(activity.pk) == 1
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.params["change"]) == (member, "removed")

@@ -1,5 +1,5 @@
-"""The groups' services: what members observe after each action, and the activity records
-the notifications capability sends from."""
+"""The groups' services: what members observe after each action, and the activities they
+record in the notifications' outbox."""
 
 import datetime as dt
 
@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from parvis.groups import services
+from parvis.groups.activities import activity_recipients
 from parvis.groups.models import (
-    Activity,
     ActivityKind,
     Ban,
     Group,
@@ -26,7 +26,8 @@ from parvis.groups.models import (
     ThreadRead,
     Visibility,
 )
-from parvis.groups.selectors import activity_recipients, membership_of
+from parvis.groups.selectors import membership_of
+from parvis.notifications.models import Activity
 
 from ..factories import OrganisationFactory, UserFactory
 from .conftest import add_member, create_group
@@ -34,8 +35,35 @@ from .conftest import add_member, create_group
 pytestmark = pytest.mark.django_db
 
 
+def recorded(kind=None, *, group=None, thread=None, recipient=None):
+    """The groups' activities recorded in the notifications' outbox (``kind``: an
+    ``ActivityKind``), about ``group``, ``thread``, or naming ``recipient``."""
+    activities = Activity.objects.filter(kind__startswith="groups.").order_by("pk")
+    if kind is not None:
+        activities = activities.filter(kind=f"groups.{kind}")
+    if group is not None:
+        activities = activities.filter(target_id=group.pk)
+    return [
+        activity
+        for activity in activities
+        if (thread is None or activity.data["thread_id"] == thread.pk)
+        and (recipient is None or recipient.pk in activity.recipient_ids)
+    ]
+
+
+def one(kind):
+    (activity,) = recorded(kind)
+    return activity
+
+
+def details(activity):
+    """What the service recorded about ``activity`` (without where and for whom)."""
+    routing = ("audience", "thread_id", "message_id")
+    return {key: value for key, value in activity.data.items() if key not in routing}
+
+
 def kinds(group):
-    return list(Activity.objects.filter(group=group).values_list("kind", flat=True))
+    return [activity.kind.removeprefix("groups.") for activity in recorded(group=group)]
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -106,7 +134,7 @@ def test_site_moderators_close_reopen_and_delete_with_a_reason(public_group, mod
         services.group_close(group=public_group, moderator=moderator, reason="  ")
     services.group_close(group=public_group, moderator=moderator, reason="Hors charte.")
     assert public_group.status == GroupStatus.CLOSED
-    assert Activity.objects.get(kind=ActivityKind.GROUP_CLOSED).data == {"reason": "Hors charte."}
+    assert details(one(ActivityKind.GROUP_CLOSED)) == {"reason": "Hors charte."}
     services.group_reopen(group=public_group, moderator=moderator)
     services.group_delete(group=public_group, moderator=moderator, reason="Spam.")
     public_group.refresh_from_db()
@@ -145,7 +173,7 @@ def test_a_request_is_accepted_with_a_message(private_group, non_member, group_m
     )
     with pytest.raises(ValidationError, match="already asked"):
         services.membership_request(group=private_group, user=non_member)
-    request_activity = Activity.objects.get(kind=ActivityKind.MEMBERSHIP_REQUEST)
+    request_activity = one(ActivityKind.MEMBERSHIP_REQUEST)
     assert set(activity_recipients(request_activity)) == {private_group.created_by, group_moderator}
 
     services.request_accept(
@@ -154,9 +182,9 @@ def test_a_request_is_accepted_with_a_message(private_group, non_member, group_m
     assert membership_of(non_member, private_group) is not None
     join_request.refresh_from_db()
     assert join_request.status == RequestStatus.ACCEPTED
-    decision = Activity.objects.get(kind=ActivityKind.MEMBERSHIP_DECISION)
-    assert decision.recipient == non_member
-    assert decision.data == {"accepted": True, "note": "Bienvenue"}
+    decision = one(ActivityKind.MEMBERSHIP_DECISION)
+    assert decision.recipient_ids == [non_member.pk]
+    assert details(decision) == {"accepted": True, "note": "Bienvenue"}
 
 
 def test_a_refused_member_may_ask_again_but_a_banned_one_may_not(
@@ -189,7 +217,7 @@ def test_an_invitation_only_group_refuses_requests_and_joins(owner, non_member):
     with pytest.raises(ValidationError):
         services.membership_join(group=group, user=non_member)
     invitation = services.invitation_create(group=group, inviter=owner, invitee=non_member)
-    assert Activity.objects.get(kind=ActivityKind.INVITATION).recipient == non_member
+    assert one(ActivityKind.INVITATION).recipient_ids == [non_member.pk]
     services.invitation_accept(invitation=invitation, user=non_member)
     assert membership_of(non_member, group) is not None
     invitation.refresh_from_db()
@@ -227,9 +255,9 @@ def test_when_the_owner_leaves_the_longest_standing_moderator_takes_over(
 ):
     services.membership_leave(group=private_group, user=owner)
     assert membership_of(group_moderator, Group.objects.get(pk=private_group.pk)).role == Role.OWNER
-    activity = Activity.objects.get(kind=ActivityKind.OWNERSHIP_TRANSFERRED)
-    assert activity.recipient == group_moderator
-    assert activity.data == {"automatic": True}
+    activity = one(ActivityKind.OWNERSHIP_TRANSFERRED)
+    assert activity.recipient_ids == [group_moderator.pk]
+    assert details(activity) == {"automatic": True}
 
 
 def test_without_moderator_the_oldest_member_takes_over(owner, member, non_member):
@@ -243,7 +271,7 @@ def test_without_moderator_the_oldest_member_takes_over(owner, member, non_membe
 def test_when_the_last_member_leaves_the_site_moderators_are_asked(owner, moderator):
     group = create_group(owner)
     services.membership_leave(group=group, user=owner)
-    activity = Activity.objects.get(kind=ActivityKind.OWNER_NEEDED)
+    activity = one(ActivityKind.OWNER_NEEDED)
     assert list(activity_recipients(activity)) == [moderator]
     assert Group.objects.get(pk=group.pk).member_count == 0
 
@@ -259,7 +287,7 @@ def test_a_moderator_removes_a_member_who_may_come_back(public_group, group_mode
     services.member_remove(membership=membership, actor=group_moderator, reason="Hors sujet")
     membership.refresh_from_db()
     assert membership.state == MembershipState.REMOVED
-    assert Activity.objects.get(kind=ActivityKind.MEMBER_REMOVED).recipient == member
+    assert one(ActivityKind.MEMBER_REMOVED).recipient_ids == [member.pk]
     services.membership_join(group=public_group, user=member)
     assert membership_of(member, public_group) is not None
 
@@ -333,7 +361,7 @@ def test_starting_a_discussion_tells_the_members(private_group, owner, member, g
     )
     assert thread.message_count == 1
     assert Group.objects.get(pk=private_group.pk).thread_count == 1
-    activity = Activity.objects.get(kind=ActivityKind.NEW_THREAD)
+    activity = one(ActivityKind.NEW_THREAD)
     assert set(activity_recipients(activity)) == {member, group_moderator}
 
 
@@ -347,9 +375,12 @@ def test_a_reply_quoting_and_mentioning(thread, owner, member, group_moderator):
     )
     assert (reply.position, reply.quoted) == (2, first)
     assert set(Mention.objects.values_list("user", flat=True)) == {group_moderator.pk, owner.pk}
-    mentions = Activity.objects.filter(kind=ActivityKind.MENTION)
-    assert set(mentions.values_list("recipient", flat=True)) == {group_moderator.pk, owner.pk}
-    reply_activity = Activity.objects.get(kind=ActivityKind.REPLY)
+    mentions = recorded(ActivityKind.MENTION)
+    assert {pk for mention in mentions for pk in mention.recipient_ids} == {
+        group_moderator.pk,
+        owner.pk,
+    }
+    reply_activity = one(ActivityKind.REPLY)
     assert list(activity_recipients(reply_activity)) == [owner]  # the thread's participants
     thread.refresh_from_db()
     assert (thread.message_count, thread.last_message) == (2, reply)
@@ -387,9 +418,9 @@ def test_editing_keeps_the_history_and_tells_newly_mentioned(thread, member, own
     assert reply.body == "Version finale @camille-martin"
     assert reply.edited_at is not None
     assert list(reply.revisions.values_list("body", flat=True)) == ["Premier jet"]
-    assert Activity.objects.filter(kind=ActivityKind.MENTION, recipient=owner).count() == 1
+    assert len(recorded(ActivityKind.MENTION, recipient=owner)) == 1
     services.message_edit(message=reply, editor=member, body="Version finale @camille-martin !")
-    assert Activity.objects.filter(kind=ActivityKind.MENTION, recipient=owner).count() == 1
+    assert len(recorded(ActivityKind.MENTION, recipient=owner)) == 1
 
 
 def test_only_the_author_edits_a_message(thread, member, owner):
@@ -417,8 +448,8 @@ def test_a_moderator_deletes_with_a_reason_kept_for_appeal(thread, member, group
     services.message_delete(message=reply, actor=group_moderator, reason="Propos insultants.")
     reply.refresh_from_db()
     assert reply.body == "Propos déplacés"  # hidden, kept for an appeal
-    activity = Activity.objects.get(kind=ActivityKind.CONTENT_MODERATED)
-    assert activity.recipient == member
+    activity = one(ActivityKind.CONTENT_MODERATED)
+    assert activity.recipient_ids == [member.pk]
     assert activity.data["reason"] == "Propos insultants."
 
 
@@ -479,28 +510,26 @@ def test_a_member_who_leaves_is_not_notified_of_private_content(thread, member, 
     reply = services.message_post(thread=thread, author=member, body="Je participe")
     services.message_post(thread=thread, author=owner, body="Merci @lucas-bernard")
     services.membership_leave(group=thread.group, user=member)
-    for activity in Activity.objects.filter(thread=thread):
+    for activity in recorded(thread=thread):
         assert member not in activity_recipients(activity)
     assert reply.pk
 
 
 def test_activities_are_announced_after_commit_only(
-    private_group, owner, django_capture_on_commit_callbacks
+    private_group, owner, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from parvis.groups.signals import activity_recorded
+    from parvis.notifications import tasks
 
     received = []
 
-    def receiver(sender, activity_id, **kwargs):
+    def queue_activity(activity_id, **kwargs):
         received.append(activity_id)
 
-    activity_recorded.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.thread_create(group=private_group, author=owner, title="Titre", body="Texte")
-    finally:
-        activity_recorded.disconnect(receiver)
-    assert received == [Activity.objects.get(kind=ActivityKind.NEW_THREAD).pk]
+    monkeypatch.setattr(tasks, "queue_activity", queue_activity)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.thread_create(group=private_group, author=owner, title="Titre", body="Texte")
+        assert received == []
+    assert received == [one(ActivityKind.NEW_THREAD).pk]
 
 
 def test_a_group_of_an_organisation(association_manager, association):

@@ -278,3 +278,24 @@ def test_activities_told_long_ago_are_purged(settings, resident):
     settings.PARVIS_OUTBOX_RETENTION_DAYS = 30
     assert tasks.activities_purge.apply().get() == 1
     assert list(Activity.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+@pytest.mark.usefixtures("sample_kinds")
+def test_the_activities_are_listed_read_only_in_the_admin_and_failed_ones_tried_again(
+    settings, admin_client, resident
+):
+    from django.urls import reverse
+
+    settings.PARVIS_STAFF_MFA_REQUIRED = False
+    activity = activity_record(kind="tests.failing")
+    Activity.objects.update(attempts=activities.MAX_ATTEMPTS, last_error="RuntimeError: boom")
+    changelist = reverse("admin:notifications_activity_changelist")
+    page = admin_client.get(changelist)
+    assert page.status_code == 200
+    assert "tests.failing" in page.content.decode()
+    assert admin_client.get(reverse("admin:notifications_activity_add")).status_code == 403
+    admin_client.post(
+        changelist, {"action": "retry_failed", "_selected_action": [activity.pk]}, follow=True
+    )
+    activity.refresh_from_db()
+    assert (activity.attempts, activity.queued_at) == (0, None)

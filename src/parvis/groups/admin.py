@@ -15,7 +15,6 @@ from parvis.core.admin import count_message, immediate_action, reason_action
 
 from . import services
 from .models import (
-    Activity,
     Ban,
     Group,
     Invitation,
@@ -260,13 +259,3 @@ class BanAdmin(ReadOnlyAdmin):
     list_display = ("user", "group", "banned_by", "created_at", "reason")
     search_fields = ("user__email", "user__last_name", "group__name")
     list_select_related = ("user", "group", "banned_by")
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "group", "actor", "recipient", "audience", "created_at", "processed_at")
-    list_filter = ("kind", "audience", ("processed_at", admin.EmptyFieldListFilter))
-    search_fields = ("group__name",)
-    list_select_related = ("group", "actor", "recipient")
-    date_hierarchy = "created_at"
-    ordering = ("-created_at",)

@@ -11,14 +11,9 @@ class GroupsConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from . import sections, signals, tasks
+        from . import sections, signals
 
         sections.register()
-
-        # The notifications of an activity are queued once its transaction commits.
-        signals.activity_recorded.connect(
-            tasks.queue_activity, dispatch_uid="groups_activity_notifications"
-        )
 
         # A member whose account is deleted leaves their groups without orphaning them.
         pre_delete.connect(

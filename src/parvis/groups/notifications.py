@@ -1,10 +1,9 @@
 """The groups' notification types (see docs/notifications.md).
 
-They are sent from the groups' ``Activity`` rows by ``tasks.activity_send`` (one Celery task
-per activity, queued when ``signals.activity_recorded`` fires after the commit, and by the
-periodic ``tasks.activities_drain`` for the activities the broker never got). The recipients
-are resolved when sending (``selectors.activity_recipients``): never the actor, and for a
-private group's content only its current members.
+They are told from the activities the services record in the notifications' outbox
+(``activities.py``: ``notice_for``), by a worker after the commit. The recipients are
+resolved when told (``activities.activity_recipients``): never the actor, and for a private
+group's content only its current members.
 """
 
 from django.utils.translation import gettext_lazy as _

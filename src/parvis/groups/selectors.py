@@ -21,7 +21,7 @@ hidden on its own keeps its place in its thread as a notice (``thread_messages``
 the search results (``messages_visible_to``).
 """
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import User
@@ -29,8 +29,6 @@ from parvis.moderation.selectors import annotate_hidden, visible
 
 from .models import (
     MODERATING_ROLES,
-    Activity,
-    Audience,
     Ban,
     Group,
     GroupStatus,
@@ -477,67 +475,3 @@ def mentionable_members(group):
         group_memberships__group=group,
         group_memberships__state=MembershipState.ACTIVE,
     ).only("pk", "first_name", "last_name")
-
-
-# --- activities (the notifications capability's outbox) ---------------------------------
-
-
-def unprocessed_activities():
-    """Activities not yet sent, oldest first (over the partial index ``groups_activity_outbox``)."""
-    return (
-        Activity.objects.filter(processed_at__isnull=True)
-        .select_related("group", "thread", "message", "actor", "recipient")
-        .order_by("created_at", "pk")
-    )
-
-
-def activity_recipients(activity):
-    """The members an activity is for, resolved now (not when it was recorded): the actor
-    is never among them, and for a private group's content only its *current* active
-    members are, so a member who left or was removed is told nothing more."""
-    group = activity.group
-    members = Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
-    users = User.objects.filter(is_active=True)
-    if activity.actor_id:
-        users = users.exclude(pk=activity.actor_id)
-    audience = activity.audience
-    if audience == Audience.RECIPIENT:
-        if activity.recipient_id is None:
-            return users.none()
-        users = users.filter(pk=activity.recipient_id)
-        if activity.thread_id is not None and group.visibility == Visibility.PRIVATE:
-            # About a private discussion: only while they can still read it.
-            users = users.filter(pk__in=members.values("user_id"))
-        return users
-    if audience == Audience.GROUP_MEMBERS:
-        return users.filter(pk__in=members.values("user_id"))
-    if audience == Audience.GROUP_MODERATORS:
-        return users.filter(pk__in=members.filter(role__in=MODERATING_ROLES).values("user_id"))
-    if audience == Audience.THREAD_PARTICIPANTS:
-        if activity.thread_id is None:
-            return users.none()
-        posted = Message.objects.filter(
-            thread_id=activity.thread_id, author_id=OuterRef("pk"), deleted_at__isnull=True
-        )
-        return users.filter(pk__in=members.values("user_id")).filter(Exists(posted))
-    if audience == Audience.SITE_MODERATORS:
-        from django.contrib.auth.models import Permission
-
-        permission = Permission.objects.filter(
-            content_type__app_label="groups", codename="change_group"
-        )
-        return (
-            users.filter(is_staff=True)
-            .filter(
-                Q(is_superuser=True)
-                | Q(user_permissions__in=permission)
-                | Q(groups__permissions__in=permission)
-            )
-            .distinct()
-        )
-    return users.none()
-
-
-def activities_for(user):
-    """Activities addressed to ``user`` by name (mentions, decisions, invitations...)."""
-    return Activity.objects.filter(recipient=user).select_related("group", "thread", "actor")

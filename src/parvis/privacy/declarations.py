@@ -30,7 +30,6 @@ from parvis.accounts.models import (
 from parvis.agenda.models import Event, EventOccurrence, EventStatus, Rsvp
 from parvis.consultations.models import Comment, Response
 from parvis.groups.models import (
-    Activity,
     Ban,
     Group,
     GroupStatus,
@@ -558,16 +557,6 @@ def _messages(context):
     context.count("groups.Message.author", messages.update(author=None))
 
 
-def _scrub_activities(context):
-    needles = _needles(context.member)
-    activities = Activity.objects.filter(actor=context.member)
-    for activity in activities.only("pk", "data").iterator(chunk_size=500):
-        data = _scrub(activity.data, needles, context.former_member)
-        if data != activity.data:
-            Activity.objects.filter(pk=activity.pk).update(data=data)
-    context.count("groups.Activity.actor", activities.update(actor=None))
-
-
 registry.export(
     "groups.Group.created_by",
     section="groups_created",
@@ -698,20 +687,6 @@ registry.export(
     queryset=lambda member: ThreadRead.objects.filter(user=member).select_related("thread"),
 )
 registry.erase("groups.ThreadRead.user", action=DELETE)
-
-registry.not_exported(
-    "groups.Activity.actor",
-    reason="The groups' notification outbox: what it told the member is exported as their "
-    "notifications; rows addressed to others are their data.",
-)
-registry.erase(
-    "groups.Activity.actor", action=CUSTOM, handler=_scrub_activities, order=registry.LAST - 5
-)
-registry.not_exported(
-    "groups.Activity.recipient",
-    reason="The groups' notification outbox: its notifications are exported (notifications).",
-)
-registry.erase("groups.Activity.recipient", action=DELETE)
 
 
 # --- notifications --------------------------------------------------------------------------------

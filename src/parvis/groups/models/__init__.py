@@ -4,8 +4,9 @@ A ``Group`` has members (``Membership``: owner, moderators, members), who talk i
 made of ``Message``s. Joining is open, on request (``JoinRequest``) or by invitation
 (``Invitation``); a ``Ban`` keeps a member out for good. Messages keep their edit history
 (``MessageRevision``, shown to moderators), their @mentions (``Mention``) and each member's
-reading position (``ThreadRead``, for unread markers). Services record what happened as
-``Activity`` rows in the same transaction: the notifications capability sends from them.
+reading position (``ThreadRead``, for unread markers). Services record what happened
+(``ActivityKind``, ``Audience``) as activities of the notifications' outbox, in the same
+transaction (``groups.activities``).
 
 Denormalised counters and dates (``Group.member_count``, ``thread_count``,
 ``last_activity_at``; ``Thread.message_count``, ``last_activity_at``, ``last_message``;
@@ -48,14 +49,12 @@ from .discussions import (
     ThreadRead,
 )
 from .activity import (
-    Activity,
     ActivityKind,
     Audience,
 )
 # isort: on
 
 __all__ = [
-    "Activity",
     "ActivityKind",
     "Audience",
     "Ban",

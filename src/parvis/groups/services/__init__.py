@@ -2,9 +2,9 @@
 
 Every function is keyword-only, checks the permission (``PermissionDenied``), validates its
 input (``ValidationError`` with a message for the member, nothing changed), writes in a
-transaction and records what happened as ``Activity`` rows in that same transaction — the
-notifications capability sends from them, after commit, in a worker (see
-``signals.activity_recorded``). Nothing here sends e-mail.
+transaction and records what happened as activities of the notifications' outbox in that
+same transaction — a notifications worker tells them after commit (``activities``). Nothing
+here sends e-mail.
 
 One module per concern: ``lifecycle`` (a group's life and ownership), ``membership``
 (joining, requests, invitations, leaving), ``member_moderation`` (removing, banning, roles),

@@ -1,5 +1,6 @@
 """What every write of the groups shares: the limits, text cleaning, permission and
-status checks, the group lock and member counter, and the recording of ``Activity``."""
+status checks, the group lock and member counter, and the recording of activities (in the
+notifications' outbox, ``activities.activity_write``)."""
 
 import datetime as dt
 
@@ -12,7 +13,6 @@ from parvis.organisations.models import OrganisationMembership
 
 from ..models import (
     GROUP_TERRITORY_KINDS,
-    Activity,
     Ban,
     Group,
     GroupStatus,
@@ -84,21 +84,19 @@ def _clean_text(value, *, field, label, max_length, required=True):
 def _record(
     kind, *, group, audience, actor=None, thread=None, message=None, recipient=None, **data
 ):
-    """An activity, recorded in the caller's transaction; announced after commit."""
-    from ..signals import announce_activity
+    """An activity, recorded in the caller's transaction; told after commit by a worker."""
+    from ..activities import activity_write
 
-    activity = Activity.objects.create(
-        kind=kind,
-        audience=audience,
+    return activity_write(
+        kind,
         group=group,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        audience=audience,
+        actor=actor,
         thread=thread,
         message=message,
         recipient=recipient,
-        data=data,
+        **data,
     )
-    announce_activity(activity)
-    return activity
 
 
 def _require(user, permission, obj, message):
