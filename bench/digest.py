@@ -172,7 +172,7 @@ def ensure_database(server, name, template, wait):
 def seed_template(server, template):
     """A fresh clone: seed ``parvis_bench_<percent>`` as ``make bench`` does (migrate,
     import Oise, ``bench/seed.py``; about 10 minutes at full scale)."""
-    from bench.run import prepare_scale
+    from bench.harness import prepare_scale
 
     match = re.fullmatch(r"parvis_bench_(\d{3})", template)
     if not match:
