@@ -229,7 +229,9 @@ class WriterProcess:
         self.process = subprocess.Popen(
             self.command, env=self.env, stdout=subprocess.PIPE, text=True
         )
-        if self.process.stdout.readline().strip() != "ready":
+        while (line := self.process.stdout.readline()) and line.strip() != "ready":
+            print(line, end="", file=sys.stderr)
+        if not line:  # it ended before being ready (its error is above)
             self.process.wait(timeout=30)
             raise SystemExit(f"the writers did not start: {' '.join(self.command)}")
         return self
