@@ -17,8 +17,9 @@ A content app adds a ``notifications.py`` module (found at start-up by
         )
     )
 
-then calls ``parvis.notifications.services.notify(recipients=..., type_key=..., ...)`` from its
-services. See docs/notifications.md.
+then records what happened from its services with
+``parvis.notifications.activities.activity_record(kind=..., ...)``, which a worker tells after
+the commit. See docs/notifications.md.
 """
 
 from collections.abc import Callable

@@ -1,7 +1,10 @@
 """Writes of the notifications: ``notify()``, reading, preferences, the outbox and digests.
 
-``notify()`` is the one entry point of the content apps. It writes the notifications and,
-for the members who want an e-mail at once, the outbox rows, in the caller's transaction;
+``notify()`` writes notifications: the activity outbox's fan-out calls it (``activities``: the
+content apps record activities, they do not call it), and so do the platform's notices to
+known members written at once (a verification, a moderation decision). It writes the
+notifications and, for the members who want an e-mail at once, the outbox rows, in the
+caller's transaction;
 the e-mails are queued for a Celery worker after the transaction commits. When the broker is
 unreachable at that moment, the request still answers at once: the rows wait in the database
 and the periodic ``outbox_drain`` task queues them when the broker is back. A worker sends an
