@@ -4,50 +4,39 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
-from parvis.agenda.selectors import upcoming_near
-from parvis.consultations.selectors import open_for
 from parvis.core import pagecache
 from parvis.core.pagecache import public_page
-from parvis.news.selectors import latest_for
 
-from .selectors import (
-    HOME_CONSULTATIONS,
-    HOME_EVENTS,
-    HOME_POSTS,
-    departement_with_figures,
-    group_activity,
-)
-
-#: What the home page's blocks show (for the member's fragments' keys: see ``home``).
-HOME_APPS = ("agenda", "news", "consultations", "groups")
+from .home import home_blocks
+from .selectors import departement_with_figures
 
 
-@public_page(*HOME_APPS)
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the
-    département-wide version, the commune picker and an invitation to join. A fixed number of
-    queries whatever the volume (see ``core.selectors``).
+    département-wide version, the commune picker and an invitation to join. The blocks are
+    those the apps register (``core.home.home_blocks``), each a fixed number of queries
+    whatever the volume.
 
-    Visitors get the whole page from the page cache. A member's content is a fragment cached in
-    Redis (``pagecache.fragment``), its blocks read lazily so that a cached fragment costs no
-    query; its key holds the generations of the apps shown and of the member's read markers,
-    so any write retires it (``core.pagecache``)."""
+    Visitors get the whole page from the page cache, keyed on the apps the blocks show. A
+    member's content is a fragment cached in Redis (``pagecache.fragment``), its blocks read
+    only when it is rendered, so that a cached fragment costs no query; its key holds the
+    generations of the apps shown and of the member's own labels (read markers), so any write
+    retires it (``core.pagecache``)."""
+    return public_page(*home_blocks.app_labels())(_home)(request)
+
+
+def _home(request):
     user = request.user
-    context = {
-        "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
-        "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
-        "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
-        "group_activity": SimpleLazyObject(lambda: group_activity(user)),
-    }
+    context = {"home_blocks": home_blocks}
     if not user.is_authenticated:
         # The département's name and figures greet visitors only.
         context["territory"] = departement_with_figures()
         return render(request, "core/home.html", context)
-    version = pagecache.fragment_version((*HOME_APPS, pagecache.reads_label(user.pk)))
+    labels = (*home_blocks.app_labels(), *home_blocks.member_labels(user))
+    version = pagecache.fragment_version(labels)
     language = getattr(request, "LANGUAGE_CODE", "")
     member_content = pagecache.fragment(
         ("home", user.pk, user.first_name, user.commune_id, language, version),

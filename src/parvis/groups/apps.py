@@ -11,9 +11,7 @@ class GroupsConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from . import sections, signals, tasks
-
-        sections.register()
+        from . import signals, tasks
 
         # The notifications of an activity are queued once its transaction commits.
         signals.activity_recorded.connect(

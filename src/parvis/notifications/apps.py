@@ -1,18 +1,9 @@
-from importlib import import_module
-
-from django.apps import AppConfig, apps
-from django.utils.module_loading import module_has_submodule
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "parvis.notifications"
     verbose_name = _("Notifications")
-
-    def ready(self):
-        # Each Parvis app declares its notification types in its own notifications.py.
-        for app_config in apps.get_app_configs():
-            if app_config.name.startswith("parvis.") and module_has_submodule(
-                app_config.module, "notifications"
-            ):
-                import_module(f"{app_config.name}.notifications")
+    # The notification types are declared by each app's content.py, which imports its
+    # notifications.py (parvis.core.content.autodiscover, run by CoreConfig.ready).
