@@ -5,19 +5,25 @@ their events and participations."""
 
 from urllib.parse import urlencode
 
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.emails import absolute_url
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
+from parvis.notifications.services import notify
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK, site_text
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 
 from . import notifications  # noqa: F401  (the notification kinds)
 from .filters import AgendaFilters, filter_occurrences, local_midnight
-from .models import Event
+from .models import Event, EventOccurrence, EventStatus, Rsvp
 from .selectors import event_is_visible_to, public_occurrences, upcoming_near
 
 #: Upcoming events the home page shows.
@@ -85,3 +91,125 @@ home_blocks.register(
         shows=("agenda",),
     )
 )
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+def _events(context):
+    """Kept (shown as by a former member), or deleted at the member's choice — except the
+    events of an organisation that goes on, which are the organisation's. Participants of
+    a deleted event's dates to come are told it is cancelled."""
+    if not context.delete_contributions:
+        return
+    from .services import _event_context, _rsvp_members
+
+    events = own_events(context.member, context.plan.closed_organisation_ids)
+    events = events.select_related("commune")
+    deleted = 0
+    for event in events:
+        if event.status == EventStatus.PUBLISHED:
+            notify(
+                recipients=_rsvp_members(event),
+                type_key="agenda.event_cancelled",
+                actor=context.member,  # not told themselves
+                url="",
+                context=_event_context(
+                    event,
+                    reason=site_text("Its organiser deleted their account."),
+                    url=absolute_url(reverse("agenda:index")),  # the event is gone
+                ),
+            )
+        context.forget_file(event.image)
+        event.audience.clear()
+        event.delete()
+        deleted += 1
+    context.count("agenda.Event.created_by (deleted)", deleted)
+
+
+def own_events(member, closed_organisation_ids):
+    """Events that are the member's own (not those of an organisation that goes on)."""
+    return Event.objects.filter(created_by=member).filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
+    )
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_events(plan):
+    """How many events the member would delete with their contributions."""
+    plan.counts["events"] = own_events(plan.member, plan.closed_organisation_ids).count()
+
+
+def _rsvps(context):
+    """Participations deleted; the counters of the dates to come go down (a past date keeps
+    its count: statistics, not personal data)."""
+    rsvps = Rsvp.objects.filter(user=context.member)
+    upcoming = list(
+        rsvps.filter(occurrence__end__gt=context.now).values_list("occurrence_id", flat=True)
+    )
+    EventOccurrence.objects.filter(pk__in=upcoming, rsvp_count__gt=0).update(
+        rsvp_count=F("rsvp_count") - 1
+    )
+    deleted, _details = rsvps.delete()
+    context.count("agenda.Rsvp.user", deleted)
+
+
+privacy.export(
+    "agenda.Event.created_by",
+    section="events_created",
+    fields=(
+        "title",
+        "description",
+        "category",
+        "status",
+        "start",
+        "end",
+        "all_day",
+        "rrule",
+        "exdates",
+        "venue_name",
+        "address",
+        "commune",
+        "organisation",
+        "group",
+        "image",
+        "is_free",
+        "price",
+        "accessibility",
+        "accessibility_details",
+        "external_url",
+        "capacity",
+        "audience",
+        "rejection_reason",
+        "cancellation_reason",
+        "created_at",
+        "published_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    files=("image",),
+    queryset=lambda member: (
+        Event.objects.filter(created_by=member)
+        .select_related("category", "commune", "organisation", "group")
+        .prefetch_related("audience")
+        .order_by("start", "pk")
+    ),
+)
+privacy.erase("agenda.Event.created_by", action=CUSTOM, handler=_events)
+privacy.not_exported("agenda.Event.reviewed_by", reason=STAFF_WORK)
+privacy.erase("agenda.Event.reviewed_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "agenda.Rsvp.user",
+    section="event_participations",
+    fields=(
+        ("event", lambda row: row.occurrence.event.title),
+        ("date", lambda row: row.occurrence.start),
+        ("url", lambda row: row.occurrence.event.get_absolute_url()),
+        "created_at",
+    ),
+    queryset=lambda member: (
+        Rsvp.objects.filter(user=member)
+        .select_related("occurrence__event")
+        .order_by("occurrence__start")
+    ),
+)
+privacy.erase("agenda.Rsvp.user", action=CUSTOM, handler=_rsvps)

@@ -17,11 +17,14 @@ from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 
 from . import notifications  # noqa: F401  (the notification kinds)
-from .models import Comment, Consultation
+from .models import Comment, Consultation, Response
 from .selectors import (
     consultation_is_visible_to,
     consultations_of_organisations,
@@ -144,3 +147,75 @@ home_blocks.register(
         shows=("consultations",),
     )
 )
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_comments(plan):
+    """How many messages in consultations the member would erase with their contributions."""
+    plan.counts["comments"] = Comment.objects.filter(
+        author=plan.member, deleted_at__isnull=True
+    ).count()
+
+
+def _comments(context):
+    """Kept without their author, or erased at the member's choice (a "message deleted"
+    note stays in the discussion)."""
+    comments = Comment.objects.filter(author=context.member)
+    if context.delete_contributions:
+        erased = comments.filter(deleted_at__isnull=True).update(
+            body="", deleted_at=context.now, deletion_reason=""
+        )
+        comments.update(body="")
+        context.count("consultations.Comment.author (erased)", erased)
+    context.count("consultations.Comment.author", comments.update(author=None))
+
+
+def _answers(row):
+    return [
+        {
+            "question": answer.question.text,
+            "options": [option.label for option in answer.options.all()],
+            "scale": answer.scale,
+            "text": answer.text,
+        }
+        for answer in row.answers.all()
+    ]
+
+
+privacy.export(
+    "consultations.Consultation.created_by",
+    section="consultations_created",
+    fields=("title", "organisation", "status", "opens_at", "closes_at", "created_at"),
+)
+privacy.erase("consultations.Consultation.created_by", action=SET_NULL)
+
+privacy.export(
+    "consultations.Response.member",
+    section="consultation_answers",
+    fields=(
+        "consultation",
+        ("commune_at_answer_time", lambda row: row.commune),
+        "created_at",
+        "updated_at",
+        ("answers", _answers),
+    ),
+    queryset=lambda member: (
+        Response.objects.filter(member=member)
+        .select_related("consultation", "commune")
+        .prefetch_related("answers__question", "answers__options")
+    ),
+)
+# The results do not change: the answers stay, without the member (anonymous statistics).
+privacy.erase("consultations.Response.member", action=SET_NULL)
+
+privacy.export(
+    "consultations.Comment.author",
+    section="consultation_comments",
+    fields=("consultation", "body", "created_at", "deleted_at"),
+    queryset=lambda member: Comment.objects.filter(author=member).select_related("consultation"),
+)
+privacy.erase("consultations.Comment.author", action=CUSTOM, handler=_comments)
+privacy.not_exported("consultations.Comment.deleted_by", reason=STAFF_WORK)
+privacy.erase("consultations.Comment.deleted_by", action=KEEP, reason=STAFF_WORK)

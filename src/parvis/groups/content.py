@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +21,30 @@ from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK, needles, scrub, site_text
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, HANDOVER, KEEP, LAST, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, PortalSection, portal_sections
 
 from . import notifications  # noqa: F401  (the notification kinds)
-from .models import Group, GroupStatus, Message, ThreadRead, Visibility
+from .models import (
+    Activity,
+    Ban,
+    Group,
+    GroupStatus,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipState,
+    Mention,
+    Message,
+    MessageRevision,
+    Role,
+    Thread,
+    ThreadRead,
+    Visibility,
+)
 from .selectors import (
     active_memberships,
     group_is_visible_to,
@@ -206,3 +225,281 @@ home_blocks.register(
         member_labels=lambda user: (pagecache.reads_label(user.pk),),
     )
 )
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+@dataclass
+class GroupHandover:
+    """In the erasure plan: ``group``, which the member owns, passes to ``successor``, or is
+    closed when ``None``."""
+
+    group: object
+    successor: object | None
+
+
+def _group_successor(group, member):
+    """The member who will own ``group`` when ``member`` leaves: the rule of
+    ``parvis.groups.services._hand_over_ownership`` (longest-standing moderator, else member)."""
+    membership = (
+        Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
+        .exclude(user=member)
+        .exclude(user__is_active=False)
+        .annotate(
+            moderator_first=Case(
+                When(role=Role.MODERATOR, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("user")
+        .order_by("moderator_first", "joined_at", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+@privacy.plan_step(order=HANDOVER)
+def _plan_groups(plan):
+    """The groups the member owns, and who takes each over."""
+    owned = (
+        Membership.objects.filter(user=plan.member, state=MembershipState.ACTIVE, role=Role.OWNER)
+        .select_related("group")
+        .order_by("group__name")
+    )
+    for membership in owned:
+        plan.groups.append(
+            GroupHandover(
+                group=membership.group, successor=_group_successor(membership.group, plan.member)
+            )
+        )
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_discussions(plan):
+    """How many discussions and messages the member would erase with their contributions."""
+    plan.counts["threads"] = Thread.objects.filter(
+        author=plan.member, deleted_at__isnull=True
+    ).count()
+    plan.counts["messages"] = Message.objects.filter(
+        author=plan.member, deleted_at__isnull=True
+    ).count()
+
+
+def _groups_handover(context):
+    """Leave every group under the groups' "no orphan" rule (ownership passes to the
+    longest-standing moderator, else member); a group left with no member is closed. Then
+    the membership rows go."""
+    from .services import memberships_release
+
+    group_ids = list(
+        Membership.objects.filter(user=context.member, state=MembershipState.ACTIVE).values_list(
+            "group_id", flat=True
+        )
+    )
+    memberships_release(user=context.member)
+    empty = Group.objects.filter(pk__in=group_ids, status=GroupStatus.ACTIVE).exclude(
+        pk__in=Membership.objects.filter(state=MembershipState.ACTIVE, user__is_active=True).values(
+            "group_id"
+        )
+    )
+    closed = empty.update(
+        status=GroupStatus.CLOSED,
+        status_reason=site_text("Closed: its owner deleted their account and no member was left."),
+        status_changed_at=context.now,
+        status_changed_by=None,
+        updated_at=timezone.now(),
+    )
+    context.count("groups_closed", closed)
+    context.count("groups_handed_over", sum(1 for item in context.plan.groups if item.successor))
+    deleted, _details = Membership.objects.filter(user=context.member).delete()
+    context.count("groups.Membership.user", deleted)
+
+
+def _threads(context):
+    """Kept without their author; deleted at the member's choice when nobody else wrote in
+    them (a discussion others answered stays, its title too, so their replies keep their
+    context)."""
+    threads = Thread.objects.filter(author=context.member)
+    if context.delete_contributions:
+        deleted = 0
+        for thread in threads.exclude(
+            pk__in=Message.objects.exclude(author=context.member).values("thread_id")
+        ):
+            if thread.deleted_at is None:
+                Group.objects.filter(pk=thread.group_id, thread_count__gt=0).update(
+                    thread_count=F("thread_count") - 1
+                )
+            thread.delete()
+            deleted += 1
+        context.count("groups.Thread.author (deleted)", deleted)
+    context.count("groups.Thread.author", threads.update(author=None))
+
+
+def _messages(context):
+    """Kept without their author (their former versions deleted), or erased at the member's
+    choice: the text goes, a "message deleted" note keeps the discussion readable."""
+    messages = Message.objects.filter(author=context.member)
+    MessageRevision.objects.filter(message__author=context.member).delete()
+    if context.delete_contributions:
+        Mention.objects.filter(message__author=context.member).delete()
+        erased = messages.filter(deleted_at__isnull=True).update(
+            body="", body_html="", deletion_reason="", deleted_at=context.now
+        )
+        messages.update(body="", body_html="")
+        context.count("groups.Message.author (erased)", erased)
+    context.count("groups.Message.author", messages.update(author=None))
+
+
+def _scrub_activities(context):
+    names = needles(context.member)
+    activities = Activity.objects.filter(actor=context.member)
+    for activity in activities.only("pk", "data").iterator(chunk_size=500):
+        data = scrub(activity.data, names, context.former_member)
+        if data != activity.data:
+            Activity.objects.filter(pk=activity.pk).update(data=data)
+    context.count("groups.Activity.actor", activities.update(actor=None))
+
+
+privacy.export(
+    "groups.Group.created_by",
+    section="groups_created",
+    fields=(
+        "name",
+        "description",
+        "theme",
+        "visibility",
+        "join_policy",
+        "status",
+        "image",
+        "created_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    files=("image",),
+)
+privacy.erase("groups.Group.created_by", action=SET_NULL)
+privacy.not_exported("groups.Group.status_changed_by", reason=STAFF_WORK)
+privacy.erase("groups.Group.status_changed_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "groups.Membership.user",
+    section="group_memberships",
+    fields=("group", "role", "state", "joined_at", "left_at"),
+    queryset=lambda member: Membership.objects.filter(user=member).select_related("group"),
+)
+privacy.erase("groups.Membership.user", action=CUSTOM, handler=_groups_handover, order=HANDOVER)
+
+privacy.export(
+    "groups.JoinRequest.user",
+    section="group_membership_requests",
+    fields=("group", "message", "status", "created_at", "decided_at", "decision_message"),
+    queryset=lambda member: JoinRequest.objects.filter(user=member).select_related("group"),
+)
+privacy.erase("groups.JoinRequest.user", action=DELETE)
+privacy.not_exported("groups.JoinRequest.decided_by", reason=STAFF_WORK)
+privacy.erase("groups.JoinRequest.decided_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "groups.Invitation.invitee",
+    section="group_invitations_received",
+    fields=("group", "message", "status", "created_at", "responded_at"),
+    queryset=lambda member: Invitation.objects.filter(invitee=member).select_related("group"),
+)
+privacy.erase("groups.Invitation.invitee", action=DELETE)
+privacy.export(
+    "groups.Invitation.invited_by",
+    section="group_invitations_sent",
+    fields=("group", "message", "status", "created_at"),
+    queryset=lambda member: Invitation.objects.filter(invited_by=member).select_related("group"),
+)
+privacy.erase("groups.Invitation.invited_by", action=SET_NULL)
+
+privacy.export(
+    "groups.Ban.user",
+    section="group_bans",
+    fields=("group", "reason", "created_at"),
+    queryset=lambda member: Ban.objects.filter(user=member).select_related("group"),
+)
+privacy.erase("groups.Ban.user", action=DELETE)
+privacy.not_exported("groups.Ban.banned_by", reason=STAFF_WORK)
+privacy.erase("groups.Ban.banned_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "groups.Thread.author",
+    section="group_discussions_started",
+    fields=(
+        "group",
+        "title",
+        "created_at",
+        "deleted_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    queryset=lambda member: (
+        Thread.objects.filter(author=member).select_related("group").order_by("created_at", "pk")
+    ),
+)
+privacy.erase("groups.Thread.author", action=CUSTOM, handler=_threads, order=CONTRIBUTIONS - 5)
+privacy.not_exported("groups.Thread.deleted_by", reason=STAFF_WORK)
+privacy.erase("groups.Thread.deleted_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "groups.Message.author",
+    section="group_messages",
+    # The member's own messages only; never the messages of others around them.
+    fields=(
+        ("group", lambda row: row.thread.group.name),
+        ("discussion", lambda row: row.thread.title),
+        "position",
+        "body",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        (
+            "former_versions",
+            lambda row: [
+                {"text": revision.body, "written_at": revision.written_at}
+                for revision in row.revisions.all()
+            ],
+        ),
+    ),
+    queryset=lambda member: (
+        Message.objects.filter(author=member)
+        .select_related("thread__group")
+        .prefetch_related("revisions")
+        .order_by("created_at", "pk")
+    ),
+)
+privacy.erase("groups.Message.author", action=CUSTOM, handler=_messages)
+privacy.not_exported("groups.Message.deleted_by", reason=STAFF_WORK)
+privacy.erase("groups.Message.deleted_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "groups.Mention.user",
+    section="group_mentions",
+    # Where and when; the message itself is its author's.
+    fields=("created_at", ("url", lambda row: row.message.get_absolute_url())),
+    queryset=lambda member: Mention.objects.filter(user=member).select_related(
+        "message__thread__group"
+    ),
+)
+privacy.erase("groups.Mention.user", action=DELETE)
+
+privacy.export(
+    "groups.ThreadRead.user",
+    section="group_reading_positions",
+    fields=(("discussion", lambda row: row.thread.title), "read_at", "last_position"),
+    queryset=lambda member: ThreadRead.objects.filter(user=member).select_related("thread"),
+)
+privacy.erase("groups.ThreadRead.user", action=DELETE)
+
+privacy.not_exported(
+    "groups.Activity.actor",
+    reason="The groups' notification outbox: what it told the member is exported as their "
+    "notifications; rows addressed to others are their data.",
+)
+privacy.erase("groups.Activity.actor", action=CUSTOM, handler=_scrub_activities, order=LAST - 5)
+privacy.not_exported(
+    "groups.Activity.recipient",
+    reason="The groups' notification outbox: its notifications are exported (notifications).",
+)
+privacy.erase("groups.Activity.recipient", action=DELETE)

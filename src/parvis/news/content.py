@@ -8,6 +8,7 @@ Each section runs at most two queries: the posts (with a ``LIMIT``) and, for a m
 they follow the territory or the official (for the follow button the section shows).
 """
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,9 @@ from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, KEEP
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, PortalSection, portal_sections
 
@@ -120,3 +124,83 @@ home_blocks.register(
         shows=("news",),
     )
 )
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+def own_posts(member, closed_organisation_ids):
+    """Posts that are the member's own (not those of an organisation that goes on)."""
+    return Post.objects.filter(author=member).filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
+    )
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_posts(plan):
+    """How many posts the member would delete with their contributions."""
+    plan.counts["posts"] = own_posts(plan.member, plan.closed_organisation_ids).count()
+
+
+def _posts(context):
+    """Kept (the publisher reads "former member" for an official's post), or deleted at the
+    member's choice — except an organisation's posts, when the organisation goes on."""
+    if not context.delete_contributions:
+        return
+    deleted = 0
+    for post in own_posts(context.member, context.plan.closed_organisation_ids):
+        context.forget_file(post.image)
+        post.audience.clear()
+        post.delete()
+        deleted += 1
+    context.count("news.Post.author (deleted)", deleted)
+
+
+privacy.export(
+    "news.Post.author",
+    section="posts",
+    fields=(
+        "title",
+        "body",
+        "category",
+        "organisation",
+        "status",
+        "publish_at",
+        "expires_at",
+        "image",
+        "image_alt",
+        "audience",
+        "moderation_reason",
+        "created_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    files=("image",),
+    queryset=lambda member: (
+        Post.objects.filter(author=member)
+        .select_related("category", "organisation")
+        .prefetch_related("audience")
+        .order_by("created_at", "pk")
+    ),
+)
+privacy.erase("news.Post.author", action=CUSTOM, handler=_posts)
+privacy.not_exported("news.Post.unpublished_by", reason=STAFF_WORK)
+privacy.erase("news.Post.unpublished_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "news.Follow.user",
+    section="follows",
+    fields=(
+        "territory",
+        "organisation",
+        ("elected_official", lambda row: row.followed_user),
+        "created_at",
+    ),
+    queryset=lambda member: Follow.objects.filter(user=member).select_related(
+        "territory", "organisation", "followed_user"
+    ),
+)
+privacy.erase("news.Follow.user", action=DELETE)
+privacy.not_exported(
+    "news.Follow.followed_user",
+    reason="Who follows the member is each follower's data (their page shows only a count).",
+)
+privacy.erase("news.Follow.followed_user", action=DELETE)

@@ -7,10 +7,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self):
+        # Each app declares the export and erasure of its relations to the member in its own
+        # content.py (parvis.core.content; see docs/privacy.md).
         from django.contrib.auth.signals import user_logged_in
 
-        # Each app declares the export and erasure of its relations to the member in its own
-        # content.py (parvis.core.content, see docs/privacy.md); these are the rest.
-        from . import declarations, signals  # noqa: F401
+        from . import signals
 
         user_logged_in.connect(signals.member_logged_in, dispatch_uid="privacy_logged_in")
