@@ -2,7 +2,8 @@
 
 A page such as a commune's portal (``parvis.territories.portal``) or an elected official's
 public page (``parvis.officials.sections``) is a header plus a list of sections. Each app that
-has something to show there registers a ``Section`` once, in its ``AppConfig.ready()``:
+has something to show there registers a ``Section`` once, in its ``content.py``
+(``parvis.core.content``):
 
 .. code-block:: python
 
