@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core import pagecache
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
@@ -166,3 +167,22 @@ privacy.not_exported(
     "in the audit log, whose own-actions part is exported).",
 )
 privacy.erase("admin.LogEntry.user", action=KEEP, reason=STAFF_WORK)
+
+
+# --- page cache --------------------------------------------------------------------------------
+# A member's name, commune, kind or directory choice moves them in lists (the directory); other
+# profile edits show on the pages that show the member. Tokens show on no public page.
+pagecache.declare(
+    User,
+    list_fields=(
+        "first_name",
+        "last_name",
+        "kind",
+        "commune",
+        "directory_visibility",
+        "is_active",
+    ),
+    silent_fields=("last_login",),
+)
+pagecache.declare(Mandate, scopes={"user": "user"})
+pagecache.declare(ApiToken, silent=True)

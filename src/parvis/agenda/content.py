@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core import pagecache
 from parvis.core.emails import absolute_url
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
@@ -88,7 +89,7 @@ home_blocks.register(
         template="agenda/_home_block.html",
         context=lambda user: {"upcoming_events": upcoming_near(user, limit=HOME_EVENTS)},
         order=HOME_ORDER["agenda"],
-        shows=("agenda",),
+        tags=("agenda.eventoccurrence",),
     )
 )
 
@@ -213,3 +214,15 @@ privacy.export(
     ),
 )
 privacy.erase("agenda.Rsvp.user", action=CUSTOM, handler=_rsvps)
+
+
+# --- page cache --------------------------------------------------------------------------------
+# A new event shows in lists once published (its status changes then); a date's participants
+# count is a column of the date (its pages and the lists showing it are retired).
+pagecache.declare(
+    Event,
+    scopes={"organisation": "organisation", "group": "group", "creator": "created_by"},
+    listed_if={"status": EventStatus.PUBLISHED},
+)
+pagecache.declare(EventOccurrence, scopes={"event": "event"}, list_fields=("start", "end"))
+pagecache.declare(Rsvp, scopes={"occurrence": "occurrence"})

@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.accounts.selectors import members_visible_to
 from parvis.agenda import services as agenda_services
-from parvis.agenda.filters import filter_occurrences, parse_filters
+from parvis.agenda.filters import FILTER_PARAMS, filter_occurrences, parse_filters
 from parvis.agenda.models import EventOccurrence
 from parvis.agenda.rules import can_manage_event
 from parvis.agenda.selectors import (
@@ -39,7 +39,7 @@ from .caching import CachedForVisitors
 class TerritoryViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Départements, arrondissements, intercommunalities (EPCI) and communes."""
 
-    page_cache_apps = ("territories",)
+    page_cache_tags = ("territories.territory",)
 
     serializer_class = serializers.TerritorySerializer
     filterset_class = filters.TerritoryFilter
@@ -49,7 +49,7 @@ class TerritoryViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
 class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Associations and institutions: verified ones, plus the ones the caller runs."""
 
-    page_cache_apps = ("agenda",)
+    page_cache_tags = ("organisations.organisation",)
 
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
@@ -217,7 +217,8 @@ class EventViewSet(
     moderators, as on the site); organisers and moderators change and cancel them.
     """
 
-    page_cache_apps = ("agenda", "groups")
+    page_cache_tags = ("agenda.event",)
+    page_cache_params = FILTER_PARAMS
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
@@ -144,7 +145,7 @@ home_blocks.register(
         template="consultations/_home_block.html",
         context=lambda user: {"open_consultations": open_for(user, HOME_CONSULTATIONS)},
         order=HOME_ORDER["consultations"],
-        shows=("consultations",),
+        tags=("consultations.consultation",),
     )
 )
 
@@ -219,3 +220,8 @@ privacy.export(
 privacy.erase("consultations.Comment.author", action=CUSTOM, handler=_comments)
 privacy.not_exported("consultations.Comment.deleted_by", reason=STAFF_WORK)
 privacy.erase("consultations.Comment.deleted_by", action=KEEP, reason=STAFF_WORK)
+
+
+# --- page cache --------------------------------------------------------------------------------
+pagecache.declare(Response, scopes={"consultation": "consultation"})
+pagecache.declare(Comment, scopes={"consultation": "consultation"})

@@ -10,6 +10,7 @@ their ``content.py``:
   says (``parvis.privacy.registry``);
 - notifications: the notification kinds (``parvis.notifications.registry``; an app may keep
   them in its ``notifications.py``, which its ``content.py`` imports);
+- the page cache: what a write to each model retires (``parvis.core.pagecache.declare``);
 - pages: the home page's blocks (``parvis.core.home``), the territory pages' sections
   (``parvis.territories.portal``), the officials' pages' sections
   (``parvis.officials.sections``) and the member profile's extras

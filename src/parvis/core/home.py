@@ -15,7 +15,7 @@ core knows no domain app:
             template="consultations/_home_block.html",  # the whole <section>
             context=lambda user: {"open_consultations": open_for(user, 4)},
             order=30,
-            shows=("consultations",),  # the apps whose writes change the block
+            tags=("consultations.consultation",),  # the collections it lists
         )
     )
 
@@ -25,9 +25,10 @@ dict the template sees (with the page's own context: ``user``, ``request``...), 
 leave the block out for this user. It must cost one or two queries with a ``LIMIT``, whatever
 the volume of data: the page's query count is pinned in ``tests/core/test_home.py``.
 
-``shows`` names the apps whose tables the block reads: the visitors' page and the members'
-fragments are keyed on their generations (``core.pagecache``), so a write there retires them.
-``member_labels(user)`` adds generations of the member's own (their read markers).
+``tags`` names the collections the block lists (the page cache's tags, ``"news.post"``): the
+visitors' page and the members' fragments are stored with them (and with the items they
+load), so a write that changes one retires them (``core.pagecache``). ``member_tags(user)``
+adds tags of the member's own (their read markers, ``pagecache.reads_label``).
 """
 
 from collections.abc import Callable, Iterable
@@ -43,8 +44,8 @@ class HomeBlock:
     template: str
     context: Callable[[Any], dict | None] | None = None
     order: int = 100
-    shows: tuple[str, ...] = field(default_factory=tuple)
-    member_labels: Callable[[Any], Iterable[str]] | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    member_tags: Callable[[Any], Iterable[str]] | None = None
 
 
 #: Where each block goes on the page (smaller first).
@@ -88,17 +89,17 @@ class HomeBlockRegistry:
         """The registered blocks, in page order."""
         return sorted(self._blocks.values(), key=lambda block: (block.order, block.key))
 
-    def app_labels(self):
-        """The apps the page shows content of (its page-cache dependencies)."""
-        return tuple(dict.fromkeys(label for block in self.blocks() for label in block.shows))
+    def tags(self):
+        """The collections the blocks list (the page's page-cache tags)."""
+        return tuple(dict.fromkeys(tag for block in self.blocks() for tag in block.tags))
 
-    def member_labels(self, user):
-        """The generations of ``user``'s own that the blocks depend on (read markers...)."""
-        labels = []
+    def member_tags(self, user):
+        """The tags of ``user``'s own that the blocks depend on (read markers...)."""
+        tags = []
         for block in self.blocks():
-            if block.member_labels is not None:
-                labels.extend(block.member_labels(user))
-        return tuple(dict.fromkeys(labels))
+            if block.member_tags is not None:
+                tags.extend(block.member_tags(user))
+        return tuple(dict.fromkeys(tags))
 
 
 #: The registry of the home page's blocks.

@@ -13,6 +13,9 @@ from .home import home_blocks
 from .selectors import departement_with_figures
 
 
+# The tags are read once the apps are loaded (when the URLs are): the blocks' own, registered
+# by the apps' content.py at start-up (core.content).
+@public_page(*home_blocks.tags())
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the
@@ -20,27 +23,22 @@ def home(request):
     those the apps register (``core.home.home_blocks``), each a fixed number of queries
     whatever the volume.
 
-    Visitors get the whole page from the page cache, keyed on the apps the blocks show. A
-    member's content is a fragment cached in Redis (``pagecache.fragment``), its blocks read
-    only when it is rendered, so that a cached fragment costs no query; its key holds the
-    generations of the apps shown and of the member's own labels (read markers), so any write
-    retires it (``core.pagecache``)."""
-    return public_page(*home_blocks.app_labels())(_home)(request)
-
-
-def _home(request):
+    Visitors get the whole page from the page cache. A member's content is a fragment cached in
+    Redis (``pagecache.fragment``), its blocks read only when it is rendered, so that a cached
+    fragment costs no query; it holds while none of the collections the blocks list
+    (``HomeBlock.tags``), the items it shows and the member's own tags (their read markers,
+    ``HomeBlock.member_tags``) changed (``core.pagecache``)."""
     user = request.user
     context = {"home_blocks": home_blocks}
     if not user.is_authenticated:
         # The département's name and figures greet visitors only.
         context["territory"] = departement_with_figures()
         return render(request, "core/home.html", context)
-    labels = (*home_blocks.app_labels(), *home_blocks.member_labels(user))
-    version = pagecache.fragment_version(labels)
     language = getattr(request, "LANGUAGE_CODE", "")
     member_content = pagecache.fragment(
-        ("home", user.pk, user.first_name, user.commune_id, language, version),
+        ("home", user.pk, user.first_name, user.commune_id, language),
         lambda: render_to_string("core/_home_content.html", context, request),
+        tags=(*home_blocks.tags(), *home_blocks.member_tags(user)),
     )
     return render(request, "core/home.html", {"member_content": member_content})
 

@@ -220,9 +220,9 @@ home_blocks.register(
         template="groups/_home_block.html",
         context=lambda user: {"group_activity": group_activity(user)},
         order=HOME_ORDER["groups"],
-        shows=("groups",),
-        # The unread badges: the member's read markers have a generation of their own.
-        member_labels=lambda user: (pagecache.reads_label(user.pk),),
+        tags=("groups.thread", "groups.membership"),
+        # The unread badges: the member's read markers have a tag of their own.
+        member_tags=lambda user: (pagecache.reads_label(user.pk),),
     )
 )
 
@@ -503,3 +503,14 @@ privacy.not_exported(
     reason="The groups' notification outbox: its notifications are exported (notifications).",
 )
 privacy.erase("groups.Activity.recipient", action=DELETE)
+
+
+# --- page cache --------------------------------------------------------------------------------
+# A reply adds a message to its thread (the thread's pages), updates the thread's counters (the
+# group's page lists it) and the group's last activity, which orders the lists of groups but
+# shows on none of the group's own pages.
+pagecache.declare(Group, list_only_fields=("last_activity_at",))
+pagecache.declare(Thread, scopes={"group": "group"})
+pagecache.declare(Message, scopes={"thread": "thread"})
+pagecache.declare(Membership, scopes={"group": "group"})
+pagecache.declare(ThreadRead, silent=True)  # a member's read markers (``reads_label``)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -169,7 +170,7 @@ def _require_perm(request, permission, obj):
 # --- the list, search, invitations --------------------------------------------------------
 
 
-@public_page("groups", "agenda")
+@public_page("groups.group", params=(*GroupFilterForm.base_fields, "page"))
 @replica_reads
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""
@@ -313,9 +314,15 @@ def _viewer_context(request, group):
     }
 
 
-@public_page("groups", "agenda")
+@public_page(params=("page",), dynamic=True)
 def group_detail(request, slug):
     group = _group_or_404(request, slug, hidden_ok=True)
+    # Its discussions, its members and its events, whichever items show.
+    pagecache.depends_on(
+        pagecache.scoped("groups.thread", "group", group.pk),
+        pagecache.scoped("groups.membership", "group", group.pk),
+        pagecache.scoped("agenda.event", "group", group.pk),
+    )
     if hidden_from(group, request.user):  # hidden by moderation: a notice instead
         return render_hidden(request, group)
     context = _viewer_context(request, group)
@@ -813,7 +820,7 @@ def _decorate_messages(request, thread, page_messages, *, read_position):
     return page_messages
 
 
-@public_page("groups", "agenda")
+@public_page("groups.message@thread:{pk}", params=("page",))
 def thread_detail(request, slug, pk):
     group, thread = _thread_or_404(request, slug, pk)
     pages = thread_page_count(thread)

@@ -6,12 +6,13 @@ decisions, appeals, sanctions and audit entries that name a member."""
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from parvis.core import pagecache
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import MODERATION_RECORD, STAFF_WORK
 from parvis.privacy.registry import CUSTOM, DELETE, KEEP, LAST
 
 from . import notifications  # noqa: F401  (the notification kinds)
-from .models import AuditEntry, Decision, ModerationCase, Report
+from .models import Appeal, AuditEntry, Decision, ModerationCase, Report
 
 User = get_user_model()
 
@@ -117,3 +118,14 @@ privacy.erase(
     action=KEEP,
     reason="The audit log is immutable and kept for accountability (GDPR art. 5(2)).",
 )
+
+
+# --- page cache --------------------------------------------------------------------------------
+# What moderation hides disappears from every page at once (``ALWAYS`` holds the cases'
+# collection, retired when an item is hidden or shown again); reports, decisions, appeals and
+# the audit log show on no visitor's page.
+pagecache.declare(
+    ModerationCase, list_fields=("is_hidden",), listed_if={"is_hidden": True}, collect=False
+)
+for model in (Report, Decision, Appeal, AuditEntry):
+    pagecache.declare(model, silent=True)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
@@ -24,7 +25,7 @@ from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, PortalSection, portal_sections
 
 from . import notifications  # noqa: F401  (the notification kinds)
-from .models import Follow, Post
+from .models import Follow, Post, PostStatus
 from .selectors import (
     latest_for,
     managed_filter,
@@ -121,7 +122,7 @@ home_blocks.register(
         template="news/_home_block.html",
         context=lambda user: {"latest_posts": latest_for(user, HOME_POSTS)},
         order=HOME_ORDER["news"],
-        shows=("news",),
+        tags=("news.post",),
     )
 )
 
@@ -204,3 +205,11 @@ privacy.not_exported(
     reason="Who follows the member is each follower's data (their page shows only a count).",
 )
 privacy.erase("news.Follow.followed_user", action=DELETE)
+
+
+# --- page cache --------------------------------------------------------------------------------
+pagecache.declare(
+    Post,
+    scopes={"author": "author", "organisation": "organisation"},
+    listed_if={"status": PostStatus.PUBLISHED},
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.profile import profile_extras
+from parvis.core import pagecache
 from parvis.moderation import registry as moderation
 from parvis.notifications.services import notify
 from parvis.privacy import registry as privacy
@@ -259,3 +260,7 @@ def _plan_organisations(plan):
                 successor=_organisation_successor(organisation, member),
             )
         )
+
+
+# --- page cache --------------------------------------------------------------------------------
+pagecache.declare(OrganisationMembership, scopes={"organisation": "organisation"})

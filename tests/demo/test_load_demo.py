@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from parvis.accounts.models import Mandate, MandateRole, ProfileKind, User, VerificationStatus
-from parvis.core import demo
+from parvis.demo import people as demo
 from parvis.organisations.models import (
     Organisation,
     OrganisationKind,

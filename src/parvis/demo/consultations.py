@@ -1,11 +1,11 @@
-"""Demo consultations for ``make demo``: one closed (with its results and the published
-"what we did with your answers") and one open, both by the départemental council, answered
-by the demo members.
+"""Demo consultations: one closed (with its results and the published "what we did with your
+answers") and one open, both by the départemental council, answered by the demo members.
 
-Called by ``parvis.core.demo.load_plan`` once the demo members and organisations exist.
-Reproducible: the answers come from a random generator seeded from the demo plan, and dates
-count from the day the demo was first loaded (as the agenda's). Idempotent: a consultation is
-keyed on (institution, title); an existing one is left exactly as it is, with its answers.
+Called by ``parvis.demo.loader.load_plan`` once the demo members and organisations exist; the
+consultations come from ``data/consultations.yaml``. Reproducible: the answers come from a
+random generator seeded from the demo plan, and dates count from the day the demo was first
+loaded (as the agenda's). Idempotent: a consultation is keyed on (institution, title); an
+existing one is left exactly as it is, with its answers.
 
 Rows are written directly, in bulk (no services: the answers are backdated, and a closed
 consultation cannot take answers any more).
@@ -19,12 +19,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
-from parvis.agenda.demo import _anchor
 from parvis.agenda.recurrence import local_zone
-from parvis.core.demo import MODERATOR_EMAIL
-from parvis.organisations.models import OrganisationKind, OrganisationRole
-
-from .models import (
+from parvis.consultations.models import (
     Answer,
     Comment,
     Consultation,
@@ -33,8 +29,11 @@ from .models import (
     Question,
     QuestionKind,
     Response,
-    ResultsVisibility,
 )
+from parvis.organisations.models import OrganisationKind, OrganisationRole
+
+from .datafiles import read
+from .people import first_load
 
 
 @dataclass(frozen=True)
@@ -60,120 +59,26 @@ class DemoConsultation:
     comments: tuple[str, ...] = field(default=())
 
 
-CLOSED = DemoConsultation(
-    title="Mobilités du quotidien : comment vous déplacez-vous ?",
-    context=(
-        "Le Département prépare son **schéma des mobilités 2027-2032**. Avant de décider "
-        "où investir (lignes de cars, aires de covoiturage, pistes cyclables, entretien des "
-        "routes), nous voulons connaître vos trajets de tous les jours.\n\n"
-        "Vos réponses sont anonymes : seuls des résultats d'ensemble sont publiés, et jamais "
-        "pour un groupe de moins de 10 habitants."
-    ),
-    opens_days=-60,
-    closes_days=-12,
-    visibility=ResultsVisibility.AFTER_CLOSING,
-    participation=0.8,
-    questions=(
+def _consultation(entry):
+    questions = tuple(
         DemoQuestion(
-            QuestionKind.SINGLE,
-            "Comment vous déplacez-vous le plus souvent ?",
-            ("En voiture", "En car ou en train", "À vélo", "À pied", "En covoiturage"),
-            (60, 15, 8, 10, 7),
-        ),
-        DemoQuestion(
-            QuestionKind.MULTIPLE,
-            "Qu'est-ce qui vous aiderait à moins utiliser la voiture ?",
-            (
-                "Plus de cars, plus souvent",
-                "Des pistes cyclables sécurisées",
-                "Des aires de covoiturage",
-                "Des trains mieux cadencés",
-                "Rien : la voiture m'est indispensable",
-            ),
-            (45, 35, 25, 40, 20),
-        ),
-        DemoQuestion(
-            QuestionKind.SCALE,
-            "Êtes-vous satisfait de l'état des routes départementales ?",
-            weights=(10, 20, 35, 25, 10),
-        ),
-        DemoQuestion(QuestionKind.TEXT, "Une suggestion pour vos trajets ?", required=False),
-    ),
-    texts=(
-        "Un car le samedi matin vers le marché serait bienvenu.",
-        "Le carrefour à l'entrée du village est dangereux aux heures de pointe.",
-        "Plus de places de parking à la gare, elle est saturée dès 7 h 30.",
-        "Une piste cyclable entre les deux communes permettrait aux collégiens d'y aller à vélo.",
-        "Les horaires des cars ne correspondent pas à ceux des trains.",
-        "Éclairer l'aire de covoiturage, l'hiver on ne s'y sent pas en sécurité.",
-    ),
-    conclusion=(
-        "Merci aux habitants qui ont répondu. Trois décisions en découlent :\n\n"
-        "1. **Cars** : une ligne express supplémentaire vers les gares, avec des horaires "
-        "calés sur les trains, dès la rentrée.\n"
-        "2. **Covoiturage** : 12 nouvelles aires éclairées, en priorité le long des routes où "
-        "vous nous l'avez demandé.\n"
-        "3. **Routes** : le budget d'entretien augmente de 8 % ; les carrefours signalés "
-        "comme dangereux sont étudiés un par un.\n\n"
-        "Le schéma complet sera présenté en séance publique ; nous vous en rendrons compte ici."
-    ),
-)
+            **{
+                **question,
+                **{key: tuple(question[key]) for key in ("options", "weights") if key in question},
+            }
+        )
+        for question in entry["questions"]
+    )
+    return DemoConsultation(
+        **{
+            **entry,
+            "questions": questions,
+            **{key: tuple(entry[key]) for key in ("texts", "comments") if key in entry},
+        }
+    )
 
-OPEN = DemoConsultation(
-    title="Plan vélo départemental : où faut-il de nouvelles pistes ?",
-    context=(
-        "Le Département veut **doubler le nombre de kilomètres de pistes cyclables** d'ici "
-        "2030. Dites-nous comment vous utilisez le vélo et quels aménagements comptent le "
-        "plus pour vous.\n\n"
-        "Les résultats s'affichent au fur et à mesure des réponses. Vous pouvez modifier votre "
-        "réponse jusqu'à la clôture."
-    ),
-    opens_days=-7,
-    closes_days=75,
-    visibility=ResultsVisibility.LIVE,
-    participation=0.7,
-    questions=(
-        DemoQuestion(
-            QuestionKind.SINGLE,
-            "Utilisez-vous le vélo pour vos trajets ?",
-            ("Tous les jours", "Chaque semaine", "Rarement", "Jamais"),
-            (12, 20, 33, 35),
-        ),
-        DemoQuestion(
-            QuestionKind.MULTIPLE,
-            "Quels aménagements attendez-vous en priorité ?",
-            (
-                "Des pistes séparées de la route",
-                "Des stationnements vélo sécurisés",
-                "Des véloroutes de loisir",
-                "La location de vélos électriques",
-            ),
-            (55, 30, 35, 20),
-        ),
-        DemoQuestion(
-            QuestionKind.SCALE,
-            "Vous sentez-vous en sécurité à vélo sur les routes du département ?",
-            weights=(25, 30, 25, 15, 5),
-        ),
-        DemoQuestion(QuestionKind.TEXT, "Un tronçon à aménager en priorité ?", required=False),
-    ),
-    texts=(
-        "La route entre la gare et la zone d'activités, très fréquentée par les camions.",
-        "Relier la véloroute de la vallée de l'Oise au centre-ville.",
-        "Le pont, trop étroit pour les vélos.",
-        "Une piste jusqu'au collège : beaucoup d'élèves viendraient à vélo.",
-    ),
-    comments=(
-        "Très bonne initiative. Pensez aussi aux arceaux devant les commerces, c'est souvent "
-        "ce qui manque.",
-        "Je fais 12 km à vélo chaque jour : la portion sans accotement est vraiment "
-        "dangereuse le soir.",
-        "Est-ce que les pistes seront déneigées l'hiver ?",
-        "Merci pour vos messages : les tronçons cités seront étudiés avec les communes concernées.",
-    ),
-)
 
-DEMO_CONSULTATIONS = (CLOSED, OPEN)
+DEMO_CONSULTATIONS = tuple(_consultation(entry) for entry in read("consultations")["consultations"])
 
 
 def _council(plan, organisation_pks):
@@ -330,7 +235,7 @@ def load_consultations(*, plan, users, organisation_pks):
         if person.email not in agents and not person.is_staff and person.commune_id
     )
     seed = "consultations:" + "|".join(person.email for person in plan.people[:3])
-    anchor = _anchor(MODERATOR_EMAIL)
+    anchor = timezone.localtime(first_load()).date()
     created = answers = 0
     for index, demo in enumerate(DEMO_CONSULTATIONS):
         if demo.title in existing:

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from parvis.core import demo
+from parvis.demo import people as demo
 from parvis.groups.models import (
     Group,
     Invitation,

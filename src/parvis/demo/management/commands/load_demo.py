@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from parvis.core import demo
+from parvis.demo import people as demo
+from parvis.demo.loader import load_plan
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 f"{settings.PARVIS_TERRITORY_CODE}` first, then load_demo."
             )
         plan = demo.build_plan(communes=communes, departement=departement, seed=seed)
-        result = demo.load_plan(plan)
+        result = load_plan(plan)
         elapsed = time.monotonic() - started
 
         if result.nothing_created:

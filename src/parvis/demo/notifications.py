@@ -1,16 +1,20 @@
-"""Demo notifications (``make demo``): a few for the demo members whose logins ``load_demo``
-prints, written through the real ``notify()`` (in-app only: demo data sends no e-mail).
-Idempotent: a member who already has a notification of a type gets no second one."""
+"""Demo notifications: a few for the demo members whose logins ``load_demo`` prints, written
+through the real ``notify()`` (in-app only: demo data sends no e-mail), about the content of
+``data/notifications.yaml``. Idempotent: a member who already has a notification of a type
+gets no second one."""
 
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from parvis.accounts.models import Mandate, ProfileKind, User, VerificationStatus
 from parvis.agenda.models import Event, EventStatus
+from parvis.notifications.models import Notification
+from parvis.notifications.services import notification_mark_read, notify
 from parvis.organisations.models import Organisation, OrganisationRole
 
-from .models import Notification
-from .services import notification_mark_read, notify
+from .datafiles import read
+
+NOTIFICATIONS = read("notifications")
 
 
 def _event_context(event):
@@ -63,7 +67,7 @@ def load_notifications(*, plan, users) -> dict[str, int]:
                     **_event_context(changed),
                     "date_changed": False,
                     "place_changed": True,
-                    "old_venue": "Salle polyvalente",
+                    "old_venue": NOTIFICATIONS["event_changed_old_venue"],
                 },
                 email=False,
             ),

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from parvis.accounts.models import User
-from parvis.moderation.demo import load_moderation
+from parvis.demo.moderation import load_moderation
 from parvis.moderation.models import Appeal, AppealStatus, CaseStatus, ModerationCase, Report
 
 from ..factories import UserFactory
