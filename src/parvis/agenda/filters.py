@@ -303,3 +303,15 @@ def filter_occurrences(queryset, filters):
 
 #: The query parameters ``parse_filters`` reads (the page cache keys finding pages on these).
 FILTER_PARAMS = (*AgendaFilterForm.base_fields, "from", "to")
+
+
+def cache_tags(filters):
+    """The page cache's tags for the events a finding page with ``filters`` lists: the
+    narrowest territory it is filtered on (an event published elsewhere leaves the page), else
+    every event."""
+    from parvis.territories.selectors import territory_scope
+
+    for territory in (filters.commune, filters.epci, filters.arrondissement):
+        if territory is not None:
+            return [territory_scope("agenda.event", territory)]
+    return ["agenda.event"]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -26,7 +27,7 @@ from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
 
 from . import services as workflow
-from .filters import FILTER_PARAMS, filter_occurrences, local_midnight, parse_filters
+from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
 from .forms import CancelForm, EventForm
 from .grids import month_weeks, week_days
 from .models import Accessibility, Event, EventStatus, Rsvp
@@ -99,10 +100,11 @@ def _day_or_404(year, month, day=1):
 
 def _occurrences(request):
     filters = parse_filters(request.GET, request.user)
+    pagecache.depends_on(*cache_tags(filters))
     return filters, filter_occurrences(public_occurrences(), filters)
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
@@ -141,7 +143,7 @@ def _redirect_keeping_query(request, name, **kwargs):
     return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def month(request, year, month):
     first = _day_or_404(year, month)
@@ -165,7 +167,7 @@ def month(request, year, month):
     )
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def week(request, year, month, day):
     chosen = _day_or_404(year, month, day)
@@ -190,7 +192,7 @@ def week(request, year, month, day):
     )
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def day(request, year, month, day):
     chosen = _day_or_404(year, month, day)
