@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
 from parvis.core import routers
 from parvis.core.emails import absolute_url
 from parvis.organisations.models import Organisation
@@ -40,19 +41,16 @@ from .selectors import dates_not_over, events_visible_to, occurrences_visible_to
 # --- serializers --------------------------------------------------------------------------------
 
 
-class EventCategorySerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class EventCategorySerializer(SlugNameSerializer):
+    pass
 
 
-class EventOrganisationSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class EventOrganisationSerializer(SlugNameSerializer):
+    pass
 
 
-class EventOrganiserSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="get_full_name", read_only=True)
+class EventOrganiserSerializer(PersonReferenceSerializer):
+    pass
 
 
 class EventOccurrenceSerializer(serializers.Serializer):

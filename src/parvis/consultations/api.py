@@ -26,8 +26,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parvis.api.registry import router
+from parvis.api.serializers import SlugNameSerializer
 from parvis.core.emails import absolute_url
-from parvis.territories.api import commune_code_validator
+from parvis.territories.api import TerritoryReferenceSerializer, commune_code_validator
 from parvis.territories.models import Territory, TerritoryKind
 
 from . import services
@@ -51,16 +52,12 @@ PHASES = {"open": Phase.OPEN, "upcoming": Phase.UPCOMING, "closed": Phase.CLOSED
 # --- serializers --------------------------------------------------------------------------------
 
 
-class InstitutionSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class InstitutionSerializer(SlugNameSerializer):
+    pass
 
 
-class AudienceSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class AudienceSerializer(TerritoryReferenceSerializer):
+    pass
 
 
 class OptionSerializer(serializers.Serializer):

@@ -22,10 +22,15 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
 from parvis.core.emails import absolute_url
 from parvis.core.richtext import render_markdown
 from parvis.organisations.models import Organisation
-from parvis.territories.api import commune_in_query, territory_in_query
+from parvis.territories.api import (
+    TerritoryReferenceSerializer,
+    commune_in_query,
+    territory_in_query,
+)
 from parvis.territories.models import Territory, TerritoryKind
 
 from . import services
@@ -41,27 +46,20 @@ from .selectors import (
 # --- serializers --------------------------------------------------------------------------------
 
 
-class PostCategorySerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostCategorySerializer(SlugNameSerializer):
+    pass
 
 
-class PostOrganisationSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostOrganisationSerializer(SlugNameSerializer):
     kind = serializers.CharField(read_only=True)
 
 
-class PostOfficialSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="get_full_name", read_only=True)
+class PostOfficialSerializer(PersonReferenceSerializer):
+    pass
 
 
-class PostTerritorySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostTerritorySerializer(TerritoryReferenceSerializer):
+    pass
 
 
 class PostSerializer(serializers.Serializer):

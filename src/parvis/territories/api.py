@@ -71,6 +71,15 @@ def commune_in_query(params, errors, name="commune"):
 # --- serializers --------------------------------------------------------------------------------
 
 
+class TerritoryReferenceSerializer(serializers.Serializer):
+    # A territory that another object names (its audience, its place); subclassed under each
+    # app's name (no docstring: the schema would give it to every subclass).
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class TerritorySummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Territory

@@ -5,10 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
 from parvis.core.emails import absolute_url
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from, is_hidden
 from parvis.organisations.models import Organisation
+from parvis.territories.api import TerritoryReferenceSerializer
 from parvis.territories.models import Territory
 
 from ..models import GROUP_TERRITORY_KINDS, GroupStatus, JoinPolicy, Role, Theme, Visibility
@@ -22,21 +24,16 @@ from ..selectors import (
 )
 
 
-class GroupTerritorySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+class GroupTerritorySerializer(TerritoryReferenceSerializer):
     kind = serializers.CharField(read_only=True, help_text="commune or epci.")
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
-class GroupOrganisationSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class GroupOrganisationSerializer(SlugNameSerializer):
+    pass
 
 
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="get_full_name", read_only=True)
+class PersonSerializer(PersonReferenceSerializer):
+    pass
 
 
 def build_url(context, name, **kwargs):
@@ -409,9 +406,7 @@ class MessageDeleteSerializer(serializers.Serializer):
     )
 
 
-class SearchGroupSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class SearchGroupSerializer(SlugNameSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-group-detail", lookup_field="slug")
 
 
