@@ -16,11 +16,12 @@ DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
 # The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
 TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
 
-.PHONY: help install demo test worker lint format messages screenshot bench bench-digest clean
+.PHONY: help install demo test test-services worker lint format messages screenshot bench bench-digest clean
 
 help:
 	@echo "make demo   – install, migrate, import Oise, load demo content, serve http://127.0.0.1:8000"
-	@echo "make test   – run the whole test suite (PostgreSQL when DATABASE_URL points to one)"
+	@echo "make test   – run the whole test suite (PostgreSQL when DATABASE_URL points to one);"
+	@echo "              installs and starts what it needs first (Redis, Chromium, nginx): scripts/test-services.sh"
 	@echo "make worker – a Celery worker and the beat scheduler on REDIS_URL (e-mails, digests)"
 	@echo "make lint   – ruff check, ruff format --check, migrations check, deploy check"
 	@echo "make bench  – load benchmark at 1% and 100% scale against the bare-Django floor (PostgreSQL, wrk)"
@@ -43,7 +44,12 @@ demo: install
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+# What the suite needs, installed and running before any test (scripts/test-services.sh): Redis,
+# PostgreSQL when DATABASE_URL is local, Chromium, nginx. It stops the run when it cannot.
+test-services:
+	$(TEST_ENV) bash scripts/test-services.sh
+
+test: test-services install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The benchmark: seeds parvis_bench_* databases on $$BENCH_POSTGRES (default the local

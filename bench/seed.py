@@ -314,7 +314,8 @@ def seed_organisations(ctx):
     from django.utils.text import slugify
 
     from parvis.accounts.models import VerificationStatus
-    from parvis.core.demo import ASSOCIATION_THEMES, of
+    from parvis.demo.french import of
+    from parvis.demo.people import ASSOCIATION_THEMES
     from parvis.organisations.models import (
         Organisation,
         OrganisationKind,
@@ -404,7 +405,7 @@ def seed_organisations(ctx):
 
 
 def _event_ideas():
-    from parvis.agenda import demo
+    from parvis.demo import agenda as demo
 
     ideas = [idea for ideas in demo.THEME_IDEAS.values() for idea in ideas]
     for name in (
@@ -674,7 +675,7 @@ def _group_bodies():
     """The distinct message texts, each rendered once by the real renderer:
     ``[(body, body_html)]``."""
     from parvis.core.richtext import render_markdown
-    from parvis.groups.demo import IDEAS
+    from parvis.demo.groups import IDEAS
 
     texts = [
         text.replace("{mention}", "Camille")
@@ -760,7 +761,7 @@ def seed_groups(ctx):
     from django.db import transaction
     from django.utils.text import slugify
 
-    from parvis.core.demo import of, of_epci
+    from parvis.demo.french import of, of_epci
     from parvis.groups.models import (
         Group,
         GroupStatus,
@@ -1065,8 +1066,8 @@ def seed_posts(ctx):
     from django.db import transaction
     from django.utils.text import slugify
 
-    from parvis.core.demo import of, of_epci
-    from parvis.news import demo as news_demo
+    from parvis.demo import news as news_demo
+    from parvis.demo.french import of, of_epci
     from parvis.news.models import DEFAULT_SLUG, Category, Post, PostStatus
     from parvis.organisations.models import Organisation
 
@@ -1249,7 +1250,6 @@ def seed_consultations(ctx):
     from django.db import transaction
     from django.utils.text import slugify
 
-    from parvis.consultations import demo as consultation_demo
     from parvis.consultations.models import (
         Answer,
         Comment,
@@ -1259,6 +1259,7 @@ def seed_consultations(ctx):
         Question,
         Response,
     )
+    from parvis.demo import consultations as consultation_demo
 
     total = ctx.count("consultations")
     rng = ctx.rng("consultations")

@@ -77,6 +77,8 @@ PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
 # Visitors' pages served from the cache for at most this long (core.pagecache); 0: off.
 PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 60)
+# Pages larger than this are served but not stored (bytes).
+PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)
 # Personal data (docs/privacy.md): archives kept 7 days; inactive accounts warned after about
 # 23 months without login and erased after 24.
 PARVIS_EXPORT_RETENTION_DAYS = env_int("PARVIS_EXPORT_RETENTION_DAYS", 7)
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
+    "parvis.demo",  # the demo content (load_demo): a top layer, no app imports it
 ]
 
 MIDDLEWARE = [

@@ -137,25 +137,21 @@ def test_the_ics_feed_is_cached_and_stays_a_stream(make_event):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_read_during_a_transaction_is_retired_when_it_commits(make_event):
-    """A visitor reading while a write is not committed yet stores the old page under the
-    generation the write's first bump made; the bump at commit retires it."""
+def test_a_write_retires_what_it_changed_at_once_and_again_when_it_commits(
+    make_event, django_capture_on_commit_callbacks
+):
+    """A visitor's page rendered before the commit (old data) but stored after the first
+    retirement holds that first value: the second, at commit, retires it."""
     event = make_event(title="Kermesse")
     get(Client(), event.get_absolute_url())
-    with transaction.atomic():
+    tag = pagecache.item("agenda.event", event.pk)
+    before = pagecache.tag_values([tag])[tag]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         Event.objects.filter(pk=event.pk).update(title="Kermesse de l'école")
-        # Another request, before the commit, would store the old page now:
-        key = pagecache.page_key(_request(event.get_absolute_url()), ("agenda", "groups"))
-    assert key != pagecache.page_key(_request(event.get_absolute_url()), ("agenda", "groups"))
+        during = pagecache.tag_values([tag])[tag]
+    after = pagecache.tag_values([tag])[tag]
+    assert before != during != after
     assert b"Kermesse de l" in get(Client(), event.get_absolute_url())[1]
-
-
-def _request(path):
-    from django.test import RequestFactory
-
-    request = RequestFactory().get(path)
-    request.LANGUAGE_CODE = "fr"
-    return request
 
 
 def test_clear_page_cache_retires_every_page(make_event):
@@ -192,3 +188,99 @@ def test_an_unchanged_feed_polled_again_is_not_sent_again(make_event):
 def test_html_pages_carry_no_etag(make_event):
     make_event()
     assert "ETag" not in get(Client(), "/agenda/")[0]
+
+
+def test_a_rsvp_retires_its_event_page_and_no_other(make_event, other_resident):
+    from parvis.agenda.services import rsvp_create
+
+    event = make_event(title="Vide-grenier")
+    other = make_event(title="Concert d'orgue")
+    for url in (event.get_absolute_url(), other.get_absolute_url()):
+        get(Client(), url)
+    rsvp_create(occurrence=event.occurrences.get(), user=other_resident)
+    assert get(Client(), event.get_absolute_url())[2] > 0
+    assert get(Client(), other.get_absolute_url())[2] == 0
+
+
+def test_an_api_token_used_or_a_notification_written_retires_nothing(make_event, resident):
+    from django.utils import timezone
+
+    from parvis.accounts.models import ApiToken
+    from parvis.notifications.models import Notification
+
+    make_event()
+    get(Client(), "/agenda/")
+    token = ApiToken.objects.create(user=resident, name="Agenda", prefix="abc", key_hash="x" * 64)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    Notification.objects.filter(recipient=resident).update(read_at=timezone.now())
+    assert get(Client(), "/agenda/")[2] == 0
+
+
+def test_an_organisation_edit_retires_the_pages_that_show_it_only(
+    make_event, association, beauvais, resident
+):
+    from tests.agenda.conftest import create_event
+
+    shown = make_event(title="Fête de l'association")  # organised by the association
+    not_shown = create_event(created_by=resident, commune=beauvais, title="Pique-nique")
+    for url in (shown.get_absolute_url(), not_shown.get_absolute_url()):
+        get(Client(), url)
+    association.description = "Nouvelle présentation."
+    association.save(update_fields=["description"])
+    assert get(Client(), not_shown.get_absolute_url())[2] == 0
+
+
+def test_junk_query_parameters_share_the_page_and_never_reach_it(make_event):
+    make_event(title="Marché de Noël")
+    get(Client(), "/agenda/?q=Noël")
+    response, content, count = get(Client(), "/agenda/?utm_source=lettre&q=Noël&x=<b>")
+    assert count == 0
+    assert b"utm_source" not in content
+    assert "Marché de Noël".encode() in content
+
+
+def test_a_page_over_the_size_limit_is_served_but_not_stored(make_event, settings):
+    settings.PARVIS_PAGE_CACHE_MAX_BYTES = 1_000
+    make_event()
+    get(Client(), "/agenda/")
+    assert get(Client(), "/agenda/")[2] > 0
+
+
+def test_a_cached_view_that_declares_nothing_fails_the_system_check(settings):
+    from parvis.core.pagecache.checks import cached_views_declare_what_they_show
+
+    settings.ROOT_URLCONF = "tests.agenda.undeclared_urls"
+    errors = cached_views_declare_what_they_show()
+    assert [error.id for error in errors] == ["parvis.E101"]
+    assert "cached/" in errors[0].msg
+
+
+def test_the_project_s_cached_views_all_declare_what_they_show():
+    from parvis.core.pagecache.checks import cached_views_declare_what_they_show
+
+    assert cached_views_declare_what_they_show() == []
+
+
+def test_what_a_write_statement_retires():
+    from parvis.core.pagecache import statement_tags
+
+    insert = (
+        'INSERT INTO "groups_message" ("thread_id", "author_id", "body") '
+        'VALUES (%s, %s, %s), (%s, %s, %s) RETURNING "groups_message"."id"'
+    )
+    assert statement_tags(insert, [7, 1, "a", 8, 1, "b"]) == {
+        "groups.message",
+        "groups.message@thread:7",
+        "groups.message@thread:8",
+    }
+    pending = 'INSERT INTO "agenda_event" ("title", "status") VALUES (%s, %s)'
+    assert statement_tags(pending, ["Bal", "draft"]) == set()
+    by_pk = 'UPDATE "groups_message" SET "body" = %s WHERE "groups_message"."id" = %s'
+    assert "groups.message:42" in statement_tags(by_pk, ["b", 42])
+    bulk = 'UPDATE "groups_message" SET "body" = %s WHERE "groups_message"."thread_id" = %s'
+    assert statement_tags(bulk, ["b", 7]) == {"groups.message", "groups.message@*"}
+    silent = (
+        'UPDATE "accounts_apitoken" SET "last_used_at" = %s WHERE "accounts_apitoken"."id" = %s'
+    )
+    assert statement_tags(silent, [None, 1]) == set()
+    assert statement_tags('SELECT 1 FROM "groups_message"', []) == set()

@@ -72,7 +72,7 @@ def nginx_binary():
     )
     if binary is None:
         pytest.fail(
-            "nginx is required by the scale-out test (apt-get install nginx; .ci/run installs it)",
+            "nginx is required by the scale-out test (make test installs it)",
             pytrace=False,
         )
     return binary

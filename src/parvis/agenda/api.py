@@ -33,7 +33,7 @@ from parvis.territories.api import MandateTerritorySerializer, TerritorySummaryS
 from parvis.territories.models import Territory, TerritoryKind
 
 from . import services
-from .filters import filter_occurrences, parse_filters
+from .filters import FILTER_PARAMS, filter_occurrences, parse_filters
 from .models import Accessibility, Category, EventOccurrence
 from .rules import can_manage_event
 from .selectors import dates_not_over, events_visible_to, occurrences_visible_to
@@ -303,7 +303,8 @@ class EventViewSet(
     moderators, as on the site); organisers and moderators change and cancel them.
     """
 
-    page_cache_apps = ("agenda", "groups")
+    page_cache_tags = ("agenda.event",)
+    page_cache_params = FILTER_PARAMS
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

@@ -49,7 +49,7 @@ from parvis.moderation.selectors import exclude_hidden, hidden_from
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory, TerritoryKind
 
-from .filters import filter_occurrences, local_midnight, parse_filters
+from .filters import FILTER_PARAMS, filter_occurrences, local_midnight, parse_filters
 from .models import PUBLIC_STATUSES, Event, EventOccurrence, EventStatus
 from .selectors import event_is_visible_to
 
@@ -470,7 +470,7 @@ def calendar_response(*, name, filename, events):
 
 
 @require_safe
-@public_page("agenda", "groups")
+@public_page("agenda.event", params=FILTER_PARAMS)
 @replica_reads
 def agenda_feed(request):
     """/agenda/flux.ics?<filters>: the public agenda with the same filters as the lists."""
@@ -484,7 +484,7 @@ def agenda_feed(request):
 
 
 @require_safe
-@public_page("agenda", "groups")
+@public_page("agenda.event")
 @replica_reads
 def organisation_feed(request, slug):
     organisation = get_object_or_404(organisations_visible_to(request.user), slug=slug)
@@ -497,7 +497,7 @@ def organisation_feed(request, slug):
 
 
 @require_safe
-@public_page("agenda", "groups")
+@public_page("agenda.event")
 @replica_reads
 def commune_feed(request, insee):
     commune = get_object_or_404(Territory, kind=TerritoryKind.COMMUNE, code=insee)
@@ -510,7 +510,7 @@ def commune_feed(request, insee):
 
 
 @require_safe
-@public_page("agenda", "groups")
+@public_page("agenda.eventoccurrence@event:{pk}")
 @replica_reads
 def event_feed(request, pk, slug):
     """/agenda/<id>-<slug>.ics: "Add to my calendar" for one event (as visible as its page)."""

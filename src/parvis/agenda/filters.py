@@ -299,3 +299,7 @@ def filter_occurrences(queryset, filters):
     if filters.near:
         queryset = queryset.filter(near_condition(filters.near))
     return queryset
+
+
+#: The query parameters ``parse_filters`` reads (the page cache keys finding pages on these).
+FILTER_PARAMS = (*AgendaFilterForm.base_fields, "from", "to")

@@ -26,7 +26,7 @@ from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
 
 from . import services as workflow
-from .filters import filter_occurrences, local_midnight, parse_filters
+from .filters import FILTER_PARAMS, filter_occurrences, local_midnight, parse_filters
 from .forms import CancelForm, EventForm
 from .grids import month_weeks, week_days
 from .models import Accessibility, Event, EventStatus, Rsvp
@@ -55,6 +55,10 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 #: The finding pages count at most this many dates (a ``LIMIT`` inside the count walks the
 #: ``start`` index instead of counting every upcoming date): beyond, the page says "more than".
 DATES_COUNT_CAP = 1000
+
+
+#: What the finding pages (list, month, week, day) read from the query string.
+AGENDA_PARAMS = (*FILTER_PARAMS, "page")
 
 
 def _finding_context(request, filters, view, **extra):
@@ -88,7 +92,7 @@ def _occurrences(request):
     return filters, filter_occurrences(public_occurrences(), filters)
 
 
-@public_page("agenda", "groups")
+@public_page("agenda.event", params=AGENDA_PARAMS)
 @replica_reads
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
@@ -127,7 +131,7 @@ def _redirect_keeping_query(request, name, **kwargs):
     return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
 
 
-@public_page("agenda", "groups")
+@public_page("agenda.event", params=AGENDA_PARAMS)
 @replica_reads
 def month(request, year, month):
     first = _day_or_404(year, month)
@@ -151,7 +155,7 @@ def month(request, year, month):
     )
 
 
-@public_page("agenda", "groups")
+@public_page("agenda.event", params=AGENDA_PARAMS)
 @replica_reads
 def week(request, year, month, day):
     chosen = _day_or_404(year, month, day)
@@ -176,7 +180,7 @@ def week(request, year, month, day):
     )
 
 
-@public_page("agenda", "groups")
+@public_page("agenda.event", params=AGENDA_PARAMS)
 @replica_reads
 def day(request, year, month, day):
     chosen = _day_or_404(year, month, day)
@@ -239,7 +243,7 @@ def _date_display(occurrence, all_day):
     return occurrence
 
 
-@public_page("agenda", "groups")
+@public_page("agenda.eventoccurrence@event:{pk}", params=("dates",))
 def event_detail(request, pk, slug):
     event, redirect_response = _event_or_404(request, pk, slug)
     if redirect_response:

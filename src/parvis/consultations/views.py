@@ -85,7 +85,7 @@ def _managed_or_403(request, pk, slug):
 # --- list ---------------------------------------------------------------------------------------
 
 
-@public_page("consultations")
+@public_page("consultations.consultation", params=("etat", "commune", "institution", "page"))
 def consultation_index(request):
     """Published consultations: open ones first (for a member, their territory's first)."""
     state = request.GET.get("etat", "")
@@ -208,7 +208,11 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
     }
 
 
-@public_page("consultations")
+@public_page(
+    "consultations.response@consultation:{pk}",
+    "consultations.comment@consultation:{pk}",
+    params=("commentaires",),
+)
 def consultation_detail(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug)
     if redirect_response:
@@ -265,7 +269,7 @@ def consultation_answer(request, pk, slug):
 # --- results and export -----------------------------------------------------------------------
 
 
-@public_page("consultations")
+@public_page("consultations.response@consultation:{pk}", "consultations.answer")
 def consultation_results(request, pk, slug):
     consultation, redirect_response = _consultation_or_404(request, pk, slug, suffix="resultats/")
     if redirect_response:

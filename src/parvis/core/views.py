@@ -21,11 +21,17 @@ from .selectors import (
     group_activity,
 )
 
-#: What the home page's blocks show (for the member's fragments' keys: see ``home``).
-HOME_APPS = ("agenda", "news", "consultations", "groups")
+#: The collections the home page's blocks list (the page cache's tags: see ``home``).
+HOME_TAGS = (
+    "agenda.eventoccurrence",
+    "news.post",
+    "consultations.consultation",
+    "groups.thread",
+    "groups.membership",
+)
 
 
-@public_page(*HOME_APPS)
+@public_page(*HOME_TAGS)
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the
@@ -34,8 +40,8 @@ def home(request):
 
     Visitors get the whole page from the page cache. A member's content is a fragment cached in
     Redis (``pagecache.fragment``), its blocks read lazily so that a cached fragment costs no
-    query; its key holds the generations of the apps shown and of the member's read markers,
-    so any write retires it (``core.pagecache``)."""
+    query; it holds while none of the collections it lists, the items it shows and the
+    member's read markers changed (``core.pagecache``)."""
     user = request.user
     context = {
         "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
@@ -47,11 +53,11 @@ def home(request):
         # The département's name and figures greet visitors only.
         context["territory"] = departement_with_figures()
         return render(request, "core/home.html", context)
-    version = pagecache.fragment_version((*HOME_APPS, pagecache.reads_label(user.pk)))
     language = getattr(request, "LANGUAGE_CODE", "")
     member_content = pagecache.fragment(
-        ("home", user.pk, user.first_name, user.commune_id, language, version),
+        ("home", user.pk, user.first_name, user.commune_id, language),
         lambda: render_to_string("core/_home_content.html", context, request),
+        tags=(*HOME_TAGS, pagecache.reads_label(user.pk)),
     )
     return render(request, "core/home.html", {"member_content": member_content})
 

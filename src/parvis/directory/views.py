@@ -9,9 +9,22 @@ from .selectors import directory_entries
 from .types import DEFAULT_TYPE, DIRECTORY_TYPES
 
 PAGE_SIZE = 20
+#: The collections the directory's tabs list.
+DIRECTORY_TAGS = (
+    "accounts.user",
+    "accounts.mandate",
+    "organisations.organisation",
+    "groups.group",
+)
 
 
-@public_page("groups", "officials", "accounts")
+def _params():
+    """What the directory reads from the query string: its tabs' filters included."""
+    choices = {f.name for kind in DIRECTORY_TYPES.values() for f in kind.choice_filters}
+    return (*DirectoryFilterForm.base_fields, "type", "page", *choices)
+
+
+@public_page(*DIRECTORY_TAGS, params=_params)
 @replica_reads
 def directory(request):
     """One tab per directory type, filtered by territory and name; everything in the URL."""

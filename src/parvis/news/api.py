@@ -250,7 +250,8 @@ class PostViewSet(
     """Targeted information: posts by institutions, verified officials and verified
     associations, aimed at territories, newest first."""
 
-    page_cache_apps = ("news",)
+    page_cache_tags = ("news.post",)
+    page_cache_params = ("commune", "territory", "category", "mine")
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

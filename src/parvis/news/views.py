@@ -55,7 +55,7 @@ FOLLOW_KINDS = {"territoire": Territory, "organisation": Organisation, "elu": Us
 # --- the feed -----------------------------------------------------------------------------------
 
 
-@public_page("news")
+@public_page("news.post", params=(*FeedFilterForm.base_fields, "page"))
 @replica_reads
 def feed(request):
     """ "Near me": for a member, the posts concerning their commune plus what they follow;
@@ -107,7 +107,7 @@ def _post_or_404(request, pk, slug, *, suffix=""):
     return post, None
 
 
-@public_page("news")
+@public_page("news.post:{pk}")
 def post_detail(request, pk, slug):
     post, redirect_response = _post_or_404(request, pk, slug)
     if redirect_response:

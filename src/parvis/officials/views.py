@@ -11,7 +11,7 @@ from .selectors import official_for_page, official_is_visible_to, official_list
 PAGE_SIZE = 20
 
 
-@public_page("officials", "accounts", "news", "agenda")
+@public_page("accounts.mandate", "accounts.user", params=(*OfficialFilterForm.base_fields, "page"))
 def official_list_view(request):
     """``/elus/``: the verified officials, filtered by territory, mandate and name."""
     form = OfficialFilterForm(request.GET)
@@ -29,7 +29,11 @@ def official_list_view(request):
     )
 
 
-@public_page("officials", "accounts", "news", "agenda")
+@public_page(
+    "accounts.mandate@user:{pk}",
+    "news.post@author:{pk}",
+    "agenda.event@creator:{pk}",
+)
 def official_detail(request, pk):
     """``/elus/<id>/``: an official's mandates and activity, in the sections other apps
     register (``sections.official_sections``). Members who are not verified officials, or

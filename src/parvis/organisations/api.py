@@ -43,7 +43,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Associations and institutions: verified ones, plus the ones the caller runs."""
 
-    page_cache_apps = ("agenda",)
+    page_cache_tags = ("organisations.organisation",)
 
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter

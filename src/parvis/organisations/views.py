@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import annotate_hidden, hidden_from
 from parvis.moderation.views import render_hidden
@@ -40,7 +41,7 @@ def _service_error(request, error):
         messages.error(request, message)
 
 
-@public_page("agenda", "news", "groups")
+@public_page("organisations.organisation", params=("page",))
 def organisation_list(request):
     page = Paginator(selectors.organisation_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -93,9 +94,16 @@ def organisation_create(request):
     return render(request, "organisations/organisation_form.html", {"form": form})
 
 
-@public_page("agenda", "news", "groups")
+@public_page(dynamic=True)
 def organisation_detail(request, slug):
     organisation = _get_visible_organisation(request, slug)
+    # Its team, its events and its news, whichever items show.
+    pagecache.depends_on(
+        *(
+            pagecache.scoped(label, "organisation", organisation.pk)
+            for label in ("organisations.organisationmembership", "agenda.event", "news.post")
+        )
+    )
     if hidden_from(organisation, request.user):  # hidden by moderation: a notice instead
         return render_hidden(request, organisation)
     user = request.user

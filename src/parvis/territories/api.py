@@ -151,7 +151,7 @@ class TerritoryFilter(django_filters.FilterSet):
 class TerritoryViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
     """Départements, arrondissements, intercommunalities (EPCI) and communes."""
 
-    page_cache_apps = ("territories",)
+    page_cache_tags = ("territories.territory",)
 
     serializer_class = TerritorySerializer
     filterset_class = TerritoryFilter

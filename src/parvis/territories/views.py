@@ -8,8 +8,18 @@ from .models import TerritoryKind
 from .portal import portal_sections
 from .selectors import territories_to_explore, territory_for_page, territory_parts
 
+#: The collections a territory's portal lists (its registered sections).
+PORTAL_TAGS = (
+    "agenda.event",
+    "organisations.organisation",
+    "accounts.mandate",
+    "news.post",
+    "consultations.consultation",
+    "groups.group",
+)
 
-@public_page("agenda", "news", "consultations", "officials", "accounts", "groups")
+
+@public_page("territories.territory", params=CommunePickerForm.base_fields)
 def index(request):
     """The commune picker: ``?commune=`` (a name, a postal code, an INSEE code) leads to the
     commune's page; a bad entry is explained next to the field. Below it, the wider territories."""
@@ -23,7 +33,7 @@ def index(request):
     )
 
 
-@public_page("agenda", "news", "consultations", "officials", "accounts", "groups")
+@public_page(*PORTAL_TAGS)
 def territory_detail(request, kind, code, slug):
     """A territory's portal: what it is, where it lies, what lies inside it, then the sections
     registered in ``portal.portal_sections`` (officials, events, associations...)."""

@@ -6,7 +6,6 @@ after what Django does not see: an upgrade whose templates changed, a database r
 ``PARVIS_PAGE_CACHE_SECONDS``.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -20,8 +19,5 @@ class Command(BaseCommand):
         if not pagecache.enabled():
             self.stdout.write(_("The page cache is off: nothing to clear."))
             return
-        labels = sorted({config.label for config in apps.get_app_configs()})
-        pagecache.bump(labels)
-        self.stdout.write(
-            _("Cached pages retired (%(count)s applications).") % {"count": len(labels)}
-        )
+        pagecache.bump([pagecache.ALL])
+        self.stdout.write(_("Cached pages retired."))

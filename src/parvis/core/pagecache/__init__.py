@@ -1,0 +1,94 @@
+"""The page cache: visitors' pages and members' fragments from Redis, retired by what changed.
+
+- ``tags.py``: what a write retires, declared per model (``declare``) from the apps'
+  ``content.py`` modules;
+- ``writes.py``: every write statement turned into tags and retired (``retire``);
+- ``pages.py``: pages (``public_page``, ``serve``) and fragments (``fragment``) stored with the
+  values of the tags they show, served while those hold.
+
+See docs/performance.md ("Page cache") for the design and its measurements.
+"""
+
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_init
+
+from .pages import (
+    CSRF_PLACEHOLDER,
+    NONCE_PLACEHOLDER,
+    RENDERING,
+    STATUS_HEADER,
+    cacheable_request,
+    collecting,
+    declared_tags,
+    depends_on,
+    enabled,
+    fragment,
+    page_key,
+    public_page,
+    reduced_query,
+    serve,
+)
+from .tags import ALL, ALWAYS, bulk, collection, declare, item, label_of, scoped
+from .writes import WriteObserver, bump, retire, retire_instance, statement_tags, tag_values
+
+__all__ = [
+    "ALL",
+    "ALWAYS",
+    "CSRF_PLACEHOLDER",
+    "NONCE_PLACEHOLDER",
+    "RENDERING",
+    "STATUS_HEADER",
+    "bulk",
+    "bump",
+    "cacheable_request",
+    "collecting",
+    "collection",
+    "declare",
+    "declared_tags",
+    "depends_on",
+    "enabled",
+    "fragment",
+    "install",
+    "invalidate",
+    "item",
+    "label_of",
+    "page_key",
+    "public_page",
+    "reads_label",
+    "reduced_query",
+    "retire",
+    "retire_instance",
+    "scoped",
+    "serve",
+    "statement_tags",
+    "tag_values",
+]
+
+_observer = WriteObserver()
+
+
+def observe(connection, **kwargs):
+    """``connection_created``: watch this connection's writes (once per wrapper)."""
+    if _observer not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_observer)
+
+
+def install():
+    """Called by ``CoreConfig.ready``: watch writes, and record what renders load."""
+    from . import checks  # noqa: F401 - registers the system check
+    from .pages import _loaded
+
+    connection_created.connect(observe, dispatch_uid="parvis-pagecache")
+    post_init.connect(_loaded, dispatch_uid="parvis-pagecache-loaded")
+
+
+def reads_label(user_id) -> str:
+    """The tag of one member's read markers (their home's "new activity" badges)."""
+    return f"reads:{user_id}"
+
+
+def invalidate(tag, using="default") -> None:
+    """Retire ``tag`` for what no table write reveals (e.g. one member's read markers)."""
+    from django.db import connections
+
+    retire([tag], connections[using])

@@ -1,0 +1,373 @@
+"""Visitors' pages and members' fragments from Redis, stored with the tags they show.
+
+``public_page(*tags, params=...)`` wraps a view: a request without a session (no member, no
+pending message, no API token) is answered from the cache when the page is there and none of
+its tags was retired since it was rendered; else the view runs and its response is stored.
+
+A page's tags are (1) the ones its view declares (the collections it lists, e.g.
+``"agenda.event"`` or ``"groups.message@thread:{pk}"``, formatted with the view's arguments),
+(2) every item it loaded while it was rendered (``agenda.event:42``, the organisation and the
+member shown beside it...: recorded from Django's ``post_init``) with its model's ``@*`` tag,
+and (3) ``ALWAYS``. The stored page keeps the value of each tag; a hit is a page whose values
+all still hold (one cache read of the page, one of its tags). Writes retire tags
+(``writes.py``); what no write reveals (time passing) shows within ``PARVIS_PAGE_CACHE_SECONDS``.
+
+Keys are bounded: the query string is reduced to the parameters the view declares
+(``params``), and the view renders with that reduced query string, so junk parameters neither
+create entries nor reach the page; a page over ``PARVIS_PAGE_CACHE_MAX_BYTES`` is not stored.
+
+Per-request values are never stored: the page is rendered with placeholders for the CSRF token
+and the CSP nonce (``core.context_processors``), and each response gets this request's own.
+Only ``200`` responses without cookies of their own are stored.
+"""
+
+import contextvars
+import functools
+import hashlib
+import logging
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
+
+from ..routers import primary_reads
+from . import tags as tagging
+from .writes import retired_count, tag_values
+
+logger = logging.getLogger("parvis.core.pagecache")
+
+CSRF_PLACEHOLDER = "parvis-pagecache-csrf-5e0b7d"
+NONCE_PLACEHOLDER = "parvis-pagecache-nonce-5e0b7d"
+#: A page past its time is served for up to this long more while one request renders it anew
+#: (never after a write: its tags no longer hold).
+RENEW_SECONDS = 30
+#: A page whose tags were retired this close to (or after) the start of its rendering may
+#: show data older than the write: it is served, not stored (clocks of app servers differ).
+SKEW_NS = 50_000_000
+#: The request attribute telling the context processors to render placeholders.
+RENDERING = "_parvis_pagecache_rendering"
+PAGE_KEY = "pagecache:page:{}"
+FRAGMENT_KEY = "pagecache:fragment:{}"
+#: Tells whether a visitor's page came from the cache ("hit") or was rendered ("miss").
+STATUS_HEADER = "X-Page-Cache"
+#: Response headers kept with a stored page (the rest are the middlewares' business).
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Cache-Control",
+    "Vary",
+    "Link",
+    "Allow",
+)
+
+_collector = contextvars.ContextVar("parvis_pagecache_collector", default=None)
+
+
+# --- what a render shows -----------------------------------------------------------------------
+
+
+def _loaded(sender, instance, **kwargs):
+    """``post_init``: remember the items a page or fragment being rendered loads."""
+    found = _collector.get()
+    if found is not None and instance.pk is not None:
+        found.add((sender, instance.pk))
+
+
+@contextmanager
+def collecting():
+    """Collect the tags of the items loaded inside the block (nested blocks add to the
+    enclosing one too)."""
+    outer = _collector.get()
+    found = set()
+    token = _collector.set(found)
+    try:
+        yield found
+    finally:
+        _collector.reset(token)
+        if outer is not None:
+            outer |= found
+
+
+def loaded_tags(found) -> set:
+    """The tags of the items in ``found`` (``collecting``), each with its model's ``@*``."""
+    result = set()
+    for model, pk in found:
+        declaration = tagging.for_model(model)
+        if declaration is not None and declaration.collect and not declaration.silent:
+            result.add(tagging.item(declaration.label, pk))
+            result.add(tagging.bulk(declaration.label))
+    return result
+
+
+def depends_on(*tag_list) -> None:
+    """Declare, from inside a render, tags the page or fragment shows beyond what it loads
+    (e.g. a count read with ``.count()``)."""
+    found = _collector.get()
+    if found is not None:
+        found.update(("tag", tag) for tag in tag_list)
+
+
+def _known_before(declared) -> tuple:
+    """What is known before rendering: the values of the declared tags and ``ALWAYS`` (a
+    write to one of them while the page renders changes its value), and the count of
+    retirements (a render during which it did not move saw no write at all)."""
+    return tag_values(set(declared) | set(tagging.ALWAYS)), retired_count()
+
+
+def _tags_of(before, found) -> set:
+    extra = {pk for model, pk in found if model == "tag"}
+    items = {(model, pk) for model, pk in found if model != "tag"}
+    return set(before[0]) | extra | loaded_tags(items)
+
+
+# --- storing -----------------------------------------------------------------------------------
+
+
+def enabled() -> bool:
+    """On with a shared in-memory cache (Redis); off when ``PARVIS_PAGE_CACHE_SECONDS`` is 0
+    or the cache is the database (the embedded first run: it would cost queries)."""
+    return bool(settings.PARVIS_PAGE_CACHE_SECONDS) and not isinstance(
+        caches["default"], BaseDatabaseCache
+    )
+
+
+def _holds(stored_tags) -> bool:
+    """Whether none of a stored entry's tags was retired since it was rendered."""
+    if not stored_tags:
+        return True
+    current = tag_values([tag for tag, _value in stored_tags])
+    return all(current[tag] == value for tag, value in stored_tags)
+
+
+def _usable(key, stored) -> bool:
+    """Whether to serve ``stored`` (``(value, fresh_until, tags)``): its tags hold, and it is
+    fresh or past its time while another request renders it anew (the caller that gets
+    ``False`` renders it)."""
+    if stored is None or len(stored) != 3 or not _holds(stored[2]):
+        return False
+    return time.time() < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
+
+
+def _moved(values, before, started) -> bool:
+    """Whether a tag may have been retired while the page rendered: none if no retirement
+    happened at all; else a tag known before that changed, or one found while rendering that
+    was retired since it started (give or take the app servers' clock differences)."""
+    known, count = before
+    if count is not None and retired_count() == count:
+        return any(value != known[tag] for tag, value in values.items() if tag in known)
+    for tag, value in values.items():
+        if tag in known:
+            if value != known[tag]:
+                return True
+        elif value is None or value >= started - SKEW_NS:
+            return True
+    return False
+
+
+def _store(key, value, found, before, started, seconds) -> bool:
+    """Keep ``value`` for ``seconds`` (and ``RENEW_SECONDS`` more for ``_usable``) with the
+    values of its tags, unless one of them moved while it was rendered."""
+    try:
+        values = tag_values(_tags_of(before, found))
+        if _moved(values, before, started):
+            return False
+        stored_tags = tuple(sorted(values.items()))
+        cache.set(key, (value, time.time() + seconds, stored_tags), seconds + RENEW_SECONDS)
+        cache.delete(key + ":renewing")
+        return True
+    except Exception:  # noqa: BLE001 - not stored: served all the same
+        logger.warning("Page cache unavailable: %s not stored.", key)
+        return False
+
+
+def fragment(parts, render, *, tags=()):
+    """A template fragment (``render()``'s HTML) cached under ``parts`` (what makes it differ:
+    the member, the language...), valid while ``tags`` and the items it loaded are not retired.
+    ``render()`` every time when the cache is off."""
+    if not enabled():
+        return render()
+    key = FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
+    try:
+        stored = cache.get(key)
+        if _usable(key, stored):
+            return stored[0]
+        started = time.time_ns()
+        before = _known_before(tags)
+    except Exception:  # noqa: BLE001 - no cache: render
+        return render()
+    with collecting() as found:
+        html = render()
+    _store(key, html, found, before, started, settings.PARVIS_PAGE_CACHE_SECONDS)
+    return html
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def cacheable_request(request) -> bool:
+    """A visitor's ``GET`` with nothing of their own: no session (so no member and no
+    messages), no messages cookie, no API credentials."""
+    if request.method not in ("GET", "HEAD") or not enabled():
+        return False
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def reduced_query(request, params) -> QueryDict:
+    """``request.GET`` with only the parameters in ``params`` (all of them when ``None``),
+    in a fixed order."""
+    query = QueryDict(mutable=True)
+    for name in sorted(request.GET):
+        if params is None or name in params:
+            query.setlist(name, request.GET.getlist(name))
+    query._mutable = False
+    return query
+
+
+def page_key(request, query) -> str:
+    parts = [
+        request.path,
+        query.urlencode(),
+        getattr(request, "LANGUAGE_CODE", ""),
+        request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
+    ]
+    return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+
+
+def _has_placeholders(content: bytes) -> bool:
+    return CSRF_PLACEHOLDER.encode() in content or NONCE_PLACEHOLDER.encode() in content
+
+
+def _personalise(request, content: bytes) -> bytes:
+    """Put this request's CSRF token and CSP nonce where the placeholders are."""
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if NONCE_PLACEHOLDER.encode() in content:
+        nonce = get_nonce(request)
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(nonce).encode())
+    return content
+
+
+def _response(request, status, headers, content, streaming=False):
+    etag = dict(headers).get("ETag")
+    if etag:  # a feed or an API answer polled again: "304 Not Modified" when unchanged
+        response = get_conditional_response(request, etag=etag)
+        if response is not None:
+            return response
+    if streaming:  # a feed: no placeholder in it, and it stays a stream for its callers
+        response = StreamingHttpResponse([content], status=status)
+    else:
+        response = HttpResponse(_personalise(request, content), status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+@contextmanager
+def _rendering(request, query):
+    """Render with placeholders and with the reduced query string only."""
+    saved = request.GET, request.META.get("QUERY_STRING", "")
+    request.GET, request.META["QUERY_STRING"] = query, query.urlencode()
+    setattr(request, RENDERING, True)
+    try:
+        yield
+    finally:
+        request.GET, request.META["QUERY_STRING"] = saved
+        setattr(request, RENDERING, False)
+
+
+def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
+    """The page for ``request``: from the cache when it is a visitor's and the page is there
+    and still holds (unless ``refuse(request)`` answers otherwise first: e.g. the API's rate
+    limit), else ``render()``'s response, stored for the next visitor (see the module doc)."""
+    if not cacheable_request(request):
+        return render()
+    query = reduced_query(request, params)
+    try:
+        key = page_key(request, query)
+        stored = cache.get(key)
+        usable = _usable(key, stored)
+        if not usable:
+            started = time.time_ns()
+            before = _known_before(declared)
+    except Exception:  # noqa: BLE001 - no cache: serve the page as usual
+        return render()
+    if usable:
+        refused = refuse(request) if refuse else None
+        if refused is not None:
+            return refused
+        response = _response(request, *stored[0])
+        response[STATUS_HEADER] = "hit"
+        return response
+    # A page to store is read from the primary, never a read replica: one rendered from a
+    # replica still behind a write would be stored as if it were fresh (core.routers).
+    with primary_reads(), collecting() as found:
+        with _rendering(request, query):
+            response = render()
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        if not _storable(response):
+            if not response.streaming:
+                response.content = _personalise(request, response.content)
+            return response
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+    if not _has_placeholders(content):
+        # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.
+        digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+        headers.append(("ETag", f'"{digest}"'))
+    page = (response.status_code, headers, content, response.streaming)
+    if len(content) <= settings.PARVIS_PAGE_CACHE_MAX_BYTES:
+        seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
+        _store(key, page, found, before, started, seconds)
+    response = _response(request, response.status_code, headers, content, response.streaming)
+    response[STATUS_HEADER] = "miss"
+    return response
+
+
+def declared_tags(tag_templates, kwargs) -> tuple:
+    """The view's declared tags, with ``{name}`` replaced by the view's arguments."""
+    return tuple(tag.format(**kwargs) if "{" in tag else tag for tag in tag_templates)
+
+
+def public_page(*tag_templates, params=(), dynamic=False, timeout=None):
+    """Decorate a view whose page shows the collections ``tag_templates`` and reads the query
+    parameters ``params`` (an iterable, or a function returning one when they are only known
+    once the apps are loaded; see the module doc). ``dynamic``: the view names what it shows
+    while it renders (``depends_on``), e.g. a page found by slug that lists its item's own."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return serve(
+                request,
+                declared_tags(tag_templates, kwargs),
+                lambda: view(request, *args, **kwargs),
+                params=frozenset(params() if callable(params) else params),
+                timeout=timeout,
+            )
+
+        wrapped.page_cache = {"tags": tag_templates, "params": params, "dynamic": dynamic}
+        return wrapped
+
+    return decorator

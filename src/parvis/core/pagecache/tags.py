@@ -1,0 +1,210 @@
+"""What a write retires: each model's cache declaration and the tags built from it.
+
+A *tag* names something a cached page shows:
+
+- ``agenda.event:42`` — one item (every page that loaded event 42 while it was rendered);
+- ``agenda.event`` — the collection (lists of events: an event appears, disappears or moves);
+- ``groups.message@thread:7`` — a scoped collection (the messages of thread 7);
+- ``groups.message@*`` — "some items of this model changed, which ones is unknown" (a bulk
+  write); every page that shows any item of the model depends on it.
+
+Apps declare how their models' writes map to tags in their ``content.py`` modules
+(``pagecache.declare(Model, ...)``); an undeclared model gets the conservative default (any
+change retires its collection). Tags are plain strings: domain apps build the ones their views
+declare with ``collection(...)`` and ``scoped(...)`` or literally (``"groups.message@thread:{pk}"``,
+formatted with the view's arguments).
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+#: Every cached page depends on these: territories (names, pickers) rarely change, and what
+#: moderation hides or a sanction suspends must disappear at once everywhere.
+ALWAYS = (
+    "pagecache.all",
+    "territories.territory",
+    "moderation.moderationcase",
+    "moderation.sanction",
+)
+#: The tag ``clear_page_cache`` retires: every page and fragment.
+ALL = "pagecache.all"
+#: Apps whose writes no visitor page shows: notifications and their e-mail outbox (written
+#: for every e-mail sent), personal-data exports, the admin's log, sessions.
+SILENT_APPS = frozenset({"notifications", "privacy", "admin", "sessions", "usersessions"})
+
+
+def label_of(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def item(label, pk) -> str:
+    return f"{label}:{pk}"
+
+
+def collection(label) -> str:
+    return label
+
+
+def scoped(label, scope, value) -> str:
+    return f"{label}@{scope}:{value}"
+
+
+def bulk(label) -> str:
+    return f"{label}@*"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """How writes to one model's table retire pages (see ``declare``)."""
+
+    label: str
+    table: str
+    pk_column: str
+    #: ``{scope: column}``: scoped collections this model's rows belong to.
+    scopes: dict = field(default_factory=dict)
+    #: Columns whose change moves a row in or out of lists, or reorders them (an ``UPDATE``
+    #: touching one retires the collections); ``None``: every column.
+    list_fields: frozenset | None = None
+    #: Columns whose change reorders lists but shows nowhere else (an ``UPDATE`` touching
+    #: only these retires the collections, not the item's pages): a group's
+    #: ``last_activity_at``, which a reply writes.
+    list_only_fields: frozenset = frozenset()
+    #: ``{column: value}``: an inserted row shows in lists only when it has these values
+    #: (a pending event does not); empty: always.
+    listed_if: dict = field(default_factory=dict)
+    #: Writes no page shows (tokens, read markers, sessions, notifications...).
+    silent: bool = False
+    #: Columns whose change no page shows (``last_used_at``, ``last_login``...).
+    silent_fields: frozenset = frozenset()
+    #: Whether rendering a page records this model's items as tags (off for territories:
+    #: hundreds per page, and ``ALWAYS`` covers them).
+    collect: bool = True
+    #: A many-to-many table, whose writes retire its owner's collection (``label``).
+    through: bool = False
+
+    def lists_change(self, columns) -> bool:
+        columns = set(columns) - self.silent_fields
+        if self.list_fields is None:
+            return bool(columns)
+        return bool(columns & self.list_fields)
+
+    def item_changes(self, columns) -> bool:
+        columns = set(columns) - self.silent_fields
+        return bool(columns - self.list_only_fields)
+
+    def insert_listed(self, row: dict) -> bool:
+        return all(row.get(column, value) == value for column, value in self.listed_if.items())
+
+
+_options = {}
+_by_table = None
+_by_model = None
+_lock = threading.Lock()
+
+
+def declare(
+    model,
+    *,
+    scopes=None,
+    list_fields=None,
+    list_only_fields=(),
+    listed_if=None,
+    silent=False,
+    silent_fields=(),
+    collect=True,
+):
+    """Declare how writes to ``model`` retire cached pages (from an app's ``content.py``).
+
+    ``scopes`` and ``listed_if`` name model fields (their columns are looked up); ``list_fields``
+    and ``silent_fields`` too."""
+    global _by_table, _by_model
+    _options[model] = {
+        "scopes": scopes or {},
+        "list_fields": list_fields,
+        "list_only_fields": list_only_fields,
+        "listed_if": listed_if or {},
+        "silent": silent,
+        "silent_fields": silent_fields,
+        "collect": collect,
+    }
+    _by_table = _by_model = None
+
+
+def _column(model, name):
+    return model._meta.get_field(name).column
+
+
+def _build(model, options) -> Declaration:
+    list_fields = options.get("list_fields")
+    return Declaration(
+        label=label_of(model),
+        table=model._meta.db_table,
+        pk_column=model._meta.pk.column,
+        scopes={scope: _column(model, name) for scope, name in options.get("scopes", {}).items()},
+        list_fields=(
+            None if list_fields is None else frozenset(_column(model, n) for n in list_fields)
+        ),
+        list_only_fields=frozenset(_column(model, n) for n in options.get("list_only_fields", ())),
+        listed_if={_column(model, n): v for n, v in options.get("listed_if", {}).items()},
+        silent=options.get("silent", model._meta.app_label in SILENT_APPS),
+        silent_fields=frozenset(_column(model, n) for n in options.get("silent_fields", ())),
+        collect=options.get("collect", True),
+    )
+
+
+def _ensure():
+    global _by_table, _by_model
+    if _by_table is None:
+        with _lock:
+            by_table, by_model = {}, {}
+            for model in apps.get_models(include_auto_created=True):
+                concrete = model._meta.concrete_model
+                if concrete is not model:  # a proxy: its table's declaration
+                    continue
+                if model._meta.auto_created:
+                    # A many-to-many table: a change of the relation is a change of its owner
+                    # (an event's audience), for which nothing more precise is known.
+                    owner = model._meta.auto_created
+                    owner_options = _options.get(owner, {})
+                    declaration = Declaration(
+                        label=label_of(owner),
+                        table=model._meta.db_table,
+                        pk_column=model._meta.pk.column,
+                        silent=owner_options.get("silent", owner._meta.app_label in SILENT_APPS),
+                        collect=False,
+                        through=True,
+                    )
+                else:
+                    declaration = _build(model, _options.get(model, {}))
+                by_table[declaration.table] = declaration
+                by_model[model] = declaration
+            for model in apps.get_models():
+                if model._meta.proxy:
+                    by_model[model] = by_model.get(model._meta.concrete_model)
+            _by_model, _by_table = by_model, by_table
+    return _by_table, _by_model
+
+
+def for_table(table):
+    return _ensure()[0].get(table)
+
+
+def for_model(model):
+    return _ensure()[1].get(model)
+
+
+def instance_tags(instance) -> set:
+    """Everything a change of ``instance`` retires (for writes Django's SQL does not say
+    precisely, e.g. a hidden state kept in another app's table)."""
+    declaration = for_model(type(instance))
+    if declaration is None:
+        return set()
+    tags = {item(declaration.label, instance.pk), collection(declaration.label)}
+    attnames = {f.column: f.attname for f in instance._meta.concrete_fields}
+    for scope, column in declaration.scopes.items():
+        value = getattr(instance, attnames[column], None)
+        if value is not None:
+            tags.add(scoped(declaration.label, scope, value))
+    return tags

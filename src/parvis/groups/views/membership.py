@@ -1,0 +1,115 @@
+"""Entering and leaving a group: joining, asking, answering an invitation, leaving; the
+member's pending invitations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import JoinRequestForm
+from ..selectors import (
+    group_content_is_readable_by,
+    invitations_pending_for,
+    membership_of,
+    pending_invitation_of,
+    pending_request_of,
+)
+from .common import _group_or_404, _show_errors
+
+
+@login_required
+def my_invitations(request):
+    return render(
+        request,
+        "groups/invitations.html",
+        {"invitations": invitations_pending_for(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def group_join(request, slug):
+    group = _group_or_404(request, slug)
+    try:
+        services.membership_join(group=group, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Welcome to the group!"))
+    return redirect(group)
+
+
+@login_required
+def group_request(request, slug):
+    group = _group_or_404(request, slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                group=group, user=request.user, message=form.cleaned_data["message"]
+            )
+        except PermissionDenied as error:
+            _show_errors(request, error)
+            return redirect(group)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, _("Your request is sent: the group's moderators will answer.")
+            )
+            return redirect(group)
+    return render(request, "groups/request_form.html", {"group": group, "form": form})
+
+
+@login_required
+@require_POST
+def group_request_withdraw(request, slug):
+    group = _group_or_404(request, slug)
+    join_request = pending_request_of(request.user, group)
+    if join_request is None:
+        messages.error(request, _("You have no pending request for this group."))
+        return redirect(group)
+    services.request_withdraw(join_request=join_request, user=request.user)
+    messages.success(request, _("Your request is withdrawn."))
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def group_invitation_answer(request, slug):
+    group = _group_or_404(request, slug)
+    invitation = pending_invitation_of(request.user, group)
+    if invitation is None:
+        messages.error(request, _("You have no pending invitation to this group."))
+        return redirect(group)
+    try:
+        if request.POST.get("answer") == "accept":
+            services.invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, _("Welcome to the group!"))
+        else:
+            services.invitation_decline(invitation=invitation, user=request.user)
+            messages.success(request, _("Invitation declined."))
+    except (ValidationError, PermissionDenied) as error:
+        _show_errors(request, error)
+    if request.POST.get("next") == "invitations":
+        return redirect("groups:invitations")
+    return redirect(group)
+
+
+@login_required
+def group_leave(request, slug):
+    group = _group_or_404(request, slug)
+    membership = membership_of(request.user, group)
+    if membership is None:
+        messages.error(request, _("You are not a member of this group."))
+        return redirect(group)
+    if request.method == "POST":
+        services.membership_leave(group=group, user=request.user)
+        messages.success(request, _("You have left the group."))
+        if group_content_is_readable_by(group, request.user):
+            return redirect(group)
+        return redirect("groups:index")
+    return render(request, "groups/leave_confirm.html", {"group": group, "membership": membership})

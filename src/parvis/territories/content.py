@@ -1,0 +1,10 @@
+"""What the platform needs to know of the territories (see docs/architecture.md)."""
+
+from parvis.core import pagecache
+
+from .models import Territory
+
+# --- page cache --------------------------------------------------------------------------------
+# Hundreds of communes show on every page (pickers, filters): every page depends on the
+# territories' collection (``pagecache.ALWAYS``) rather than on each commune.
+pagecache.declare(Territory, collect=False)

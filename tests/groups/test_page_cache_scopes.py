@@ -1,0 +1,70 @@
+"""The page cache retires what a write changed, not whole apps (``core.pagecache``): a reply
+retires its discussion's pages, its group's page and the lists of groups, and nothing else."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from parvis.groups import services
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(url):
+    """How many queries a visitor's request for ``url`` costs (0: served from the cache)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+@pytest.fixture
+def other_thread(public_group, owner):
+    return services.thread_create(
+        group=public_group,
+        author=owner,
+        title="Troc de plants",
+        body="Échange de plants de courgettes samedi.",
+    )
+
+
+def test_a_reply_retires_its_discussion_and_its_group_but_not_other_discussions(
+    public_group, public_thread, other_thread, member, make_event_page
+):
+    pages = [
+        public_thread.get_absolute_url(),
+        other_thread.get_absolute_url(),
+        public_group.get_absolute_url(),
+        "/groupes/",
+        make_event_page,
+        "/agenda/",
+    ]
+    for url in pages:
+        queries(url)
+    assert all(queries(url)[0] == 0 for url in pages)  # all cached
+
+    services.message_post(thread=public_thread, author=member, body="J'apporte des tomates.")
+
+    count, response = queries(public_thread.get_absolute_url())
+    assert count > 0
+    assert "des tomates." in response.content.decode()
+    assert queries(public_group.get_absolute_url())[0] > 0  # its discussions' order and counts
+    assert queries("/groupes/")[0] > 0  # groups by latest activity
+    assert queries(other_thread.get_absolute_url())[0] == 0
+    assert queries(make_event_page)[0] == 0
+    assert queries("/agenda/")[0] == 0
+
+
+def test_reading_a_discussion_retires_no_visitor_page(public_group, public_thread, member):
+    url = public_thread.get_absolute_url()
+    queries(url)
+    services.thread_mark_read(thread=public_thread, user=member, position=1)
+    assert queries(url)[0] == 0
+
+
+@pytest.fixture
+def make_event_page(owner, beauvais):
+    from tests.agenda.conftest import create_event
+
+    return create_event(created_by=owner, commune=beauvais).get_absolute_url()
