@@ -16,7 +16,7 @@ DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
 # The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
 TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
 
-.PHONY: help install demo test test-services worker lint format messages screenshot bench bench-digest clean
+.PHONY: help install demo test test-services worker lint format messages screenshot bench bench-longtail bench-digest clean
 
 help:
 	@echo "make demo   – install, migrate, import Oise, load demo content, serve http://127.0.0.1:8000"
@@ -25,6 +25,7 @@ help:
 	@echo "make worker – a Celery worker and the beat scheduler on REDIS_URL (e-mails, digests)"
 	@echo "make lint   – ruff check, ruff format --check, migrations check, deploy check"
 	@echo "make bench  – load benchmark at 1% and 100% scale against the bare-Django floor (PostgreSQL, wrk)"
+	@echo "make bench-longtail – thousands of visitor pages read while members write, against the floor (BENCH_ARGS=\"--scale 10\")"
 	@echo "make bench-digest – the daily digest for 100,000 members with 2 Celery workers (after make bench)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -59,6 +60,14 @@ bench: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "wrk is required (apt-get install wrk)"; exit 1; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A département's evening: a long tail of public pages read by 8 clients while members write
+# through the services, with the page cache on and off, against the floor. See docs/performance.md.
+bench-longtail: install
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is required (apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/longtail.py $(BENCH_ARGS)
 
 # The daily digest at full scale: a copy of parvis_bench_100 (parvis_bench_digest), 2 Celery
 # workers on Redis db 12, e-mails by SMTP to a loopback sink. See docs/performance.md.

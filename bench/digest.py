@@ -35,7 +35,6 @@ import os
 import platform
 import random
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -172,7 +171,7 @@ def ensure_database(server, name, template, wait):
 def seed_template(server, template):
     """A fresh clone: seed ``parvis_bench_<percent>`` as ``make bench`` does (migrate,
     import Oise, ``bench/seed.py``; about 10 minutes at full scale)."""
-    from bench.run import prepare_scale
+    from bench.harness import prepare_scale
 
     match = re.fullmatch(r"parvis_bench_(\d{3})", template)
     if not match:
@@ -183,18 +182,14 @@ def seed_template(server, template):
 
 
 def parvis_env(database_url, redis_url, **extra):
+    """The servers' environment of ``make bench`` (``bench/harness.py``), with real (not eager)
+    Celery tasks and the links of the e-mails on the site's address."""
+    from bench.harness import parvis_env as servers_env
+
     return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **servers_env(database_url, redis_url, BENCH / "var"),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PARVIS_SITE_URL": "https://parvis.example",
-        "PARVIS_VAR_DIR": str(BENCH / "var"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT / "src"),
         **extra,
     }
 

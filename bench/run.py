@@ -15,170 +15,30 @@ import datetime as dt
 import json
 import os
 import platform
-import re
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-PYTHON = sys.executable
-RESULTS = BENCH / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # ``bench.*`` as a script
+
+from bench.harness import (  # noqa: E402
+    BENCH,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Gunicorn,
+    collectstatic,
+    log,
+    prepare_floor,
+    prepare_scale,
+    versions,
+    wrk,
+)
+
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 100.0
 TARGET_SCALE_P50 = 1.5
-
-
-def log(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def psql(server_url, sql):
-    return subprocess.run(
-        ["psql", f"{server_url}/postgres", "-qtAc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-def database_exists(server_url, name):
-    return psql(server_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
-
-
-def parvis_env(database_url, redis_url, var_dir):
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        # Loopback without TLS: no redirect to HTTPS (everything else as in production).
-        "SECURE_SSL_REDIRECT": "false",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        # The API's per-client rate limit would answer 429 to the load generator (one client).
-        "API_THROTTLE_ANON": "1000000/minute",
-        "API_THROTTLE_USER": "1000000/minute",
-        "PARVIS_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT / "src"),
-    }
-
-
-def prepare_scale(server_url, scale, redis_url, var_dir, reseed):
-    name = f"parvis_bench_{round(scale * 100):03d}"
-    url = f"{server_url}/{name}"
-    env = parvis_env(url, redis_url, var_dir)
-    fresh = not database_exists(server_url, name)
-    if fresh:
-        log(f"creating {name}")
-        psql(server_url, f"CREATE DATABASE {name}")
-    manage = [PYTHON, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
-    if fresh or reseed:
-        subprocess.run([*manage, "import_territory", "60"], env=env, check=True)
-        log(f"seeding {name} at scale {scale:g} (this takes a while at 100%)")
-        subprocess.run(
-            [PYTHON, str(BENCH / "seed.py"), "--scale", str(scale), "--reset"], env=env, check=True
-        )
-    return name, env
-
-
-def prepare_floor(server_url):
-    name = "parvis_bench_floor"
-    if not database_exists(server_url, name):
-        psql(server_url, f"CREATE DATABASE {name}")
-    env = {
-        **os.environ,
-        "FLOOR_DATABASE_URL": f"{server_url}/{name}",
-        "PYTHONPATH": str(BENCH),
-        "DJANGO_SETTINGS_MODULE": "floor.settings",
-    }
-    subprocess.run([PYTHON, str(BENCH / "floor" / "seed.py")], env=env, check=True)
-    return env
-
-
-class Gunicorn:
-    def __init__(self, app, env, port, workers, chdir):
-        self.command = [
-            str(Path(PYTHON).parent / "gunicorn"),
-            app,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--chdir",
-            str(chdir),
-            "--log-level",
-            "warning",
-        ]
-        self.env = env
-        self.base = f"http://127.0.0.1:{port}"
-
-    def __enter__(self):
-        try:  # a server left over (an interrupted run) would be measured instead of ours
-            urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
-        except OSError:
-            pass
-        else:
-            raise SystemExit(f"{self.base} already answers: stop that server or pass --port")
-        self.process = subprocess.Popen(self.command, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
-                if self.process.poll() is not None:
-                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}")
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}") from None
-                time.sleep(0.5)
-        self.__exit__()
-        raise SystemExit("gunicorn did not answer within 60 s")
-
-    def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def parse_wrk(output):
-    def latency(percent):
-        match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-        return round(float(match.group(1)) * UNITS[match.group(2)], 2)
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": latency(50),
-        "p99_ms": latency(99),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
-    }
-
-
-def wrk(url, *, duration, connections, threads, cookie=None, warmup=3):
-    command = ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "-H", "Accept: text/html"]
-    if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
-    subprocess.run([*command, f"-d{warmup}s", url], check=True, capture_output=True)
-    result = subprocess.run(
-        [*command, f"-d{duration}s", url], check=True, capture_output=True, text=True
-    )
-    return parse_wrk(result.stdout)
 
 
 def run_scale(scale, args, floor_env):
@@ -218,22 +78,6 @@ def run_scale(scale, args, floor_env):
         "database": name,
         "floor": {"before": floor_before, "after": floor_after, "rps": round(floor_rps, 1)},
         "pages": pages,
-    }
-
-
-def versions(server_url):
-    import django
-
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    gunicorn = subprocess.run(
-        [str(Path(PYTHON).parent / "gunicorn"), "--version"], capture_output=True, text=True
-    )
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "postgresql": psql(server_url, "SHOW server_version"),
-        "gunicorn": gunicorn.stdout.strip() or gunicorn.stderr.strip(),
-        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0],
     }
 
 
@@ -343,12 +187,7 @@ def main(argv=None):
     args.var_dir.mkdir(exist_ok=True)
     scales = [float(s) for s in args.scales.split(",")]
 
-    static_env = parvis_env(f"{args.server}/postgres", args.redis, args.var_dir)
-    subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
-        env=static_env,
-        check=True,
-    )
+    collectstatic(args.server, args.redis, args.var_dir)
     floor_env = prepare_floor(args.server)
     runs = [run_scale(scale, args, floor_env) for scale in scales]
     now = dt.datetime.now().astimezone()

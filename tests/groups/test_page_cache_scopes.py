@@ -39,6 +39,7 @@ def test_a_reply_retires_its_discussion_and_its_group_but_not_other_discussions(
         "/groupes/",
         make_event_page,
         "/agenda/",
+        "/annuaire/?type=groups",
     ]
     for url in pages:
         queries(url)
@@ -54,6 +55,7 @@ def test_a_reply_retires_its_discussion_and_its_group_but_not_other_discussions(
     assert queries(other_thread.get_absolute_url())[0] == 0
     assert queries(make_event_page)[0] == 0
     assert queries("/agenda/")[0] == 0
+    assert queries("/annuaire/?type=groups")[0] == 0  # groups by name
 
 
 def test_reading_a_discussion_retires_no_visitor_page(public_group, public_thread, member):

@@ -6,9 +6,9 @@ from .models import Group, Membership, Message, Thread, ThreadRead
 
 # --- page cache --------------------------------------------------------------------------------
 # A reply adds a message to its thread (the thread's pages), updates the thread's counters (the
-# group's page lists it) and the group's last activity, which orders the lists of groups but
-# shows on none of the group's own pages.
-pagecache.declare(Group, list_only_fields=("last_activity_at",))
+# group's page lists it) and the group's last activity, which orders the list of groups by
+# activity (``groups.group@activity``) and shows nowhere else.
+pagecache.declare(Group, activity_fields=("last_activity_at",))
 pagecache.declare(Thread, scopes={"group": "group"})
 pagecache.declare(Message, scopes={"thread": "thread"})
 pagecache.declare(Membership, scopes={"group": "group"})

@@ -251,7 +251,7 @@ class PostViewSet(
     associations, aimed at territories, newest first."""
 
     page_cache_tags = ("news.post",)
-    page_cache_params = ("commune", "territory", "category", "mine")
+    page_cache_params = ("commune", "territory", "organisation", "official", "category", "mine")
 
     filter_backends = []
     lookup_value_regex = "[0-9]+"

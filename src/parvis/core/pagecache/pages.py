@@ -225,10 +225,10 @@ def cacheable_request(request) -> bool:
 
 
 def reduced_query(request, params) -> QueryDict:
-    """``request.GET`` with only the parameters in ``params`` (all of them when ``None``),
-    in a fixed order."""
+    """``request.GET`` with only the parameters in ``params`` (all of them when ``None``), in
+    their order (the page's links keep it)."""
     query = QueryDict(mutable=True)
-    for name in sorted(request.GET):
+    for name in request.GET:
         if params is None or name in params:
             query.setlist(name, request.GET.getlist(name))
     query._mutable = False
@@ -238,7 +238,7 @@ def reduced_query(request, params) -> QueryDict:
 def page_key(request, query) -> str:
     parts = [
         request.path,
-        query.urlencode(),
+        "&".join(sorted(query.urlencode().split("&"))),  # one page whatever their order
         getattr(request, "LANGUAGE_CODE", ""),
         request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
     ]
@@ -323,6 +323,12 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     # replica still behind a write would be stored as if it were fresh (core.routers).
     with primary_reads(), collecting() as found:
         with _rendering(request, query):
+            response = render()
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        if not _storable(response) and len(query) != len(request.GET):
+            # Not stored (a redirect keeping the query string, an error...): what the request
+            # asked for, undeclared parameters included.
             response = render()
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()

@@ -55,6 +55,11 @@ def bulk(label) -> str:
     return f"{label}@*"
 
 
+def activity(label) -> str:
+    """Lists of ``label`` ordered by latest activity (see ``Declaration.activity_fields``)."""
+    return f"{label}@activity"
+
+
 @dataclass(frozen=True)
 class Declaration:
     """How writes to one model's table retire pages (see ``declare``)."""
@@ -67,10 +72,10 @@ class Declaration:
     #: Columns whose change moves a row in or out of lists, or reorders them (an ``UPDATE``
     #: touching one retires the collections); ``None``: every column.
     list_fields: frozenset | None = None
-    #: Columns whose change reorders lists but shows nowhere else (an ``UPDATE`` touching
-    #: only these retires the collections, not the item's pages): a group's
-    #: ``last_activity_at``, which a reply writes.
-    list_only_fields: frozenset = frozenset()
+    #: Columns that only order "latest activity" lists (an ``UPDATE`` touching only these
+    #: retires ``<label>@activity``, declared by such lists, and neither the item's pages nor
+    #: the other lists): a group's ``last_activity_at``, which every reply writes.
+    activity_fields: frozenset = frozenset()
     #: ``{column: value}``: an inserted row shows in lists only when it has these values
     #: (a pending event does not); empty: always.
     listed_if: dict = field(default_factory=dict)
@@ -85,14 +90,14 @@ class Declaration:
     through: bool = False
 
     def lists_change(self, columns) -> bool:
-        columns = set(columns) - self.silent_fields
+        columns = set(columns) - self.silent_fields - self.activity_fields
         if self.list_fields is None:
             return bool(columns)
         return bool(columns & self.list_fields)
 
     def item_changes(self, columns) -> bool:
         columns = set(columns) - self.silent_fields
-        return bool(columns - self.list_only_fields)
+        return bool(columns - self.activity_fields)
 
     def insert_listed(self, row: dict) -> bool:
         return all(row.get(column, value) == value for column, value in self.listed_if.items())
@@ -109,7 +114,7 @@ def declare(
     *,
     scopes=None,
     list_fields=None,
-    list_only_fields=(),
+    activity_fields=(),
     listed_if=None,
     silent=False,
     silent_fields=(),
@@ -123,7 +128,7 @@ def declare(
     _options[model] = {
         "scopes": scopes or {},
         "list_fields": list_fields,
-        "list_only_fields": list_only_fields,
+        "activity_fields": activity_fields,
         "listed_if": listed_if or {},
         "silent": silent,
         "silent_fields": silent_fields,
@@ -146,7 +151,7 @@ def _build(model, options) -> Declaration:
         list_fields=(
             None if list_fields is None else frozenset(_column(model, n) for n in list_fields)
         ),
-        list_only_fields=frozenset(_column(model, n) for n in options.get("list_only_fields", ())),
+        activity_fields=frozenset(_column(model, n) for n in options.get("activity_fields", ())),
         listed_if={_column(model, n): v for n, v in options.get("listed_if", {}).items()},
         silent=options.get("silent", model._meta.app_label in SILENT_APPS),
         silent_fields=frozenset(_column(model, n) for n in options.get("silent_fields", ())),

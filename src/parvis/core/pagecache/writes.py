@@ -143,6 +143,8 @@ def statement_tags(sql, params, connection=None):
         if pks is None:
             return _everything(declaration)
         found = set()
+        if columns & declaration.activity_fields:
+            found.add(tagging.activity(declaration.label))
         if declaration.item_changes(columns):
             found |= {tagging.item(declaration.label, pk) for pk in pks}
         if declaration.lists_change(columns):

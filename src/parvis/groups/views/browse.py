@@ -44,7 +44,7 @@ from .common import (
 )
 
 
-@public_page("groups.group", params=(*GroupFilterForm.base_fields, "page"))
+@public_page("groups.group", "groups.group@activity", params=(*GroupFilterForm.base_fields, "page"))
 @replica_reads
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""

@@ -1,0 +1,226 @@
+"""What the load benchmarks share: the seeded databases, the servers and wrk.
+
+``bench/run.py`` (one URL a page) and ``bench/longtail.py`` (a long tail of URLs with writes)
+both: make sure ``parvis_bench_<percent>`` exists and is seeded (``prepare_scale``), serve
+Parvis and the bare-Django floor (``bench/floor``) with the same gunicorn settings
+(``Gunicorn``), and drive them with wrk (``run_wrk`` / ``wrk``, read by ``parse_wrk``).
+"""
+
+import os
+import platform
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+RESULTS = BENCH / "results"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def psql(server_url, sql):
+    return subprocess.run(
+        ["psql", f"{server_url}/postgres", "-qtAc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def database_exists(server_url, name):
+    return psql(server_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+
+def database_name(scale):
+    """``parvis_bench_001`` for 1% (``scale`` 0.01), ``parvis_bench_100`` for the full scale."""
+    return f"parvis_bench_{round(scale * 100):03d}"
+
+
+def parvis_env(database_url, redis_url, var_dir):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Loopback without TLS: no redirect to HTTPS (everything else as in production).
+        "SECURE_SSL_REDIRECT": "false",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        # The API's per-client rate limit would answer 429 to the load generator (one client).
+        "API_THROTTLE_ANON": "1000000/minute",
+        "API_THROTTLE_USER": "1000000/minute",
+        "PARVIS_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+
+
+def prepare_scale(server_url, scale, redis_url, var_dir, reseed):
+    name = database_name(scale)
+    url = f"{server_url}/{name}"
+    env = parvis_env(url, redis_url, var_dir)
+    fresh = not database_exists(server_url, name)
+    if fresh:
+        log(f"creating {name}")
+        psql(server_url, f"CREATE DATABASE {name}")
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    if fresh or reseed:
+        subprocess.run([*manage, "import_territory", "60"], env=env, check=True)
+        log(f"seeding {name} at scale {scale:g} (this takes a while at 100%)")
+        subprocess.run(
+            [PYTHON, str(BENCH / "seed.py"), "--scale", str(scale), "--reset"], env=env, check=True
+        )
+    return name, env
+
+
+def collectstatic(server_url, redis_url, var_dir):
+    """The manifest the servers' pages need (``DEBUG=false``)."""
+    env = parvis_env(f"{server_url}/postgres", redis_url, var_dir)
+    subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
+
+
+def prepare_floor(server_url):
+    name = "parvis_bench_floor"
+    if not database_exists(server_url, name):
+        psql(server_url, f"CREATE DATABASE {name}")
+    env = {
+        **os.environ,
+        "FLOOR_DATABASE_URL": f"{server_url}/{name}",
+        "PYTHONPATH": str(BENCH),
+        "DJANGO_SETTINGS_MODULE": "floor.settings",
+    }
+    subprocess.run([PYTHON, str(BENCH / "floor" / "seed.py")], env=env, check=True)
+    return env
+
+
+class Gunicorn:
+    def __init__(self, app, env, port, workers, chdir):
+        self.command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--chdir",
+            str(chdir),
+            "--log-level",
+            "warning",
+        ]
+        self.env = env
+        self.base = f"http://127.0.0.1:{port}"
+
+    def __enter__(self):
+        try:  # a server left over (an interrupted run) would be measured instead of ours
+            urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
+        except OSError:
+            pass
+        else:
+            raise SystemExit(f"{self.base} already answers: stop that server or pass --port")
+        self.process = subprocess.Popen(self.command, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=5)  # noqa: S310 - loopback
+                if self.process.poll() is not None:
+                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}")
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}") from None
+                time.sleep(0.5)
+        self.__exit__()
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output):
+    def latency(percent):
+        match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        return round(float(match.group(1)) * UNITS[match.group(2)], 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
+    }
+
+
+def run_wrk(
+    url, *, duration, connections, threads, headers=(), script=None, script_args=(), timeout=None
+):
+    """wrk's report (text) for ``duration`` seconds of load on ``url``, with its latency
+    distribution; ``script``: a Lua script given ``script_args`` (after ``--``); ``timeout``:
+    seconds after which a request counts as an error (wrk's default: 2)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if timeout:
+        command.append(f"--timeout={timeout}s")
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *map(str, script_args)]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def wrk(url, *, duration, connections, threads, cookie=None, warmup=3):
+    """One URL: ``warmup`` seconds of load, then ``duration`` seconds measured."""
+    headers = ["Accept: text/html"]
+    if cookie:
+        headers.append(f"Cookie: sessionid={cookie}")
+    load = {"connections": connections, "threads": threads, "headers": headers}
+    run_wrk(url, duration=warmup, **load)
+    return parse_wrk(run_wrk(url, duration=duration, **load))
+
+
+def load_average():
+    """The machine's load average over 1, 5 and 15 minutes (the benchmarks share it)."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def versions(server_url):
+    import django
+
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    gunicorn = subprocess.run(
+        [str(Path(PYTHON).parent / "gunicorn"), "--version"], capture_output=True, text=True
+    )
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": psql(server_url, "SHOW server_version"),
+        "gunicorn": gunicorn.stdout.strip() or gunicorn.stderr.strip(),
+        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0],
+    }
