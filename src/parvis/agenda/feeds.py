@@ -35,7 +35,6 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -46,6 +45,7 @@ from parvis.core import pagecache
 from parvis.core.emails import absolute_url
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
+from parvis.core.slugs import title_slug
 from parvis.moderation.selectors import exclude_hidden, hidden_from
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory, TerritoryKind
@@ -524,6 +524,6 @@ def event_feed(request, pk, slug):
         raise Http404
     return calendar_response(
         name=event.title,
-        filename=slugify(event.title)[:60] or "evenement",
+        filename=title_slug(event.title, default="evenement", max_length=60),
         events=event_entries(Event.objects.filter(pk=event.pk)),
     )
