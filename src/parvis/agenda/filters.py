@@ -86,6 +86,14 @@ class FilterCommuneField(CommuneField):
                 by_code = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code=text).first()
                 if by_code is not None:
                     return by_code
+                try:
+                    return super().to_python(value)
+                except ValidationError:
+                    # Not a postal code either: a primary key of five digits.
+                    by_pk = Territory.objects.filter(kind=TerritoryKind.COMMUNE, pk=text).first()
+                    if by_pk is None:
+                        raise
+                    return by_pk
         return super().to_python(value)
 
 
