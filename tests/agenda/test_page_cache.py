@@ -313,3 +313,19 @@ def test_an_event_published_in_a_commune_retires_the_pages_of_its_territories_on
         assert "Fête de la musique".encode() in content, url
     for url in compiegne_pages:
         assert get(Client(), url)[2] == 0, url
+
+
+def test_the_events_api_filtered_on_a_commune_keeps_its_answer_when_an_event_is_published_elsewhere(
+    make_event, beauvais, compiegne
+):
+    make_event(title="Concert de printemps", commune=compiegne)
+    url = f"/api/evenements/?commune={compiegne.code}"
+    get(Client(), url)
+    get(Client(), "/api/evenements/")
+    make_event(title="Fête de la musique", commune=beauvais)
+    assert get(Client(), url)[2] == 0
+    assert get(Client(), "/api/evenements/")[2] > 0
+    make_event(title="Brocante d'automne", commune=compiegne)
+    response, content, count = get(Client(), url)
+    assert count > 0
+    assert "Brocante".encode() in content

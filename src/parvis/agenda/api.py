@@ -26,14 +26,14 @@ from rest_framework.response import Response
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
 from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
-from parvis.core import routers
+from parvis.core import pagecache, routers
 from parvis.core.emails import absolute_url
 from parvis.organisations.models import Organisation
 from parvis.territories.api import MandateTerritorySerializer, TerritorySummarySerializer
 from parvis.territories.models import Territory, TerritoryKind
 
 from . import services
-from .filters import FILTER_PARAMS, filter_occurrences, parse_filters
+from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, parse_filters
 from .models import Accessibility, Category, EventOccurrence
 from .rules import can_manage_event
 from .selectors import dates_not_over, events_visible_to, occurrences_visible_to
@@ -303,7 +303,9 @@ class EventViewSet(
     moderators, as on the site); organisers and moderators change and cancel them.
     """
 
-    page_cache_tags = ("agenda.event",)
+    # A list depends on the events of the territory it is filtered on (``cache_tags``), an
+    # event on its dates: both named while answering.
+    page_cache_dynamic = True
     page_cache_params = FILTER_PARAMS
 
     filter_backends = []
@@ -345,6 +347,7 @@ class EventViewSet(
         filters = parse_filters(request.query_params, user)
         if filters.errors:
             raise exceptions.ValidationError(filters.errors)
+        pagecache.depends_on(*cache_tags(filters))
         occurrences = filter_occurrences(occurrences_visible_to(user), filters)
         parts = None
         if not (filters.date_from or filters.date_to):
@@ -355,6 +358,10 @@ class EventViewSet(
         page = self.paginate_queryset(window)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        pagecache.depends_on(pagecache.scoped("agenda.eventoccurrence", "event", kwargs["pk"]))
+        return super().retrieve(request, *args, **kwargs)
 
     def _read(self, event, status_code=status.HTTP_200_OK):
         event = self.get_queryset().get(pk=event.pk)
