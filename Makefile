@@ -87,6 +87,7 @@ worker: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(DEMO_ENV) $(MANAGE) makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=') ALLOWED_HOSTS=parvis.example \
 		$(MANAGE) check --deploy --fail-level WARNING

@@ -1,4 +1,4 @@
-"""Groups and their messages joined moderation (``moderation/reportables.py``).
+"""Groups and their messages joined moderation (``groups/content.py``).
 
 A group page has the report link; a hidden group leaves every list (groups, directory, portal
 sections, search, home activity, API) with its discussions, its page shows a notice to everyone

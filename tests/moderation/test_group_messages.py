@@ -1,5 +1,5 @@
 """Group messages, groups, information posts and consultations joined moderation through the
-registry (``moderation/reportables.py``): a reported message is hidden in its thread."""
+registry (each app's ``content.py``): a reported message is hidden in its thread."""
 
 import pytest
 

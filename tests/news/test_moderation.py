@@ -1,4 +1,4 @@
-"""Information posts joined moderation (``moderation/reportables.py``): the post page has the
+"""Information posts joined moderation (``news/content.py``): the post page has the
 report link; a hidden post leaves every list, feed, the API and the home page, its page shows
 a notice to everyone but its team and the staff; a suspended or banned member cannot post."""
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 
+from parvis.news.content import official_posts, portal_news
 from parvis.news.models import Follow
-from parvis.news.sections import official_posts, portal_news
 from parvis.territories.portal import portal_sections
 
 

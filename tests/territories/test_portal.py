@@ -14,7 +14,7 @@ def register_section():
     keys = []
 
     def _register(**fields):
-        fields.setdefault("template", "territories/sections/organisations.html")
+        fields.setdefault("template", "organisations/_portal_section.html")
         section = portal_sections.register(PortalSection(**fields))
         keys.append(section.key)
         return section

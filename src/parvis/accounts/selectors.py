@@ -3,7 +3,6 @@
 from django.db.models import Prefetch, Q
 
 from parvis.moderation.selectors import annotate_hidden, visible
-from parvis.organisations.selectors import organisations_visible_to
 
 from .models import ApiToken, DirectoryVisibility, Mandate, User, VerificationStatus
 
@@ -52,17 +51,6 @@ def member_profile(pk):
             )
         )
         .first()
-    )
-
-
-def member_organisations(member, viewer):
-    """Organisations ``member`` belongs to that ``viewer`` may see."""
-    return (
-        organisations_visible_to(viewer)
-        .filter(memberships__user=member)
-        .select_related("commune")
-        .order_by("name")
-        .distinct()
     )
 
 

@@ -12,6 +12,7 @@ from parvis.moderation.views import render_hidden
 from . import selectors, services
 from .forms import ApiTokenForm, MandateForm, ProfileForm
 from .models import ApiToken, Mandate, VerificationStatus
+from .profile import profile_extras
 
 _NEW_TOKEN_SESSION_KEY = "parvis_new_api_token"
 
@@ -147,8 +148,9 @@ def profile_detail(request, pk):
         "accounts/profile_detail.html",
         {
             "member": member,
-            "organisations": selectors.member_organisations(member, request.user),
             "is_self": request.user.is_authenticated and request.user.pk == member.pk,
+            # What other apps show of the member (their organisations...): accounts.profile.
+            **profile_extras.context(member, request.user),
             # Only web addresses are ever turned into links, whatever was stored.
             "links": [
                 link

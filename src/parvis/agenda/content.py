@@ -1,15 +1,231 @@
-"""What the platform needs to know of the agenda's content types (see docs/architecture.md)."""
+"""What the platform knows about events, declared once (see ``parvis.core.content``): how an
+event is reported, the territory pages' "Upcoming events" section, the home page's block, the
+notification kinds (``notifications.py``) and what a member's data export and erasure do with
+their events and participations."""
+
+from urllib.parse import urlencode
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.home import ORDER as HOME_ORDER
+from parvis.core.home import HomeBlock, home_blocks
+from parvis.moderation import registry as moderation
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK, site_text
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
+from parvis.territories.models import TerritoryKind
+from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
+from parvis.territories.selectors import territory_containers, territory_scope
 
+from . import notifications  # noqa: F401  (the notification kinds)
+from .filters import AgendaFilters, filter_occurrences, local_midnight
 from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .selectors import event_is_visible_to, public_occurrences, upcoming_near
+
+#: Upcoming events the home page shows.
+HOME_EVENTS = 6
+
+# --- moderation -------------------------------------------------------------------------------
+
+moderation.register(
+    Event,
+    label=_("event"),
+    author=lambda event: event.created_by,
+    author_field="created_by",
+    is_visible_to=event_is_visible_to,
+    template="moderation/items/event.html",
+    select_related=("created_by", "organisation", "commune", "category"),
+)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def agenda_filter_params(territory):
+    """The agenda's query-string filter for events in ``territory`` (see agenda/filters.py)."""
+    if territory.kind == TerritoryKind.DEPARTEMENT:
+        return {}
+    return {territory.kind: territory.code}
+
+
+def portal_events(territory, user):
+    """The next public dates of events taking place in ``territory`` (one query)."""
+    now = timezone.now()
+    # The whole département: no filter; otherwise AgendaFilters(commune=...), (epci=...)...
+    by_kind = {} if territory.kind == TerritoryKind.DEPARTEMENT else {territory.kind: territory}
+    occurrences = filter_occurrences(public_occurrences(), AgendaFilters(**by_kind)).filter(
+        start__gte=local_midnight(timezone.localdate(now)), end__gte=now
+    )
+    feed_url = ""
+    if territory.kind == TerritoryKind.COMMUNE:
+        feed_url = reverse("agenda:commune_feed", kwargs={"insee": territory.code})
+    params = agenda_filter_params(territory)
+    return {
+        "occurrences": list(occurrences.order_by("start", "pk")[:SECTION_LIMIT]),
+        "feed_url": feed_url,
+        "see_all_url": reverse("agenda:index") + (f"?{urlencode(params)}" if params else ""),
+    }
+
+
+portal_sections.register(
+    PortalSection(
+        key="events",
+        title=_("Upcoming events"),
+        template="agenda/_portal_section.html",
+        context=portal_events,
+        tags=lambda territory: [territory_scope("agenda.event", territory)],
+        order=ORDER["events"],
+        see_all_label=_("See all the events"),
+    )
+)
+
+home_blocks.register(
+    HomeBlock(
+        key="agenda",
+        template="agenda/_home_block.html",
+        context=lambda user: {"upcoming_events": upcoming_near(user, limit=HOME_EVENTS)},
+        order=HOME_ORDER["agenda"],
+        tags=("agenda.eventoccurrence",),
+    )
+)
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+def _events(context):
+    """Kept (shown as by a former member), or deleted at the member's choice — except the
+    events of an organisation that goes on, which are the organisation's. Participants of
+    a deleted event's dates to come are told it is cancelled."""
+    if not context.delete_contributions:
+        return
+    from .activities import participants_tell_cancellation
+
+    events = own_events(context.member, context.plan.closed_organisation_ids)
+    events = events.select_related("commune")
+    deleted = 0
+    for event in events:
+        if event.status == EventStatus.PUBLISHED:
+            participants_tell_cancellation(
+                event=event,
+                actor=context.member,  # not told themselves
+                reason=site_text("Its organiser deleted their account."),
+                gone=True,  # the event is deleted below
+            )
+        context.forget_file(event.image)
+        event.audience.clear()
+        event.delete()
+        deleted += 1
+    context.count("agenda.Event.created_by (deleted)", deleted)
+
+
+def own_events(member, closed_organisation_ids):
+    """Events that are the member's own (not those of an organisation that goes on)."""
+    return Event.objects.filter(created_by=member).filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
+    )
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_events(plan):
+    """How many events the member would delete with their contributions."""
+    plan.counts["events"] = own_events(plan.member, plan.closed_organisation_ids).count()
+
+
+def _rsvps(context):
+    """Participations deleted; the counters of the dates to come go down (a past date keeps
+    its count: statistics, not personal data)."""
+    rsvps = Rsvp.objects.filter(user=context.member)
+    upcoming = list(
+        rsvps.filter(occurrence__end__gt=context.now).values_list("occurrence_id", flat=True)
+    )
+    EventOccurrence.objects.filter(pk__in=upcoming, rsvp_count__gt=0).update(
+        rsvp_count=F("rsvp_count") - 1
+    )
+    deleted, _details = rsvps.delete()
+    context.count("agenda.Rsvp.user", deleted)
+
+
+privacy.export(
+    "agenda.Event.created_by",
+    section="events_created",
+    fields=(
+        "title",
+        "description",
+        "category",
+        "status",
+        "start",
+        "end",
+        "all_day",
+        "rrule",
+        "exdates",
+        "venue_name",
+        "address",
+        "commune",
+        "organisation",
+        "group",
+        "image",
+        "is_free",
+        "price",
+        "accessibility",
+        "accessibility_details",
+        "external_url",
+        "capacity",
+        "audience",
+        "rejection_reason",
+        "cancellation_reason",
+        "created_at",
+        "published_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    files=("image",),
+    queryset=lambda member: (
+        Event.objects.filter(created_by=member)
+        .select_related("category", "commune", "organisation", "group")
+        .prefetch_related("audience")
+        .order_by("start", "pk")
+    ),
+)
+privacy.erase("agenda.Event.created_by", action=CUSTOM, handler=_events)
+privacy.not_exported("agenda.Event.reviewed_by", reason=STAFF_WORK)
+privacy.erase("agenda.Event.reviewed_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "agenda.Rsvp.user",
+    section="event_participations",
+    fields=(
+        ("event", lambda row: row.occurrence.event.title),
+        ("date", lambda row: row.occurrence.start),
+        ("url", lambda row: row.occurrence.event.get_absolute_url()),
+        "created_at",
+    ),
+    queryset=lambda member: (
+        Rsvp.objects.filter(user=member)
+        .select_related("occurrence__event")
+        .order_by("occurrence__start")
+    ),
+)
+privacy.erase("agenda.Rsvp.user", action=CUSTOM, handler=_rsvps)
+
 
 # --- page cache --------------------------------------------------------------------------------
 # A new event shows in lists once published (its status changes then); a date's participants
 # count is a column of the date (its pages and the lists showing it are retired).
+# Lists filtered by a territory or a category, commune pages, an organisation's or a group's
+# page depend on their scope only (``agenda.event@commune:12``, ``@epci:3``...).
 pagecache.declare(
     Event,
-    scopes={"organisation": "organisation", "group": "group", "creator": "created_by"},
+    scopes={
+        "commune": "commune",
+        "category": "category",
+        "organisation": "organisation",
+        "group": "group",
+        "creator": "created_by",
+    },
+    derived={"commune": territory_containers},
     listed_if={"status": EventStatus.PUBLISHED},
 )
 pagecache.declare(EventOccurrence, scopes={"event": "event"}, list_fields=("start", "end"))

@@ -7,9 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
-        from . import pagecache
+        from . import content, pagecache
 
         pagecache.install()
-        autodiscover_modules("content")
+        # Every app's content.py: moderation, privacy, notifications and the pages' sections
+        # (every model is loaded by now; the registries are module-level).
+        content.autodiscover()

@@ -2,7 +2,8 @@
 
 A page such as a commune's portal (``parvis.territories.portal``) or an elected official's
 public page (``parvis.officials.sections``) is a header plus a list of sections. Each app that
-has something to show there registers a ``Section`` once, in its ``AppConfig.ready()``:
+has something to show there registers a ``Section`` once, in its ``content.py``
+(``parvis.core.content``):
 
 .. code-block:: python
 
@@ -53,6 +54,9 @@ class Section:
         sections are shown by increasing order, then key.
     ``see_all_label``
         the text of the "see all" link.
+    ``tags``
+        ``(subject) -> [tag, ...]``: the collections the section lists, for the page cache
+        (``parvis.core.pagecache``); the page holds while none of them is retired.
     """
 
     key: str
@@ -61,6 +65,7 @@ class Section:
     context: Callable[[Any, Any], dict | None]
     order: int = 100
     see_all_label: str | Promise = field(default=_("See all"))
+    tags: Callable[[Any], Any] = field(default=lambda subject: ())
 
 
 @dataclass(frozen=True)

@@ -4,51 +4,32 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
-from parvis.agenda.selectors import upcoming_near
-from parvis.consultations.selectors import open_for
 from parvis.core import pagecache
 from parvis.core.pagecache import public_page
-from parvis.news.selectors import latest_for
 
-from .selectors import (
-    HOME_CONSULTATIONS,
-    HOME_EVENTS,
-    HOME_POSTS,
-    departement_with_figures,
-    group_activity,
-)
-
-#: The collections the home page's blocks list (the page cache's tags: see ``home``).
-HOME_TAGS = (
-    "agenda.eventoccurrence",
-    "news.post",
-    "consultations.consultation",
-    "groups.thread",
-    "groups.membership",
-)
+from .home import home_blocks
+from .selectors import departement_with_figures
 
 
-@public_page(*HOME_TAGS)
+# The tags are read once the apps are loaded (when the URLs are): the blocks' own, registered
+# by the apps' content.py at start-up (core.content).
+@public_page(*home_blocks.tags())
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the
-    département-wide version, the commune picker and an invitation to join. A fixed number of
-    queries whatever the volume (see ``core.selectors``).
+    département-wide version, the commune picker and an invitation to join. The blocks are
+    those the apps register (``core.home.home_blocks``), each a fixed number of queries
+    whatever the volume.
 
     Visitors get the whole page from the page cache. A member's content is a fragment cached in
-    Redis (``pagecache.fragment``), its blocks read lazily so that a cached fragment costs no
-    query; it holds while none of the collections it lists, the items it shows and the
-    member's read markers changed (``core.pagecache``)."""
+    Redis (``pagecache.fragment``), its blocks read only when it is rendered, so that a cached
+    fragment costs no query; it holds while none of the collections the blocks list
+    (``HomeBlock.tags``), the items it shows and the member's own tags (their read markers,
+    ``HomeBlock.member_tags``) changed (``core.pagecache``)."""
     user = request.user
-    context = {
-        "upcoming_events": SimpleLazyObject(lambda: upcoming_near(user, limit=HOME_EVENTS)),
-        "latest_posts": SimpleLazyObject(lambda: latest_for(user, HOME_POSTS)),
-        "open_consultations": SimpleLazyObject(lambda: open_for(user, HOME_CONSULTATIONS)),
-        "group_activity": SimpleLazyObject(lambda: group_activity(user)),
-    }
+    context = {"home_blocks": home_blocks}
     if not user.is_authenticated:
         # The département's name and figures greet visitors only.
         context["territory"] = departement_with_figures()
@@ -57,7 +38,7 @@ def home(request):
     member_content = pagecache.fragment(
         ("home", user.pk, user.first_name, user.commune_id, language),
         lambda: render_to_string("core/_home_content.html", context, request),
-        tags=(*HOME_TAGS, pagecache.reads_label(user.pk)),
+        tags=(*home_blocks.tags(), *home_blocks.member_tags(user)),
     )
     return render(request, "core/home.html", {"member_content": member_content})
 

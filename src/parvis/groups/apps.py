@@ -11,9 +11,7 @@ class GroupsConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from . import sections, signals
-
-        sections.register()
+        from . import signals
 
         # A member whose account is deleted leaves their groups without orphaning them.
         pre_delete.connect(

@@ -7,6 +7,6 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation and audit log")
 
     def ready(self):
-        # The content types this app makes reportable (events, profiles, organisations); other
-        # apps register theirs in their own ``ready()`` or here (see docs/moderation.md).
-        from . import reportables, signals  # noqa: F401
+        # The reportable content types are registered by their apps' content.py
+        # (parvis.core.content; see docs/moderation.md).
+        from . import signals  # noqa: F401

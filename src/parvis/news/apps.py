@@ -10,9 +10,6 @@ class NewsConfig(AppConfig):
     def ready(self):
         from parvis.core.seeding import default_rows_restorer
 
-        from . import sections
-
-        sections.register()
         post_migrate.connect(
             default_rows_restorer(
                 model_label="news.Category",

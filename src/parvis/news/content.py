@@ -1,8 +1,212 @@
-"""What the platform needs to know of the news' content types (see docs/architecture.md)."""
+"""What the platform knows about information posts, declared once (see
+``parvis.core.content``): how a post is reported, the sections it fills ("Targeted
+information" on the territory pages, "Posts" on the elected officials' pages, the home page's
+block), the notification and activity kinds (``notifications.py``, ``activities.py``) and what
+a member's data export and erasure do with their posts and follows.
+
+Each section runs at most two queries: the posts (with a ``LIMIT``) and, for a member, whether
+they follow the territory or the official (for the follow button the section shows).
+"""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.home import ORDER as HOME_ORDER
+from parvis.core.home import HomeBlock, home_blocks
+from parvis.moderation import registry as moderation
+from parvis.officials.sections import ORDER as OFFICIAL_ORDER
+from parvis.officials.sections import OfficialSection, official_sections
+from parvis.privacy import registry as privacy
+from parvis.privacy.helpers import STAFF_WORK
+from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, KEEP
+from parvis.territories.models import TerritoryKind
+from parvis.territories.portal import ORDER, PortalSection, portal_sections
 
-from .models import Post, PostStatus
+from . import activities, notifications  # noqa: F401  (the notification and activity kinds)
+from .models import Follow, Post, PostStatus
+from .selectors import (
+    latest_for,
+    managed_filter,
+    post_is_visible_to,
+    posts_by_official,
+    posts_for_territory,
+    user_manages_post,
+)
+
+#: Posts a section shows before its "see all" link.
+SECTION_LIMIT = 5
+#: Posts the home page shows.
+HOME_POSTS = 4
+
+# --- moderation -------------------------------------------------------------------------------
+
+moderation.register(
+    Post,
+    label=_("information post"),
+    author=lambda post: post.author,
+    author_field="author",
+    # Its team (the official, or the organisation's managers and editors) runs it.
+    is_author=lambda post, user: user_manages_post(user, post),
+    author_filter=managed_filter,
+    is_visible_to=post_is_visible_to,
+    template="moderation/items/post.html",
+    select_related=("author", "organisation", "category"),
+)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _follows(user, **target):
+    return user.is_authenticated and Follow.objects.filter(user=user, **target).exists()
+
+
+def feed_url_for(territory):
+    """The feed page showing the information of ``territory``."""
+    url = reverse("news:index")
+    if territory.kind == TerritoryKind.DEPARTEMENT:
+        return url
+    return f"{url}?{territory.kind}={territory.code}"
+
+
+def portal_news(territory, user):
+    """A territory page's "Targeted information": the posts aimed at it in particular (see
+    ``selectors.posts_for_territory``), the follow button and the RSS feed of a commune."""
+    posts = list(posts_for_territory(territory, with_audience=False)[:SECTION_LIMIT])
+    is_commune = territory.kind == TerritoryKind.COMMUNE
+    return {
+        "posts": posts,
+        "following": _follows(user, territory=territory),
+        "can_follow": territory.kind != TerritoryKind.DEPARTEMENT,
+        "rss_url": reverse("news:commune_rss", kwargs={"insee": territory.code})
+        if is_commune
+        else "",
+        "see_all_url": feed_url_for(territory),
+    }
+
+
+def official_posts(official, user):
+    """An official's page "Posts": what they published in their own name (newest first)."""
+    posts = list(posts_by_official(official, with_audience=False)[:SECTION_LIMIT])
+    return {
+        "posts": posts,
+        "following": _follows(user, followed_user=official),
+        "see_all_url": "",
+    }
+
+
+portal_sections.register(
+    PortalSection(
+        key="news",
+        title=_("Targeted information"),
+        template="news/_portal_section.html",
+        context=portal_news,
+        tags=lambda territory: ["news.post"],  # aimed at audiences: any territory may see it
+        order=ORDER["news"],
+        see_all_label=_("See all the information"),
+    )
+)
+official_sections.register(
+    OfficialSection(
+        key="posts",
+        title=_("Posts"),
+        template="news/_official_section.html",
+        context=official_posts,
+        order=OFFICIAL_ORDER["posts"],
+    )
+)
+home_blocks.register(
+    HomeBlock(
+        key="news",
+        template="news/_home_block.html",
+        context=lambda user: {"latest_posts": latest_for(user, HOME_POSTS)},
+        order=HOME_ORDER["news"],
+        tags=("news.post",),
+    )
+)
+
+# --- personal data (parvis.privacy.registry) ------------------------------------------------
+
+
+def own_posts(member, closed_organisation_ids):
+    """Posts that are the member's own (not those of an organisation that goes on)."""
+    return Post.objects.filter(author=member).filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
+    )
+
+
+@privacy.plan_step(order=CONTRIBUTIONS)
+def _plan_posts(plan):
+    """How many posts the member would delete with their contributions."""
+    plan.counts["posts"] = own_posts(plan.member, plan.closed_organisation_ids).count()
+
+
+def _posts(context):
+    """Kept (the publisher reads "former member" for an official's post), or deleted at the
+    member's choice — except an organisation's posts, when the organisation goes on."""
+    if not context.delete_contributions:
+        return
+    deleted = 0
+    for post in own_posts(context.member, context.plan.closed_organisation_ids):
+        context.forget_file(post.image)
+        post.audience.clear()
+        post.delete()
+        deleted += 1
+    context.count("news.Post.author (deleted)", deleted)
+
+
+privacy.export(
+    "news.Post.author",
+    section="posts",
+    fields=(
+        "title",
+        "body",
+        "category",
+        "organisation",
+        "status",
+        "publish_at",
+        "expires_at",
+        "image",
+        "image_alt",
+        "audience",
+        "moderation_reason",
+        "created_at",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
+    files=("image",),
+    queryset=lambda member: (
+        Post.objects.filter(author=member)
+        .select_related("category", "organisation")
+        .prefetch_related("audience")
+        .order_by("created_at", "pk")
+    ),
+)
+privacy.erase("news.Post.author", action=CUSTOM, handler=_posts)
+privacy.not_exported("news.Post.unpublished_by", reason=STAFF_WORK)
+privacy.erase("news.Post.unpublished_by", action=KEEP, reason=STAFF_WORK)
+
+privacy.export(
+    "news.Follow.user",
+    section="follows",
+    fields=(
+        "territory",
+        "organisation",
+        ("elected_official", lambda row: row.followed_user),
+        "created_at",
+    ),
+    queryset=lambda member: Follow.objects.filter(user=member).select_related(
+        "territory", "organisation", "followed_user"
+    ),
+)
+privacy.erase("news.Follow.user", action=DELETE)
+privacy.not_exported(
+    "news.Follow.followed_user",
+    reason="Who follows the member is each follower's data (their page shows only a count).",
+)
+privacy.erase("news.Follow.followed_user", action=DELETE)
+
 
 # --- page cache --------------------------------------------------------------------------------
 pagecache.declare(

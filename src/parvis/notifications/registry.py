@@ -1,7 +1,7 @@
 """The notification types: each content app declares its own, in a few lines.
 
-A content app adds a ``notifications.py`` module (found at start-up by
-``NotificationsConfig.ready``) that registers its types::
+A content app adds a ``notifications.py`` module, imported by its ``content.py`` (found at
+start-up by ``parvis.core.content.autodiscover``), that registers its types::
 
     from django.utils.translation import gettext_lazy as _
 

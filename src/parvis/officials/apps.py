@@ -7,8 +7,3 @@ class OfficialsConfig(AppConfig):
 
     name = "parvis.officials"
     verbose_name = _("Elected officials")
-
-    def ready(self):
-        from . import sections
-
-        sections.register()

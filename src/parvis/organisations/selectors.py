@@ -53,6 +53,17 @@ def membership_role(user, organisation):
     return cache[user.pk]
 
 
+def member_organisations(member, viewer):
+    """Organisations ``member`` belongs to that ``viewer`` may see (their public profile)."""
+    return (
+        organisations_visible_to(viewer)
+        .filter(memberships__user=member)
+        .select_related("commune")
+        .order_by("name")
+        .distinct()
+    )
+
+
 def organisation_list(user):
     """The public list: verified organisations ``user`` may see, by name, shaped for cards."""
     return (

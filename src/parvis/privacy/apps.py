@@ -1,7 +1,4 @@
-from importlib import import_module
-
-from django.apps import AppConfig, apps
-from django.utils.module_loading import module_has_submodule
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,16 +7,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self):
+        # Each app declares the export and erasure of its relations to the member in its own
+        # content.py (parvis.core.content; see docs/privacy.md).
         from django.contrib.auth.signals import user_logged_in
 
-        from . import declarations, signals  # noqa: F401  (the relations of existing apps)
+        from . import signals
 
-        # An app may declare its own relations in its privacy.py (see docs/privacy.md).
-        for app_config in apps.get_app_configs():
-            if (
-                app_config.name.startswith("parvis.")
-                and app_config.name != self.name
-                and module_has_submodule(app_config.module, "privacy")
-            ):
-                import_module(f"{app_config.name}.privacy")
         user_logged_in.connect(signals.member_logged_in, dispatch_uid="privacy_logged_in")

@@ -5,8 +5,8 @@ A *relation* is a foreign key (or one-to-one field) from any model to the member
 through their through model: ``"accounts.User_groups.user"``). ``user_relations()`` lists them
 all by introspection; the completeness tests (``tests/privacy/test_completeness.py``) fail as
 soon as one is neither exported nor declared "not exported" with a reason, or has no erasure
-rule. A new model joins by declaring its relations, in its app's ``privacy.py`` (found at
-start-up) or in ``parvis/privacy/declarations.py``::
+rule. A new model joins by declaring its relations in its app's ``content.py`` (found at
+start-up: ``parvis.core.content``), with the shared reasons of ``parvis.privacy.helpers``::
 
     from parvis.privacy import registry
 
@@ -18,8 +18,11 @@ start-up) or in ``parvis/privacy/declarations.py``::
     )
     registry.erase("agenda.Rsvp.user", action=registry.DELETE)
 
-    registry.not_exported("agenda.Event.reviewed_by", reason="A moderator's work ...")
-    registry.erase("agenda.Event.reviewed_by", action=registry.KEEP, reason="...")
+    registry.not_exported("agenda.Event.reviewed_by", reason=STAFF_WORK)
+    registry.erase("agenda.Event.reviewed_by", action=registry.KEEP, reason=STAFF_WORK)
+
+An app whose erasure needs planning (a hand-over, counts shown before the member confirms)
+adds a step to the erasure plan (``plan_step``, see ``selectors.ErasurePlan``).
 
 See docs/privacy.md.
 """
@@ -184,6 +187,36 @@ def erase_member_field(name: str, *, value=None, keep: str = "") -> MemberField:
 
 def member_field_rules() -> dict[str, MemberField]:
     return dict(_member_fields)
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """A part of the erasure plan (``selectors.erasure_plan``): ``function(plan)`` fills
+    ``plan`` (its hand-overs, its ``counts``); steps run by ``order``, then name."""
+
+    name: str
+    function: Callable[[Any], None]
+    order: int = DEFAULT
+
+
+_plan_steps: dict[str, PlanStep] = {}
+
+
+def plan_step(function=None, *, order=DEFAULT):
+    """Add ``function(plan)`` to the erasure plan (usable as a decorator, with or without
+    ``order``: ``HANDOVER`` for a hand-over, which later steps may read)."""
+
+    def decorator(function):
+        name = f"{function.__module__}.{function.__qualname__}"
+        _plan_steps[name] = PlanStep(name=name, function=function, order=order)
+        return function
+
+    return decorator(function) if function is not None else decorator
+
+
+def plan_steps() -> list[PlanStep]:
+    """The erasure plan's steps, in the order they run."""
+    return sorted(_plan_steps.values(), key=lambda step: (step.order, step.name))
 
 
 def unregister(relation: str) -> None:

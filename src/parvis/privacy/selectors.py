@@ -4,26 +4,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from allauth.usersessions.models import UserSession
-from django.db.models import (
-    Case,
-    DateTimeField,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import DateTimeField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from parvis.accounts.models import ERASED_EMAIL_DOMAIN, User
-from parvis.agenda.models import Event
-from parvis.consultations.models import Comment
-from parvis.groups.models import Membership, MembershipState, Message, Role, Thread
-from parvis.news.models import Post
-from parvis.organisations.models import OrganisationMembership, OrganisationRole
 
+from . import registry
 from .models import DataExport
 
 
@@ -47,25 +33,18 @@ def export_for_download(public_id, user):
 
 
 @dataclass
-class GroupHandover:
-    group: object
-    successor: object | None  # a member, or None: the group is closed
-
-
-@dataclass
-class OrganisationHandover:
-    organisation: object
-    successor: object | None  # a member, or None: the organisation is closed
-
-
-@dataclass
 class ErasurePlan:
     """What erasing ``member`` will do, shown before they confirm and followed by the
-    service: who receives their groups and organisations, what contributions they have."""
+    service. The apps fill it through their plan steps (``registry.plan_step``, in their
+    ``content.py``): who receives the groups (``groups``, items with ``group`` and
+    ``successor``) and the organisations (``organisations``, items with ``organisation`` and
+    ``successor``) the member runs alone — ``successor`` is ``None`` when it is closed — and
+    how many contributions they have (``counts``: events, posts, threads, messages,
+    comments)."""
 
     member: object
-    groups: list[GroupHandover] = field(default_factory=list)
-    organisations: list[OrganisationHandover] = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -77,96 +56,10 @@ class ErasurePlan:
         return [item.group for item in self.groups if item.successor is None]
 
 
-def _group_successor(group, member):
-    """The member who will own ``group`` when ``member`` leaves: the rule of
-    ``parvis.groups.services._hand_over_ownership`` (longest-standing moderator, else member)."""
-    membership = (
-        Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
-        .exclude(user=member)
-        .exclude(user__is_active=False)
-        .annotate(
-            moderator_first=Case(
-                When(role=Role.MODERATOR, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .select_related("user")
-        .order_by("moderator_first", "joined_at", "pk")
-        .first()
-    )
-    return membership.user if membership else None
-
-
-def _organisation_successor(organisation, member):
-    """Who runs ``organisation`` once ``member`` (its only manager) is gone: its
-    longest-standing other member, made manager; None when it has no other member."""
-    membership = (
-        OrganisationMembership.objects.filter(organisation=organisation, user__is_active=True)
-        .exclude(user=member)
-        .select_related("user")
-        .order_by("created_at", "pk")
-        .first()
-    )
-    return membership.user if membership else None
-
-
-def own_events(member, closed_organisation_ids):
-    """Events that are the member's own (not those of an organisation that goes on)."""
-    return Event.objects.filter(created_by=member).filter(
-        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
-    )
-
-
-def own_posts(member, closed_organisation_ids):
-    return Post.objects.filter(author=member).filter(
-        Q(organisation__isnull=True) | Q(organisation_id__in=closed_organisation_ids)
-    )
-
-
 def erasure_plan(member) -> ErasurePlan:
     plan = ErasurePlan(member=member)
-    owned = (
-        Membership.objects.filter(user=member, state=MembershipState.ACTIVE, role=Role.OWNER)
-        .select_related("group")
-        .order_by("group__name")
-    )
-    for membership in owned:
-        plan.groups.append(
-            GroupHandover(
-                group=membership.group, successor=_group_successor(membership.group, member)
-            )
-        )
-    managed = (
-        OrganisationMembership.objects.filter(user=member, role=OrganisationRole.MANAGER)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    for membership in managed:
-        organisation = membership.organisation
-        other_managers = (
-            OrganisationMembership.objects.filter(
-                organisation=organisation, role=OrganisationRole.MANAGER, user__is_active=True
-            )
-            .exclude(user=member)
-            .exists()
-        )
-        if other_managers:
-            continue
-        plan.organisations.append(
-            OrganisationHandover(
-                organisation=organisation,
-                successor=_organisation_successor(organisation, member),
-            )
-        )
-    closed = plan.closed_organisation_ids
-    plan.counts = {
-        "events": own_events(member, closed).count(),
-        "posts": own_posts(member, closed).count(),
-        "threads": Thread.objects.filter(author=member, deleted_at__isnull=True).count(),
-        "messages": Message.objects.filter(author=member, deleted_at__isnull=True).count(),
-        "comments": Comment.objects.filter(author=member, deleted_at__isnull=True).count(),
-    }
+    for step in registry.plan_steps():
+        step.function(plan)
     return plan
 
 

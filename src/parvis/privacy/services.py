@@ -277,7 +277,7 @@ def account_erase(
     Groups they own pass to a successor (else are closed), organisations they alone manage
     pass to another member of their team (else are closed); their public contributions are
     kept as by a "former member", or deleted when ``delete_contributions``. Every relation is
-    handled as declared in the registry (``declarations.py``), then the member's row is
+    handled as declared in the registry (each app's ``content.py``), then the member's row is
     anonymised: the old e-mail and password no longer log in. The member is e-mailed at their
     old address once it commits. Idempotent: erasing an erased account does nothing. Returns
     what was done (counts by relation)."""

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TerritoriesConfig(AppConfig):
     name = "parvis.territories"
     verbose_name = _("Territories")
-
-    def ready(self):
-        from . import sections
-
-        sections.register()

@@ -2,7 +2,7 @@
 
 A commune, EPCI, arrondissement or département page is a header (population, postal codes,
 the territories it belongs to, the territories inside it) followed by the sections that apps
-register here. To add one, in your ``AppConfig.ready()``:
+register here. To add one, in your app's ``content.py`` (see ``parvis.core.content``):
 
 .. code-block:: python
 
