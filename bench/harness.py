@@ -19,6 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+#: The checkout whose code is served and written through: this one, or another one named by
+#: ``BENCH_APP`` (e.g. a worktree of an earlier commit, for a before/after in the same run
+#: conditions; its database schema must match the seeded one).
+APP = Path(os.environ.get("BENCH_APP") or ROOT).resolve()
 PYTHON = sys.executable
 RESULTS = BENCH / "results"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -62,7 +66,7 @@ def parvis_env(database_url, redis_url, var_dir):
         "API_THROTTLE_USER": "1000000/minute",
         "PARVIS_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(APP / "src"),
     }
 
 
@@ -74,7 +78,7 @@ def prepare_scale(server_url, scale, redis_url, var_dir, reseed):
     if fresh:
         log(f"creating {name}")
         psql(server_url, f"CREATE DATABASE {name}")
-    manage = [PYTHON, str(ROOT / "manage.py")]
+    manage = [PYTHON, str(APP / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
     if fresh or reseed:
         subprocess.run([*manage, "import_territory", "60"], env=env, check=True)
@@ -89,7 +93,7 @@ def collectstatic(server_url, redis_url, var_dir):
     """The manifest the servers' pages need (``DEBUG=false``)."""
     env = parvis_env(f"{server_url}/postgres", redis_url, var_dir)
     subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env, check=True
+        [PYTHON, str(APP / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env, check=True
     )
 
 

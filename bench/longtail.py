@@ -35,11 +35,11 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # ``bench.*`` as a script
 
 from bench.harness import (  # noqa: E402
+    APP,
     BENCH,
     DEFAULT_SERVER,
     PYTHON,
     RESULTS,
-    ROOT,
     Gunicorn,
     collectstatic,
     load_average,
@@ -250,7 +250,7 @@ class WriterProcess:
 
 def clear_page_cache(env):
     subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "clear_page_cache"],
+        [PYTHON, str(APP / "manage.py"), "clear_page_cache"],
         env=env,
         check=True,
         capture_output=True,
@@ -327,7 +327,7 @@ def run(args, directory):
         if not names:
             continue
         server_env = env if cache else {**env, "PARVIS_PAGE_CACHE_SECONDS": "0"}
-        with Gunicorn("parvis.wsgi:application", server_env, args.port, args.workers, ROOT) as app:
+        with Gunicorn("parvis.wsgi:application", server_env, args.port, args.workers, APP) as app:
             if paths_file is None:
                 log(f"checking the addresses ({'all' if args.check_all else 'one a kind'})")
                 kinds, dropped = check(app.base, kinds, args.check_all)

@@ -90,6 +90,23 @@ def test_filter_by_commune_primary_key(events, oise):
     assert titles(f"commune={oise['margny'].pk}") == ["Brocante de Margny"]
 
 
+def test_a_five_digit_primary_key_that_is_no_code_still_finds_its_commune(events, oise):
+    """Territories' keys grow past 9,999 on a long-lived database (imports, tests)."""
+    from parvis.territories.models import Territory
+
+    margny = oise["margny"]
+    big = Territory.objects.create(
+        pk=54321,
+        kind=margny.kind,
+        code="60999",
+        name="Commune test",
+        slug="commune-test",
+        departement=margny.departement,
+    )
+    assert titles(f"commune={big.pk}") == []  # found: no event there (not "all events")
+    assert titles("commune=54321&category=sport") == []
+
+
 def test_filter_by_epci_and_arrondissement_codes(events, oise):
     assert titles("epci=246000756") == ["Match de handball", "Brocante de Margny"]
     assert titles("arrondissement=601") == ["Concert à Beauvais", "Exposition des Amis"]

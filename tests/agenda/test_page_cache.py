@@ -284,3 +284,48 @@ def test_what_a_write_statement_retires():
     )
     assert statement_tags(silent, [None, 1]) == set()
     assert statement_tags('SELECT 1 FROM "groups_message"', []) == set()
+
+
+def test_an_event_published_in_a_commune_retires_the_pages_of_its_territories_only(
+    make_event, oise, beauvais, compiegne
+):
+    """Compiègne's portal, the agenda filtered on Compiègne and Compiègne's feed stay cached
+    when an event is published in Beauvais; Beauvais's, its intercommunality's and the
+    unfiltered agenda's show it at once."""
+    make_event(title="Concert de printemps", commune=compiegne)
+    beauvais_pages = [
+        beauvais.get_absolute_url(),
+        f"/agenda/?commune={beauvais.pk}",
+        beauvais.epci.get_absolute_url(),
+        "/agenda/",
+    ]
+    compiegne_pages = [
+        compiegne.get_absolute_url(),
+        f"/agenda/?commune={compiegne.pk}",
+        f"/agenda/communes/{compiegne.code}.ics",
+    ]
+    for url in beauvais_pages + compiegne_pages:
+        get(Client(), url)
+    make_event(title="Fête de la musique à Beauvais", commune=beauvais)
+    for url in beauvais_pages:
+        response, content, count = get(Client(), url)
+        assert count > 0, url
+        assert "Fête de la musique".encode() in content, url
+    for url in compiegne_pages:
+        assert get(Client(), url)[2] == 0, url
+
+
+def test_the_events_api_filtered_on_a_commune_keeps_its_answer_when_an_event_is_published_elsewhere(
+    make_event, beauvais, compiegne
+):
+    make_event(title="Concert de printemps", commune=compiegne)
+    url = f"/api/evenements/?commune={compiegne.code}"
+    get(Client(), url)
+    get(Client(), "/api/evenements/")
+    make_event(title="Fête de la musique", commune=beauvais)
+    assert get(Client(), url)[2] == 0
+    assert get(Client(), "/api/evenements/")[2] > 0
+    make_event(title="Brocante d'automne", commune=compiegne)
+    response, content, count = get(Client(), url)
+    assert count > 0
+    assert "Brocante".encode() in content

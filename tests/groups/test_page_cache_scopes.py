@@ -70,3 +70,21 @@ def make_event_page(owner, beauvais):
     from tests.agenda.conftest import create_event
 
     return create_event(created_by=owner, commune=beauvais).get_absolute_url()
+
+
+def test_a_reply_retires_the_portals_listing_its_group_and_no_other(
+    owner, member, beauvais, compiegne
+):
+    from tests.groups.conftest import add_member, create_group
+
+    group = create_group(owner, name="Comité des fêtes de Beauvais", territory=beauvais)
+    add_member(group, member)
+    thread = services.thread_create(group=group, author=owner, title="Kermesse", body="Qui vient ?")
+    portals = [beauvais.get_absolute_url(), beauvais.epci.get_absolute_url()]
+    elsewhere = compiegne.get_absolute_url()
+    for url in (*portals, elsewhere):
+        queries(url)
+    services.message_post(thread=thread, author=member, body="Moi !")
+    for url in portals:  # its groups, most active first
+        assert queries(url)[0] > 0, url
+    assert queries(elsewhere)[0] == 0

@@ -21,6 +21,7 @@ from parvis.privacy.helpers import STAFF_WORK, site_text
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
+from parvis.territories.selectors import territory_containers, territory_scope
 
 from . import notifications  # noqa: F401  (the notification kinds)
 from .filters import AgendaFilters, filter_occurrences, local_midnight
@@ -78,6 +79,7 @@ portal_sections.register(
         title=_("Upcoming events"),
         template="agenda/_portal_section.html",
         context=portal_events,
+        tags=lambda territory: [territory_scope("agenda.event", territory)],
         order=ORDER["events"],
         see_all_label=_("See all the events"),
     )
@@ -219,9 +221,18 @@ privacy.erase("agenda.Rsvp.user", action=CUSTOM, handler=_rsvps)
 # --- page cache --------------------------------------------------------------------------------
 # A new event shows in lists once published (its status changes then); a date's participants
 # count is a column of the date (its pages and the lists showing it are retired).
+# Lists filtered by a territory or a category, commune pages, an organisation's or a group's
+# page depend on their scope only (``agenda.event@commune:12``, ``@epci:3``...).
 pagecache.declare(
     Event,
-    scopes={"organisation": "organisation", "group": "group", "creator": "created_by"},
+    scopes={
+        "commune": "commune",
+        "category": "category",
+        "organisation": "organisation",
+        "group": "group",
+        "creator": "created_by",
+    },
+    derived={"commune": territory_containers},
     listed_if={"status": EventStatus.PUBLISHED},
 )
 pagecache.declare(EventOccurrence, scopes={"event": "event"}, list_fields=("start", "end"))

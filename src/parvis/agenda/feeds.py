@@ -35,21 +35,23 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar.prop import vRecur
 
 from parvis.accounts.models import User
+from parvis.core import pagecache
 from parvis.core.emails import absolute_url
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
+from parvis.core.slugs import title_slug
 from parvis.moderation.selectors import exclude_hidden, hidden_from
 from parvis.organisations.selectors import organisations_visible_to
 from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.selectors import territory_scope
 
-from .filters import FILTER_PARAMS, filter_occurrences, local_midnight, parse_filters
+from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
 from .models import PUBLIC_STATUSES, Event, EventOccurrence, EventStatus
 from .selectors import event_is_visible_to
 
@@ -470,11 +472,12 @@ def calendar_response(*, name, filename, events):
 
 
 @require_safe
-@public_page("agenda.event", params=FILTER_PARAMS)
+@public_page(params=FILTER_PARAMS, dynamic=True)
 @replica_reads
 def agenda_feed(request):
     """/agenda/flux.ics?<filters>: the public agenda with the same filters as the lists."""
     filters = parse_filters(request.GET, request.user)
+    pagecache.depends_on(*cache_tags(filters))
     occurrences = filter_occurrences(windowed_occurrences(), filters)
     return calendar_response(
         name=_("%(site)s — agenda") % {"site": settings.PARVIS_SITE_NAME},
@@ -484,10 +487,11 @@ def agenda_feed(request):
 
 
 @require_safe
-@public_page("agenda.event")
+@public_page(dynamic=True)
 @replica_reads
 def organisation_feed(request, slug):
     organisation = get_object_or_404(organisations_visible_to(request.user), slug=slug)
+    pagecache.depends_on(pagecache.scoped("agenda.event", "organisation", organisation.pk))
     occurrences = windowed_occurrences().filter(event__organisation=organisation)
     return calendar_response(
         name=_("Agenda — %(name)s") % {"name": organisation.name},
@@ -497,10 +501,11 @@ def organisation_feed(request, slug):
 
 
 @require_safe
-@public_page("agenda.event")
+@public_page(dynamic=True)
 @replica_reads
 def commune_feed(request, insee):
     commune = get_object_or_404(Territory, kind=TerritoryKind.COMMUNE, code=insee)
+    pagecache.depends_on(territory_scope("agenda.event", commune))
     occurrences = windowed_occurrences().filter(event__commune=commune)
     return calendar_response(
         name=_("Agenda — %(name)s") % {"name": commune.name},
@@ -519,6 +524,6 @@ def event_feed(request, pk, slug):
         raise Http404
     return calendar_response(
         name=event.title,
-        filename=slugify(event.title)[:60] or "evenement",
+        filename=title_slug(event.title, default="evenement", max_length=60),
         events=event_entries(Event.objects.filter(pk=event.pk)),
     )

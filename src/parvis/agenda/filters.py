@@ -86,6 +86,14 @@ class FilterCommuneField(CommuneField):
                 by_code = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code=text).first()
                 if by_code is not None:
                     return by_code
+                try:
+                    return super().to_python(value)
+                except ValidationError:
+                    # Not a postal code either: a primary key of five digits.
+                    by_pk = Territory.objects.filter(kind=TerritoryKind.COMMUNE, pk=text).first()
+                    if by_pk is None:
+                        raise
+                    return by_pk
         return super().to_python(value)
 
 
@@ -303,3 +311,15 @@ def filter_occurrences(queryset, filters):
 
 #: The query parameters ``parse_filters`` reads (the page cache keys finding pages on these).
 FILTER_PARAMS = (*AgendaFilterForm.base_fields, "from", "to")
+
+
+def cache_tags(filters):
+    """The page cache's tags for the events a finding page with ``filters`` lists: the
+    narrowest territory it is filtered on (an event published elsewhere leaves the page), else
+    every event."""
+    from parvis.territories.selectors import territory_scope
+
+    for territory in (filters.commune, filters.epci, filters.arrondissement):
+        if territory is not None:
+            return [territory_scope("agenda.event", territory)]
+    return ["agenda.event"]

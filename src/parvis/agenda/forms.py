@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.groups.models import Group
 from parvis.organisations.models import Organisation
 from parvis.territories.forms import CommuneField
@@ -105,7 +106,9 @@ def parse_dates(text):
     return sorted(set(days)), bad
 
 
-class EventForm(forms.Form):
+class EventForm(ServiceErrorsMixin, forms.Form):
+    field_for = FIELD_FOR
+
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -460,15 +463,6 @@ class EventForm(forms.Form):
             "capacity": data["capacity"],
             "audience": [*data["audience"], *data["audience_communes"]],
         }
-
-    def add_service_errors(self, error):
-        """Show a service's ``ValidationError`` next to the form's fields (or above them)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                field = FIELD_FOR.get(field, field)
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class CancelForm(forms.Form):

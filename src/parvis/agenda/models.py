@@ -12,11 +12,11 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parvis.core.reversing import cached_reverse
+from parvis.core.slugs import title_slug
 
 
 class Category(models.Model):
@@ -163,7 +163,7 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200] or "evenement"
+            self.slug = title_slug(self.title, default="evenement")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -23,13 +23,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
 from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
+from parvis.core.slugs import title_slug
 from parvis.groups.models import GroupStatus, Visibility
 from parvis.moderation.audit import audit_record
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed, needs_review
@@ -241,7 +241,7 @@ def _apply(event, data, *, editor):
     if event.all_day and changed & {"start", "end", "all_day"}:
         _normalise_all_day(event)
     if "title" in changed or not event.slug:
-        event.slug = slugify(event.title)[:200] or "evenement"
+        event.slug = title_slug(event.title, default="evenement")
     if "organisation" in data and data["organisation"] != event.organisation:
         organisation = data["organisation"]
         if organisation is not None and not (

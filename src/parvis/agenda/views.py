@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import CappedPaginator
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import hidden_from
@@ -26,7 +27,7 @@ from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
 
 from . import services as workflow
-from .filters import FILTER_PARAMS, filter_occurrences, local_midnight, parse_filters
+from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
 from .forms import CancelForm, EventForm
 from .grids import month_weeks, week_days
 from .models import Accessibility, Event, EventStatus, Rsvp
@@ -52,19 +53,9 @@ PAGE_SIZE = 20
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``cap`` rows (a ``LIMIT`` inside the count walks the ``start`` index
-    instead of counting every upcoming date); beyond, the page says "more than" and the
-    visitor narrows the filters. ``truncated`` tells whether the cap was reached."""
-
-    cap = 1000
-    truncated = False
-
-    @cached_property
-    def count(self):
-        counted = self.object_list[: self.cap + 1].count()
-        self.truncated = counted > self.cap
-        return min(counted, self.cap)
+#: The finding pages count at most this many dates (a ``LIMIT`` inside the count walks the
+#: ``start`` index instead of counting every upcoming date): beyond, the page says "more than".
+DATES_COUNT_CAP = 1000
 
 
 #: What the finding pages (list, month, week, day) read from the query string.
@@ -99,10 +90,11 @@ def _day_or_404(year, month, day=1):
 
 def _occurrences(request):
     filters = parse_filters(request.GET, request.user)
+    pagecache.depends_on(*cache_tags(filters))
     return filters, filter_occurrences(public_occurrences(), filters)
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
@@ -111,9 +103,9 @@ def upcoming(request):
         occurrences = occurrences.filter(
             start__gte=local_midnight(timezone.localdate()), end__gte=timezone.now()
         )
-    page = CappedPaginator(occurrences.order_by("start", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        occurrences.order_by("start", "pk"), PAGE_SIZE, cap=DATES_COUNT_CAP
+    ).get_page(request.GET.get("page"))
     return render(
         request, "agenda/upcoming.html", _finding_context(request, filters, "list", page=page)
     )
@@ -141,7 +133,7 @@ def _redirect_keeping_query(request, name, **kwargs):
     return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def month(request, year, month):
     first = _day_or_404(year, month)
@@ -165,7 +157,7 @@ def month(request, year, month):
     )
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def week(request, year, month, day):
     chosen = _day_or_404(year, month, day)
@@ -190,7 +182,7 @@ def week(request, year, month, day):
     )
 
 
-@public_page("agenda.event", params=AGENDA_PARAMS)
+@public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def day(request, year, month, day):
     chosen = _day_or_404(year, month, day)
@@ -199,7 +191,9 @@ def day(request, year, month, day):
         start__gte=local_midnight(chosen),
         start__lt=local_midnight(chosen + dt.timedelta(days=1)),
     ).order_by("start", "pk")
-    page = CappedPaginator(occurrences, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(occurrences, PAGE_SIZE, cap=DATES_COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "agenda/day.html",

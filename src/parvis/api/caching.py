@@ -22,6 +22,8 @@ class CachedForVisitors:
     as uncached)."""
 
     page_cache_tags: tuple = ()
+    #: The viewset names what it shows while answering (``pagecache.depends_on``).
+    page_cache_dynamic: bool = False
     page_cache_params: tuple = ()
 
     def dispatch(self, request, *args, **kwargs):

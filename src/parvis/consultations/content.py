@@ -125,6 +125,7 @@ portal_sections.register(
         title=_("Open consultations"),
         template="consultations/_portal_section.html",
         context=portal_consultations,
+        tags=lambda territory: ["consultations.consultation"],
         order=ORDER["consultations"],
         see_all_label=_("See all the consultations"),
     )

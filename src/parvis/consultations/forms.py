@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.agenda.forms import DateInput, TimeInput
 from parvis.agenda.recurrence import local_zone
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.organisations.models import Organisation, OrganisationKind
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
@@ -35,7 +36,9 @@ FIELD_FOR = {"opens_at": "opens_date", "closes_at": "closes_date"}
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(ServiceErrorsMixin, forms.Form):
+    field_for = FIELD_FOR
+
     title = forms.CharField(label=_("Title"), max_length=200)
     context = forms.CharField(
         label=_("Context"),
@@ -193,14 +196,6 @@ class ConsultationForm(forms.Form):
             "results_visibility": data["results_visibility"],
         }
 
-    def add_service_errors(self, error):
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                name = FIELD_FOR.get(name, name)
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
 
 class QuestionForm(forms.Form):
     """One question of the formset; a slot left blank is ignored."""
@@ -341,7 +336,7 @@ def formset_with_one_more(data, *, prefix="questions"):
     return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ServiceErrorsMixin, forms.Form):
     """The answer form of a consultation: one field per question (``question_<pk>``)."""
 
     def __init__(self, *args, questions, **kwargs):
@@ -402,15 +397,8 @@ class AnswerForm(forms.Form):
             values[question.pk] = value
         return values
 
-    def add_service_errors(self, error):
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
-
-class ConclusionForm(forms.Form):
+class ConclusionForm(ServiceErrorsMixin, forms.Form):
     conclusion = forms.CharField(
         label=_("What we did with your answers"),
         max_length=20000,
@@ -420,7 +408,7 @@ class ConclusionForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(ServiceErrorsMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         max_length=services.COMMENT_MAX_LENGTH,
@@ -430,7 +418,7 @@ class CommentForm(forms.Form):
     )
 
 
-class CommentDeleteForm(forms.Form):
+class CommentDeleteForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason (shown in place of the message)"),
         max_length=500,

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from parvis.core.slugs import title_slug
 
 #: Longest free-text answer, in characters.
 ANSWER_TEXT_MAX_LENGTH = 500
@@ -128,7 +129,7 @@ class Consultation(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200] or "consultation"
+            self.slug = title_slug(self.title, default="consultation")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

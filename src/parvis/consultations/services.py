@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.rules import is_identified_member
+from parvis.core.slugs import title_slug
 from parvis.moderation.safeguards import (
     check_links_allowed,
     check_not_sanctioned,
@@ -208,7 +208,7 @@ def _apply(consultation, data):
             setattr(consultation, name, value)
             changed.add(name)
     if "title" in changed or not consultation.slug:
-        consultation.slug = slugify(consultation.title)[:200] or "consultation"
+        consultation.slug = title_slug(consultation.title, default="consultation")
         changed.add("slug")
     return changed
 

@@ -435,11 +435,7 @@ def consultation_conclude(request, pk, slug):
                 conclusion=form.cleaned_data["conclusion"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("The conclusion is published with the results."))
             return redirect(consultation)
@@ -470,11 +466,7 @@ def comment_post(request, pk, slug):
             messages.error(request, str(error))
             return redirect(consultation.get_absolute_url() + "#discussion")
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("Your message is posted."))
             return redirect(consultation.get_absolute_url() + "#discussion")
@@ -503,11 +495,7 @@ def comment_delete(request, pk, slug, comment_pk):
                 comment=comment, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("The message is deleted."))
             return redirect(consultation.get_absolute_url() + "#discussion")

@@ -54,6 +54,9 @@ class Section:
         sections are shown by increasing order, then key.
     ``see_all_label``
         the text of the "see all" link.
+    ``tags``
+        ``(subject) -> [tag, ...]``: the collections the section lists, for the page cache
+        (``parvis.core.pagecache``); the page holds while none of them is retired.
     """
 
     key: str
@@ -62,6 +65,7 @@ class Section:
     context: Callable[[Any, Any], dict | None]
     order: int = 100
     see_all_label: str | Promise = field(default=_("See all"))
+    tags: Callable[[Any], Any] = field(default=lambda subject: ())
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from parvis.privacy.helpers import STAFF_WORK, needles, scrub, site_text
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, HANDOVER, KEEP, LAST, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, PortalSection, portal_sections
+from parvis.territories.selectors import territory_containers
 
 from . import notifications  # noqa: F401  (the notification kinds)
 from .models import (
@@ -121,6 +122,15 @@ moderation.register(
 # --- pages ------------------------------------------------------------------------------------
 
 
+def portal_groups_tags(territory):
+    """The groups attached to ``territory`` or to a territory inside it, most active first."""
+    tags = [
+        pagecache.scoped("groups.group", "territory", territory.pk),
+        pagecache.scoped("groups.group", str(territory.kind), territory.pk),
+    ]
+    return [*tags, *(pagecache.activity(tag) for tag in tags)]
+
+
 def portal_groups(territory, user):
     """The groups of a territory (attached to it or to a territory inside it), most active
     first."""
@@ -201,6 +211,7 @@ portal_sections.register(
         title=_("Groups"),
         template="groups/_portal_section.html",
         context=portal_groups,
+        tags=portal_groups_tags,
         order=ORDER["groups"],
         see_all_label=_("See all the groups"),
     )
@@ -509,7 +520,12 @@ privacy.erase("groups.Activity.recipient", action=DELETE)
 # A reply adds a message to its thread (the thread's pages), updates the thread's counters (the
 # group's page lists it) and the group's last activity, which orders the list of groups by
 # activity (``groups.group@activity``) and shows nowhere else.
-pagecache.declare(Group, activity_fields=("last_activity_at",))
+pagecache.declare(
+    Group,
+    scopes={"territory": "territory"},
+    derived={"territory": territory_containers},
+    activity_fields=("last_activity_at",),
+)
 pagecache.declare(Thread, scopes={"group": "group"})
 pagecache.declare(Message, scopes={"thread": "thread"})
 pagecache.declare(Membership, scopes={"group": "group"})

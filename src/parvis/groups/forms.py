@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.directory.forms import TerritoryChoiceField
 from parvis.organisations.models import Organisation
 from parvis.territories.forms import CommuneField
@@ -14,24 +15,6 @@ from .models import JoinPolicy, Theme, Visibility
 from .services import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 
 MARKDOWN_HELP = _("Markdown is accepted: **bold**, *italics*, lists, [links](https://…), > quotes.")
-
-
-class ServiceErrorsMixin:
-    """Show a service's ``ValidationError`` on the form: on the field it names when the form
-    has it, else at the top."""
-
-    field_for = {}
-
-    def add_service_errors(self, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                name = self.field_for.get(field, field)
-                for message in errors:
-                    text = " ".join(message.messages)
-                    self.add_error(name if name in self.fields else None, text)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 class GroupForm(ServiceErrorsMixin, forms.Form):

@@ -192,11 +192,7 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                         hide_content=data["hide_content"],
                     )
                 except ValidationError as error:
-                    if hasattr(error, "error_dict"):
-                        for field, errors in error.error_dict.items():
-                            form.add_error(field if field in form.fields else None, errors)
-                    else:
-                        form.add_error(None, error)
+                    form.add_service_errors(error)
                 except PermissionDenied as error:
                     form.add_error(None, str(error))
                 else:
@@ -322,11 +318,7 @@ class AppealAdmin(admin.ModelAdmin):
                         reason=form.cleaned_data["reason"],
                     )
                 except ValidationError as error:
-                    if hasattr(error, "error_dict"):
-                        for field, errors in error.error_dict.items():
-                            form.add_error(field if field in form.fields else None, errors)
-                    else:
-                        form.add_error(None, error)
+                    form.add_service_errors(error)
                 except PermissionDenied as error:
                     form.add_error(None, str(error))
                 else:

@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.mixins import ServiceErrorsMixin
+
 from .models import AppealStatus, DecisionAction, Ground, ReportReason
 from .services import MAX_SUSPENSION_DAYS
 
 
-class ReportForm(forms.Form):
+class ReportForm(ServiceErrorsMixin, forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong with this content?"),
         choices=ReportReason.choices,
@@ -30,7 +32,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class AppealForm(forms.Form):
+class AppealForm(ServiceErrorsMixin, forms.Form):
     statement = forms.CharField(
         label=_("Why should the decision be reversed?"),
         max_length=4000,
@@ -43,7 +45,7 @@ class AppealForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ServiceErrorsMixin, forms.Form):
     """The moderator's decision on a reported item (admin queue)."""
 
     action = forms.ChoiceField(
@@ -88,7 +90,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class AppealDecisionForm(forms.Form):
+class AppealDecisionForm(ServiceErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[

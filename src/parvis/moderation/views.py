@@ -38,14 +38,6 @@ def render_hidden(request, obj, *, status=200):
     return response
 
 
-def _service_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def report(request, key, pk):
     """The report form of any reportable item (``registry``); visitors are asked to log in."""
@@ -79,7 +71,7 @@ def report(request, key, pk):
                 details=form.cleaned_data["details"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            form.add_service_errors(error)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -166,7 +158,7 @@ def appeal(request, pk):
                 statement=form.cleaned_data["statement"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,

@@ -103,6 +103,7 @@ portal_sections.register(
         title=_("Targeted information"),
         template="news/_portal_section.html",
         context=portal_news,
+        tags=lambda territory: ["news.post"],  # aimed at audiences: any territory may see it
         order=ORDER["news"],
         see_all_label=_("See all the information"),
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.organisations.models import Organisation
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
@@ -47,7 +48,9 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class PostForm(forms.Form):
+class PostForm(ServiceErrorsMixin, forms.Form):
+    field_for = FIELD_FOR
+
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -268,15 +271,6 @@ class PostForm(forms.Form):
             "publish_at": data["publish_at"],
             "expires_at": data["expires_at"],
         }
-
-    def add_service_errors(self, error):
-        """Show a service's ``ValidationError`` next to the form's fields (or above them)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                field = FIELD_FOR.get(field, field)
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class UnpublishForm(forms.Form):

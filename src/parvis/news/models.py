@@ -19,8 +19,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from parvis.core.slugs import title_slug
 
 DEFAULT_SLUG = "actualite"
 
@@ -150,7 +151,7 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200] or DEFAULT_SLUG
+            self.slug = title_slug(self.title, default=DEFAULT_SLUG)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -22,13 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.rules import is_active_member, is_identified_member
 from parvis.core.emails import absolute_url
 from parvis.core.images import process_image
+from parvis.core.slugs import title_slug
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed
 from parvis.notifications.services import notify
 from parvis.organisations.models import Organisation
@@ -129,7 +129,7 @@ def _apply(post, data, *, editor):
             post.organisation = organisation
             changed.add("organisation")
     if "title" in changed or not post.slug:
-        post.slug = slugify(post.title)[:200] or DEFAULT_SLUG
+        post.slug = title_slug(post.title, default=DEFAULT_SLUG)
     return changed
 
 

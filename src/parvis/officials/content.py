@@ -49,6 +49,7 @@ portal_sections.register(
         title=_("Elected officials"),
         template="officials/sections/territory_officials.html",
         context=territory_officials,
+        tags=lambda territory: ["accounts.mandate"],
         order=PORTAL_ORDER["officials"],
         see_all_label=_("See all the elected officials"),
     )

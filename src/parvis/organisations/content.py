@@ -19,7 +19,7 @@ from parvis.privacy.helpers import STAFF_WORK, platform_audit, site_text
 from parvis.privacy.registry import CUSTOM, DELETE, HANDOVER, KEEP, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
-from parvis.territories.selectors import commune_in
+from parvis.territories.selectors import commune_in, territory_containers, territory_scope
 
 from . import notifications  # noqa: F401  (the notification kinds)
 from .models import (
@@ -99,6 +99,7 @@ portal_sections.register(
         title=_("Associations"),
         template="organisations/_portal_section.html",
         context=portal_associations,
+        tags=lambda territory: [territory_scope("organisations.organisation", territory)],
         order=ORDER["associations"],
         see_all_label=_("See all the associations"),
     )
@@ -109,6 +110,7 @@ portal_sections.register(
         title=_("Institutions"),
         template="organisations/_portal_section.html",
         context=portal_institutions,
+        tags=lambda territory: [territory_scope("organisations.organisation", territory)],
         order=ORDER["institutions"],
         see_all_label=_("See all the institutions"),
     )
@@ -263,4 +265,10 @@ def _plan_organisations(plan):
 
 
 # --- page cache --------------------------------------------------------------------------------
+pagecache.declare(
+    Organisation,
+    scopes={"commune": "commune"},
+    derived={"commune": territory_containers},
+    listed_if={"status": VerificationStatus.VERIFIED},
+)
 pagecache.declare(OrganisationMembership, scopes={"organisation": "organisation"})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.territories.forms import CommuneField
 
 from .models import OrganisationKind, OrganisationRole
@@ -24,7 +25,7 @@ class SIRENField(forms.CharField):
         return normalise_siren(super().to_python(value))
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(ServiceErrorsMixin, forms.Form):
     """Create or edit an organisation; ``identity=False`` leaves only what editors may change."""
 
     IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
@@ -127,7 +128,7 @@ class OrganisationForm(forms.Form):
         return changes
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the member"),
         help_text=_("The member must already have an identified account."),
@@ -144,14 +145,5 @@ class InvitationForm(forms.Form):
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(ServiceErrorsMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=OrganisationRole.choices)
-
-
-def organisation_form_errors(form, error):
-    """Show a service's ``ValidationError`` next to the form's fields (or above them)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

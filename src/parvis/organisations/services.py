@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.core.slugs import unique_slug
 from parvis.moderation.audit import audit_record
 from parvis.notifications.services import notify
 
@@ -36,18 +36,14 @@ RESERVED_SLUGS = {"nouvelle", "invitations"}
 
 
 def _unique_slug(name, *, exclude_pk=None):
-    base = slugify(name)[:160].strip("-") or "organisation"
-    taken = set(
-        Organisation.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
+    return unique_slug(
+        Organisation.objects.all(),
+        name,
+        default="organisation",
+        max_length=160,
+        reserved=RESERVED_SLUGS,
+        exclude_pk=exclude_pk,
     )
-    taken |= RESERVED_SLUGS
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
 
 
 def _managers(organisation):

@@ -15,7 +15,7 @@ from parvis.moderation.selectors import annotate_hidden, hidden_from
 from parvis.moderation.views import render_hidden
 
 from . import selectors, services
-from .forms import InvitationForm, OrganisationForm, RoleForm, organisation_form_errors
+from .forms import InvitationForm, OrganisationForm, RoleForm
 from .models import Organisation, OrganisationInvitation, OrganisationMembership
 
 PAGE_SIZE = 24
@@ -81,7 +81,7 @@ def organisation_create(request):
                 siren=data["siren"],
             )
         except ValidationError as error:
-            organisation_form_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,
@@ -153,7 +153,7 @@ def organisation_edit(request, slug):
                 organisation=organisation, actor=request.user, **form.changes()
             )
         except ValidationError as error:
-            organisation_form_errors(form, error)
+            form.add_service_errors(error)
         else:
             if was_verified and not organisation.is_verified:
                 messages.warning(
@@ -186,7 +186,7 @@ def organisation_members(request, slug):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            organisation_form_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,

@@ -135,3 +135,37 @@ def territories_to_explore():
     name (one query), for the index of territory pages."""
     rows = Territory.objects.exclude(kind=TerritoryKind.COMMUNE).order_by("name", "pk")
     return sorted(rows, key=lambda territory: KIND_RANK[territory.kind])
+
+
+_containers = {}
+
+
+def territory_containers(territory_id):
+    """``[(kind, pk), ...]`` of the territories containing territory ``territory_id`` (a
+    commune's EPCI, arrondissement and département...), from a map read once per process
+    (territories change only with an import, which restarts the servers): the page cache's
+    derived scopes."""
+    if territory_id not in _containers:
+        rows = Territory.objects.values_list("pk", "epci_id", "arrondissement_id", "departement_id")
+        _containers.update(
+            {
+                pk: [
+                    (kind, value)
+                    for kind, value in zip(CONTAINER_KINDS, containers, strict=True)
+                    if value is not None
+                ]
+                for pk, *containers in rows
+            }
+        )
+    return _containers.get(territory_id, [])
+
+
+CONTAINER_KINDS = (TerritoryKind.EPCI, TerritoryKind.ARRONDISSEMENT, TerritoryKind.DEPARTEMENT)
+
+
+def territory_scope(label, territory) -> str:
+    """The page cache's tag for the ``label`` items placed in ``territory``, declared with
+    ``scopes={"commune": ...}, derived={"commune": territory_containers}``."""
+    from parvis.core.pagecache import scoped
+
+    return scoped(label, str(territory.kind), territory.pk)

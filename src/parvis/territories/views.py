@@ -1,22 +1,13 @@
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 
 from .forms import CommunePickerForm
 from .models import TerritoryKind
 from .portal import portal_sections
 from .selectors import territories_to_explore, territory_for_page, territory_parts
-
-#: The collections a territory's portal lists (its registered sections).
-PORTAL_TAGS = (
-    "agenda.event",
-    "organisations.organisation",
-    "accounts.mandate",
-    "news.post",
-    "consultations.consultation",
-    "groups.group",
-)
 
 
 @public_page("territories.territory", params=CommunePickerForm.base_fields)
@@ -33,13 +24,17 @@ def index(request):
     )
 
 
-@public_page(*PORTAL_TAGS)
+@public_page(dynamic=True)
 def territory_detail(request, kind, code, slug):
     """A territory's portal: what it is, where it lies, what lies inside it, then the sections
-    registered in ``portal.portal_sections`` (officials, events, associations...)."""
+    registered in ``portal.portal_sections`` (officials, events, associations...), each
+    naming what it lists for the page cache (``Section.tags``)."""
     territory = territory_for_page(kind, code)
     if territory is None:
         raise Http404
+    pagecache.depends_on(
+        *(tag for section in portal_sections.sections() for tag in section.tags(territory))
+    )
     canonical = territory.get_absolute_url()
     if request.path != canonical:
         query = request.META.get("QUERY_STRING", "")

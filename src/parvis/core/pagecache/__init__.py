@@ -28,12 +28,13 @@ from .pages import (
     reduced_query,
     serve,
 )
-from .tags import ALL, ALWAYS, bulk, collection, declare, item, label_of, scoped
+from .tags import ALL, ALWAYS, activity, bulk, collection, declare, item, label_of, scoped
 from .writes import WriteObserver, bump, retire, retire_instance, statement_tags, tag_values
 
 __all__ = [
     "ALL",
     "ALWAYS",
+    "activity",
     "CSRF_PLACEHOLDER",
     "NONCE_PLACEHOLDER",
     "RENDERING",

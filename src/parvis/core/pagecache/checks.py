@@ -16,7 +16,10 @@ def _declaration(callback):
     declared = getattr(callback, "page_cache", None)
     view_class = getattr(callback, "cls", None)  # a DRF viewset or class-based view
     if declared is None and view_class is not None and hasattr(view_class, "page_cache_tags"):
-        declared = {"tags": view_class.page_cache_tags, "dynamic": False}
+        declared = {
+            "tags": view_class.page_cache_tags,
+            "dynamic": getattr(view_class, "page_cache_dynamic", False),
+        }
     return declared
 
 

@@ -55,9 +55,10 @@ def bulk(label) -> str:
     return f"{label}@*"
 
 
-def activity(label) -> str:
-    """Lists of ``label`` ordered by latest activity (see ``Declaration.activity_fields``)."""
-    return f"{label}@activity"
+def activity(tag) -> str:
+    """Lists of a collection (``groups.group``) or a scoped collection
+    (``groups.group@territory:5``) ordered by latest activity (``Declaration.activity_fields``)."""
+    return f"{tag}@activity"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class Declaration:
     pk_column: str
     #: ``{scope: column}``: scoped collections this model's rows belong to.
     scopes: dict = field(default_factory=dict)
+    #: ``{scope: function}``: scopes derived from a scope's value, e.g. the intercommunality
+    #: and arrondissement of a row's commune (``function(value) -> [(scope, value), ...]``).
+    derived: dict = field(default_factory=dict)
     #: Columns whose change moves a row in or out of lists, or reorders them (an ``UPDATE``
     #: touching one retires the collections); ``None``: every column.
     list_fields: frozenset | None = None
@@ -113,6 +117,7 @@ def declare(
     model,
     *,
     scopes=None,
+    derived=None,
     list_fields=None,
     activity_fields=(),
     listed_if=None,
@@ -127,6 +132,7 @@ def declare(
     global _by_table, _by_model
     _options[model] = {
         "scopes": scopes or {},
+        "derived": derived or {},
         "list_fields": list_fields,
         "activity_fields": activity_fields,
         "listed_if": listed_if or {},
@@ -148,6 +154,7 @@ def _build(model, options) -> Declaration:
         table=model._meta.db_table,
         pk_column=model._meta.pk.column,
         scopes={scope: _column(model, name) for scope, name in options.get("scopes", {}).items()},
+        derived=options.get("derived", {}),
         list_fields=(
             None if list_fields is None else frozenset(_column(model, n) for n in list_fields)
         ),
@@ -208,8 +215,22 @@ def instance_tags(instance) -> set:
         return set()
     tags = {item(declaration.label, instance.pk), collection(declaration.label)}
     attnames = {f.column: f.attname for f in instance._meta.concrete_fields}
-    for scope, column in declaration.scopes.items():
-        value = getattr(instance, attnames[column], None)
-        if value is not None:
-            tags.add(scoped(declaration.label, scope, value))
-    return tags
+    row = {
+        column: getattr(instance, attnames[column], None) for column in declaration.scopes.values()
+    }
+    return tags | scoped_tags(declaration, [row])
+
+
+def scoped_tags(declaration, rows) -> set:
+    """The scoped collections of ``rows`` (``{column: value}``), derived scopes included."""
+    found = set()
+    for row in rows:
+        for scope, column in declaration.scopes.items():
+            value = row.get(column)
+            if value is None:
+                continue
+            found.add(scoped(declaration.label, scope, value))
+            derive = declaration.derived.get(scope)
+            for derived_scope, derived_value in derive(value) if derive else ():
+                found.add(scoped(declaration.label, derived_scope, derived_value))
+    return found

@@ -97,12 +97,7 @@ def _scope_values(connection, declaration, pks):
 
 
 def _scoped(declaration, rows):
-    return {
-        tagging.scoped(declaration.label, scope, row[column])
-        for row in rows
-        for scope, column in declaration.scopes.items()
-        if row.get(column) is not None
-    }
+    return tagging.scoped_tags(declaration, rows)
 
 
 def _everything(declaration):
@@ -143,17 +138,21 @@ def statement_tags(sql, params, connection=None):
         if pks is None:
             return _everything(declaration)
         found = set()
-        if columns & declaration.activity_fields:
-            found.add(tagging.activity(declaration.label))
         if declaration.item_changes(columns):
             found |= {tagging.item(declaration.label, pk) for pk in pks}
-        if declaration.lists_change(columns):
-            found.add(tagging.collection(declaration.label))
-            if declaration.scopes:
-                if connection is None:
-                    found.add(tagging.bulk(declaration.label))
-                else:
-                    found |= _scoped(declaration, _scope_values(connection, declaration, pks))
+        lists = declaration.lists_change(columns)
+        activity = bool(columns & declaration.activity_fields)
+        scoped = set()
+        if (lists or activity) and declaration.scopes:
+            if connection is None:
+                found.add(tagging.bulk(declaration.label))
+            else:
+                scoped = _scoped(declaration, _scope_values(connection, declaration, pks))
+        collections = {tagging.collection(declaration.label)} | scoped
+        if lists:
+            found |= collections
+        if activity:
+            found |= {tagging.activity(tag) for tag in collections}
         return found
     match = _DELETE.match(sql)
     found = _everything(declaration)

@@ -4,10 +4,10 @@ status checks, the group lock and member counter, and the recording of ``Activit
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.core.slugs import unique_slug
 from parvis.organisations.models import OrganisationMembership
 
 from ..models import (
@@ -127,18 +127,14 @@ def _lock_group(group):
 
 
 def _unique_slug(name, *, exclude_pk=None):
-    base = slugify(name)[:130].strip("-") or "groupe"
-    taken = set(
-        Group.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
+    return unique_slug(
+        Group.objects.all(),
+        name,
+        default="groupe",
+        max_length=130,
+        reserved=RESERVED_SLUGS,
+        exclude_pk=exclude_pk,
     )
-    taken |= RESERVED_SLUGS
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
 
 
 def _validate_group_fields(group, *, actor):

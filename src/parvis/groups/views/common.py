@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
-from django.utils.functional import cached_property
 
+from parvis.core.pagination import CappedPaginator  # noqa: F401 (the views import it here)
 from parvis.moderation.selectors import hidden_from
 
 from .. import search
@@ -40,19 +39,6 @@ RESULTS_PER_PAGE = 20
 
 #: Members shown on the group page before "all members".
 MEMBERS_SHOWN = 12
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``cap`` rows (search results): beyond, the page says "more than"."""
-
-    cap = 500
-    truncated = False
-
-    @cached_property
-    def count(self):
-        counted = self.object_list[: self.cap + 1].count()
-        self.truncated = counted > self.cap
-        return min(counted, self.cap)
 
 
 def _page_number(request, key="page"):

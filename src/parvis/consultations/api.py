@@ -25,11 +25,17 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from parvis.consultations import services
-from parvis.consultations.models import Phase
-from parvis.consultations.results import compute_results
-from parvis.consultations.rules import results_public
-from parvis.consultations.selectors import (
+from parvis.api.registry import router
+from parvis.api.serializers import SlugNameSerializer
+from parvis.core.emails import absolute_url
+from parvis.territories.api import TerritoryReferenceSerializer, commune_code_validator
+from parvis.territories.models import Territory, TerritoryKind
+
+from . import services
+from .models import Phase
+from .results import compute_results
+from .rules import results_public
+from .selectors import (
     REFUSAL_CODES,
     answer_refusal,
     audience_prefetch,
@@ -39,10 +45,6 @@ from parvis.consultations.selectors import (
     response_of,
     user_manages,
 )
-from parvis.core.emails import absolute_url
-from parvis.territories.models import Territory, TerritoryKind
-
-from .filters import commune_code_validator
 
 #: Values of the ``phase`` filter.
 PHASES = {"open": Phase.OPEN, "upcoming": Phase.UPCOMING, "closed": Phase.CLOSED}
@@ -50,16 +52,12 @@ PHASES = {"open": Phase.OPEN, "upcoming": Phase.UPCOMING, "closed": Phase.CLOSED
 # --- serializers --------------------------------------------------------------------------------
 
 
-class InstitutionSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class InstitutionSerializer(SlugNameSerializer):
+    pass
 
 
-class AudienceSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class AudienceSerializer(TerritoryReferenceSerializer):
+    pass
 
 
 class OptionSerializer(serializers.Serializer):
@@ -281,18 +279,6 @@ class ResultsSerializer(serializers.Serializer):
 # --- the viewset --------------------------------------------------------------------------------
 
 
-def _raise_from(error):
-    """A service's ``ValidationError`` as a 400 with the messages (by field or question)."""
-    if hasattr(error, "error_dict"):
-        raise exceptions.ValidationError(
-            {
-                ("non_field_errors" if name == "__all__" else name): messages
-                for name, messages in error.message_dict.items()
-            }
-        ) from None
-    raise exceptions.ValidationError(error.messages) from None
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -402,7 +388,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
                 raise exceptions.PermissionDenied(
                     {"detail": " ".join(error.messages), "code": error.code}
                 ) from None
-            _raise_from(error)
+            raise
         stored = response_of(consultation, request.user)
         data = AnswerResultSerializer(stored).data
         data["created"] = response.created
@@ -428,3 +414,6 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
             )
         results = compute_results(consultation, with_texts=manager)
         return Response(ResultsSerializer(results).data)
+
+
+router.register("consultations", ConsultationViewSet, basename="api-consultation", order=50)

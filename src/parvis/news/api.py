@@ -7,8 +7,6 @@ and verified associations' teams, verified officials) create posts, change the p
 publish and unpublish them.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,49 +19,47 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from parvis.api.caching import CachedForVisitors
+from parvis.api.registry import router
+from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
 from parvis.core.emails import absolute_url
 from parvis.core.richtext import render_markdown
-from parvis.news import services
-from parvis.news.models import Category
-from parvis.news.selectors import (
+from parvis.organisations.models import Organisation
+from parvis.territories.api import (
+    TerritoryReferenceSerializer,
+    commune_in_query,
+    territory_in_query,
+)
+from parvis.territories.models import Territory, TerritoryKind
+
+from . import services
+from .models import Category
+from .selectors import (
     concerning_filter,
     posts_for_territory,
     posts_run_by,
     posts_visible_to,
     public_posts,
 )
-from parvis.organisations.models import Organisation
-from parvis.territories.models import Territory, TerritoryKind
-
-from .filters import commune_code_validator
 
 # --- serializers --------------------------------------------------------------------------------
 
 
-class PostCategorySerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostCategorySerializer(SlugNameSerializer):
+    pass
 
 
-class PostOrganisationSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostOrganisationSerializer(SlugNameSerializer):
     kind = serializers.CharField(read_only=True)
 
 
-class PostOfficialSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="get_full_name", read_only=True)
+class PostOfficialSerializer(PersonReferenceSerializer):
+    pass
 
 
-class PostTerritorySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
+class PostTerritorySerializer(TerritoryReferenceSerializer):
+    pass
 
 
 class PostSerializer(serializers.Serializer):
@@ -203,53 +199,15 @@ POST_FILTER_PARAMETERS = [
 ]
 
 
-def _service_call(function, **kwargs):
-    """Run a news service: validation errors answer 400, permission errors 403."""
-    try:
-        return function(**kwargs)
-    except PermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error) or None) from None
-    except DjangoValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise exceptions.ValidationError(error.messages) from None
-        detail = {
-            (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
-            for name, messages in error.message_dict.items()
-        }
-        raise exceptions.ValidationError(detail) from None
-
-
 def _filtered(posts, params):
     """``posts`` narrowed by the query string; a bad value answers 400 with a message."""
     errors = {}
-    commune_code = (params.get("commune") or "").strip()
-    if commune_code:
-        commune = None
-        try:
-            commune_code_validator(commune_code)
-        except DjangoValidationError as error:
-            errors["commune"] = error.messages
-        else:
-            commune = Territory.objects.filter(
-                kind=TerritoryKind.COMMUNE, code=commune_code
-            ).first()
-            if commune is None:
-                errors["commune"] = [_("No commune of our territory has this INSEE code.")]
-        if commune is not None:
-            posts = posts.filter(concerning_filter(commune))
-    territory_id = (params.get("territory") or "").strip()
-    if territory_id:
-        territory = (
-            Territory.objects.filter(pk=int(territory_id)).first()
-            if territory_id.isdigit() and len(territory_id) < 12
-            else None
-        )
-        if territory is None:
-            errors["territory"] = [
-                _("Give the primary key of a territory (see /api/territoires/).")
-            ]
-        else:
-            posts = posts.filter(pk__in=posts_for_territory(territory).values("pk"))
+    commune = commune_in_query(params, errors)
+    if commune is not None:
+        posts = posts.filter(concerning_filter(commune))
+    territory = territory_in_query(params, errors)
+    if territory is not None:
+        posts = posts.filter(pk__in=posts_for_territory(territory).values("pk"))
     slug = (params.get("organisation") or "").strip()
     if slug:
         organisation = Organisation.objects.filter(slug=slug[:170]).first()
@@ -343,8 +301,7 @@ class PostViewSet(
             )
         serializer = PostWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = _service_call(
-            services.post_create,
+        post = services.post_create(
             author=request.user,
             data=serializer.service_data(),
             publish=not serializer.validated_data.get("draft", False),
@@ -359,9 +316,7 @@ class PostViewSet(
             )
         serializer = PostWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        post = _service_call(
-            services.post_update, post=post, editor=request.user, data=serializer.service_data()
-        )
+        post = services.post_update(post=post, editor=request.user, data=serializer.service_data())
         return self._read(post)
 
     @extend_schema(request=None, responses=PostSerializer)
@@ -369,7 +324,7 @@ class PostViewSet(
     def publish(self, request, pk=None):
         """Publish a draft (or a post its team unpublished): live now, or scheduled."""
         post = self.get_object()
-        _service_call(services.post_publish, post=post, actor=request.user)
+        services.post_publish(post=post, actor=request.user)
         return self._read(post)
 
     @extend_schema(request=PostUnpublishSerializer, responses=PostSerializer)
@@ -379,10 +334,12 @@ class PostViewSet(
         post = self.get_object()
         serializer = PostUnpublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.post_unpublish,
+        services.post_unpublish(
             post=post,
             actor=request.user,
             reason=serializer.validated_data.get("reason", ""),
         )
         return self._read(post)
+
+
+router.register("actualites", PostViewSet, basename="api-post", order=60)
