@@ -328,4 +328,4 @@ def test_the_events_api_filtered_on_a_commune_keeps_its_answer_when_an_event_is_
     make_event(title="Brocante d'automne", commune=compiegne)
     response, content, count = get(Client(), url)
     assert count > 0
-    assert "Brocante".encode() in content
+    assert b"Brocante" in content
