@@ -197,9 +197,13 @@ def test_a_rsvp_retires_its_event_page_and_no_other(make_event, other_resident):
     other = make_event(title="Concert d'orgue")
     for url in (event.get_absolute_url(), other.get_absolute_url()):
         get(Client(), url)
+    get(Client(), "/agenda/")
+    get(Client(), f"/api/evenements/{event.pk}/")
     rsvp_create(occurrence=event.occurrences.get(), user=other_resident)
     assert get(Client(), event.get_absolute_url())[2] > 0
+    assert get(Client(), f"/api/evenements/{event.pk}/")[2] > 0
     assert get(Client(), other.get_absolute_url())[2] == 0
+    assert get(Client(), "/agenda/")[2] == 0  # the list shows no participants count
 
 
 def test_an_api_token_used_or_a_notification_written_retires_nothing(make_event, resident):
@@ -328,4 +332,4 @@ def test_the_events_api_filtered_on_a_commune_keeps_its_answer_when_an_event_is_
     make_event(title="Brocante d'automne", commune=compiegne)
     response, content, count = get(Client(), url)
     assert count > 0
-    assert "Brocante".encode() in content
+    assert b"Brocante" in content

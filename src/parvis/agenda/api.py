@@ -347,7 +347,8 @@ class EventViewSet(
         filters = parse_filters(request.query_params, user)
         if filters.errors:
             raise exceptions.ValidationError(filters.errors)
-        pagecache.depends_on(*cache_tags(filters))
+        # The dates' participants counts too.
+        pagecache.depends_on(*cache_tags(filters), "agenda.eventoccurrence@activity")
         occurrences = filter_occurrences(occurrences_visible_to(user), filters)
         parts = None
         if not (filters.date_from or filters.date_to):
@@ -360,7 +361,8 @@ class EventViewSet(
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
-        pagecache.depends_on(pagecache.scoped("agenda.eventoccurrence", "event", kwargs["pk"]))
+        dates = pagecache.scoped("agenda.eventoccurrence", "event", kwargs["pk"])
+        pagecache.depends_on(dates, pagecache.activity(dates))
         return super().retrieve(request, *args, **kwargs)
 
     def _read(self, event, status_code=status.HTTP_200_OK):

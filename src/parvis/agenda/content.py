@@ -228,5 +228,13 @@ pagecache.declare(
     derived={"commune": territory_containers},
     listed_if={"status": EventStatus.PUBLISHED},
 )
-pagecache.declare(EventOccurrence, scopes={"event": "event"}, list_fields=("start", "end"))
+# A date's participants count shows on its event's page and in the API only: an RSVP retires
+# ``agenda.eventoccurrence@event:<id>@activity`` (and the API's lists), not the agenda's lists
+# and grids that show the date.
+pagecache.declare(
+    EventOccurrence,
+    scopes={"event": "event"},
+    list_fields=("start", "end"),
+    activity_fields=("rsvp_count",),
+)
 pagecache.declare(Rsvp, scopes={"occurrence": "occurrence"})

@@ -28,6 +28,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
+from parvis.core.reversing import cached_reverse
+
 from .filters import local_midnight
 
 MONTH_PER_DAY = 4
@@ -44,6 +46,12 @@ class Day:
     #: ``total`` is a lower bound: the day holds more dates than were counted.
     total_capped: bool = False
     in_month: bool = True
+
+    @property
+    def url(self):
+        """The day's page (linked twice from each cell of the month grid)."""
+        d = self.date
+        return cached_reverse("agenda:day", year=d.year, month=d.month, day=d.day)
 
     @property
     def is_today(self):

@@ -11,11 +11,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parvis.core.reversing import cached_reverse
 from parvis.core.slugs import title_slug
 
 
@@ -167,7 +167,8 @@ class Event(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("agenda:event", kwargs={"pk": self.pk, "slug": self.slug or "evenement"})
+        # Remembered: the month grid and the lists link each event on every one of its dates.
+        return cached_reverse("agenda:event", pk=self.pk, slug=self.slug or "evenement")
 
     @property
     def is_public(self):

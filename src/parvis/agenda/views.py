@@ -245,7 +245,11 @@ def _date_display(occurrence, all_day):
     return occurrence
 
 
-@public_page("agenda.eventoccurrence@event:{pk}", params=("dates",))
+@public_page(
+    "agenda.eventoccurrence@event:{pk}",
+    "agenda.eventoccurrence@event:{pk}@activity",  # the dates' participants
+    params=("dates",),
+)
 def event_detail(request, pk, slug):
     event, redirect_response = _event_or_404(request, pk, slug)
     if redirect_response:

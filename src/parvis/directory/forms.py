@@ -1,16 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.forms import TerritoryChoiceField
+from parvis.territories.models import TerritoryKind
 
-
-class TerritoryChoiceField(forms.ModelChoiceField):
-    def __init__(self, kind, **kwargs):
-        super().__init__(
-            queryset=Territory.objects.filter(kind=kind).order_by("name", "pk"),
-            required=False,
-            **kwargs,
-        )
+__all__ = ["DirectoryFilterForm", "TerritoryChoiceField"]
 
 
 class DirectoryFilterForm(forms.Form):

@@ -2,10 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.widgets import ChoiceWidget
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import rendered
 from .models import Territory
-from .selectors import commune_choices, commune_lookup
+from .selectors import commune_lookup
 
 
 def commune_label(name, postal_codes):
@@ -23,10 +27,71 @@ class CommuneInput(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["suggestions"] = [
-            commune_label(name, postal) for _pk, name, postal in commune_choices()
-        ]
+        context["widget"]["suggestions"] = []  # spliced in by render()
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The suggestions are the same for everyone: rendered once per version of the
+        # territories (``rendered``), then put in the empty ``<datalist>`` of the template.
+        html = super().render(name, value, attrs, renderer)
+        head, _sep, tail = html.rpartition("</datalist>")
+        suggestions = rendered.commune_suggestions()  # labels escaped there
+        return mark_safe(f"{head}{suggestions}</datalist>{tail}")  # noqa: S308
+
+
+class TerritorySelect(forms.Select):
+    """The ``<select>`` of a ``TerritoryChoiceField``: the same HTML as Django's, with the
+    territories' options rendered once per version of the territories (``rendered``)."""
+
+    def __init__(self, kind, attrs=None):
+        super().__init__(attrs)
+        self.kind = kind
+
+    def get_context(self, name, value, attrs):
+        context = super(ChoiceWidget, self).get_context(name, value, attrs)
+        context["widget"]["optgroups"] = []  # spliced in by render()
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        head, _sep, tail = html.rpartition("\n</select>")
+        options = self._options(self.format_value(value))  # labels escaped there
+        return mark_safe(f"{head}{options}\n</select>{tail}")  # noqa: S308
+
+    def _options(self, values):
+        """What ``ChoiceWidget.optgroups`` and ``select_option.html`` give: the empty choice,
+        then the territories; the first one whose value is in ``values`` is selected."""
+        by_value, options = rendered.select_options(self.kind)
+        chosen = None
+        parts = []
+        empty_label = getattr(getattr(self.choices, "field", None), "empty_label", None)
+        if empty_label is not None:
+            selected = "" in values
+            chosen = -1 if selected else None
+            parts.append(
+                f'\n  <option value=""{" selected" if selected else ""}>'
+                f"{escape(empty_label)}</option>\n"
+            )
+        if chosen is None:
+            found = [by_value[v] for v in values if v in by_value]
+            chosen = min(found) if found else None
+        parts.extend(
+            selected if index == chosen else unselected
+            for index, (unselected, selected) in enumerate(options)
+        )
+        return "".join(parts)
+
+
+class TerritoryChoiceField(forms.ModelChoiceField):
+    """An optional choice among the territories of ``kind``, by name."""
+
+    def __init__(self, kind, **kwargs):
+        super().__init__(
+            queryset=rendered.territory_queryset(kind),
+            required=False,
+            widget=TerritorySelect(kind),
+            **kwargs,
+        )
 
 
 class CommuneField(forms.Field):
