@@ -55,6 +55,7 @@ privacy.erase(
     order=LAST - 5,
 )
 
+
 def _scrub_activities(context):
     """Activities the member did, waiting to be told or told lately: the actor goes, and
     their name is replaced in what the activities stored."""
