@@ -38,6 +38,8 @@ class DirectoryType:
     ordering: tuple[str, ...]
     template: str  # renders ``entry``
     choice_filters: tuple[ChoiceFilter, ...] = ()
+    #: The collections the tab lists, for the page cache (``parvis.core.pagecache``).
+    page_cache_tags: tuple[str, ...] = ()
 
 
 def _based_in(territory):
@@ -72,6 +74,7 @@ DIRECTORY_TYPES = {
             territory_filter=_based_in,
             template="directory/_member.html",
             **_MEMBER_SEARCH,
+            page_cache_tags=("accounts.user",),
         ),
         DirectoryType(
             slug="associations",
@@ -81,6 +84,7 @@ DIRECTORY_TYPES = {
             territory_filter=_based_in,
             template="directory/_organisation.html",
             **_ORGANISATION_SEARCH,
+            page_cache_tags=("organisations.organisation",),
         ),
         DirectoryType(
             slug="officials",
@@ -90,6 +94,7 @@ DIRECTORY_TYPES = {
             territory_filter=selectors.official_in_territory,
             template="directory/_official.html",
             **_MEMBER_SEARCH,
+            page_cache_tags=("accounts.mandate", "accounts.user"),
         ),
         DirectoryType(
             slug="institutions",
@@ -99,6 +104,7 @@ DIRECTORY_TYPES = {
             territory_filter=_based_in,
             template="directory/_organisation.html",
             **_ORGANISATION_SEARCH,
+            page_cache_tags=("organisations.organisation",),
         ),
         _groups(),
     )

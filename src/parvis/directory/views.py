@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
 
@@ -9,13 +10,6 @@ from .selectors import directory_entries
 from .types import DEFAULT_TYPE, DIRECTORY_TYPES
 
 PAGE_SIZE = 20
-#: The collections the directory's tabs list.
-DIRECTORY_TAGS = (
-    "accounts.user",
-    "accounts.mandate",
-    "organisations.organisation",
-    "groups.group",
-)
 
 
 def _params():
@@ -24,11 +18,12 @@ def _params():
     return (*DirectoryFilterForm.base_fields, "type", "page", *choices)
 
 
-@public_page(*DIRECTORY_TAGS, params=_params)
+@public_page(params=_params, dynamic=True)
 @replica_reads
 def directory(request):
     """One tab per directory type, filtered by territory and name; everything in the URL."""
     directory_type = DIRECTORY_TYPES.get(request.GET.get("type"), DIRECTORY_TYPES[DEFAULT_TYPE])
+    pagecache.depends_on(*directory_type.page_cache_tags)  # what this tab lists
     form = DirectoryFilterForm(request.GET, directory_type=directory_type)
     text, territories = form.filters()
     choices = form.choice_values()

@@ -29,6 +29,7 @@ def directory_type(DirectoryType, ChoiceFilter):  # noqa: N803 - classes passed 
         fallback_fields=("name", "description"),
         ordering=("name", "pk"),
         template="groups/_directory_group.html",
+        page_cache_tags=("groups.group",),
         choice_filters=(
             ChoiceFilter(
                 name="theme",
