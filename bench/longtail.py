@@ -400,6 +400,9 @@ def markdown(report):
         f"{popularity['top_10']:.0%} of the requests, the less popular half "
         f"{popularity['last_half']:.0%}.",
         "",
+        f"Code served: {report['code']}; page time (PARVIS_PAGE_CACHE_SECONDS): "
+        f"{report['page_cache_seconds']}.",
+        "",
         f"Machine: {report['machine']['cores']} cores (shared with other jobs), "
         f"{report['machine']['platform']}. "
         + ", ".join(f"{k} {v}" for k, v in report["versions"].items())
@@ -459,6 +462,16 @@ def markdown(report):
     return "\n".join(lines)
 
 
+def served_code():
+    """The commit of the checkout served (``BENCH_APP``), and whether it has local changes."""
+    commit = subprocess.run(
+        ["git", "-C", str(APP), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+    )
+    return f"{APP} at {commit.stdout.strip() or 'an unknown commit'}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -506,6 +519,8 @@ def main(argv=None):
     report = {
         "date": now.isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "platform": platform.platform()},
+        "code": served_code(),
+        "page_cache_seconds": os.environ.get("PARVIS_PAGE_CACHE_SECONDS", "60 (default)"),
         "versions": versions(args.server),
         "load_average": {"start": started, "end": load_average()},
         "load": {
