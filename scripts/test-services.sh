@@ -7,6 +7,7 @@
 #   database and the unaccent extension are created.
 # - Chromium at /usr/bin/chromium (Debian's chromium package) for the browser journeys.
 # - nginx for the scale-out test (tests/deploy/test_scale_out.py).
+# - wrk for the long-tail benchmark's own test (tests/bench/test_longtail.py).
 #
 # What is missing is installed with apt-get (one `apt-get update`, one `apt-get install`) when
 # running as root; otherwise the script stops with one line saying what to install, and exits 1
@@ -15,7 +16,8 @@
 # stops the run.
 #
 # PARVIS_BOOTSTRAP_ROOT (tests only, default empty) stands for / when looking for the files the
-# script checks by absolute path (/usr/bin/chromium, /usr/sbin/nginx, /etc/postgresql).
+# script checks by absolute path (/usr/bin/chromium, /usr/sbin/nginx, /usr/bin/wrk,
+# /etc/postgresql).
 set -euo pipefail
 
 ROOT=${PARVIS_BOOTSTRAP_ROOT:-}
@@ -69,6 +71,13 @@ nginx_path() {
   return 1
 }
 
+wrk_path() {
+  local path
+  path=$(command -v wrk 2>/dev/null) && { echo "$path"; return; }
+  [[ -x $ROOT/usr/bin/wrk ]] && { echo "$ROOT/usr/bin/wrk"; return; }
+  return 1
+}
+
 # --- 1. What is there, what is missing (nothing is changed yet) -----------------------------------
 
 packages=()
@@ -103,9 +112,10 @@ if [[ -n $DATABASE_URL ]]; then
   fi
 fi
 
-# Chromium and nginx
+# Chromium, nginx and wrk
 [[ -x $ROOT$CHROMIUM ]] || need chromium
 nginx_path >/dev/null || need nginx
+wrk_path >/dev/null || need wrk
 
 # --- 2. Install what is missing, or say what to install ------------------------------------------
 
@@ -124,6 +134,7 @@ if ((${#packages[@]})); then
   installed=("${packages[@]}")
   [[ -x $ROOT$CHROMIUM ]] || fail "chromium was installed but $CHROMIUM is missing"
   nginx_path >/dev/null || fail "nginx was installed but no nginx binary was found"
+  wrk_path >/dev/null || fail "wrk was installed but no wrk binary was found"
 fi
 
 # --- 3. Start what is not running ---------------------------------------------------------------

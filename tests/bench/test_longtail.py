@@ -120,8 +120,9 @@ def pages():
     server.server_close()
 
 
-@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed")
 def test_wrk_with_the_script_counts_responses_by_page_cache_header_and_status(pages, tmp_path):
+    if not shutil.which("wrk"):
+        pytest.fail("wrk is required (make test installs it)", pytrace=False)
     paths = ["/hit/1", "/hit/2", "/miss/1", "/none", "/gone", "/api/evenements/"]
     paths_file = longtail.write_paths(paths, tmp_path, "paths.txt")
     result = longtail.load(

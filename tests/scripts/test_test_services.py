@@ -35,6 +35,7 @@ class Machine:
         for tool in REAL_TOOLS:
             (self.bin / tool).symlink_to(shutil.which(tool))
         self.user(0)
+        self.install("/usr/bin/wrk")  # present unless a test removes it
 
     def script(self, name, body):
         path = self.bin / name
@@ -51,7 +52,8 @@ class Machine:
             f"""echo "apt-get $*" >> {self.calls}
 for package in "$@"; do
   case $package in
-    chromium) binary=usr/bin/chromium;; nginx) binary=usr/sbin/nginx;; *) continue;;
+    chromium) binary=usr/bin/chromium;; nginx) binary=usr/sbin/nginx;;
+    wrk) binary=usr/bin/wrk;; *) continue;;
   esac
   : > {self.root}/$binary && chmod +x {self.root}/$binary
 done""",
@@ -232,3 +234,13 @@ def test_make_test_runs_the_bootstrap_before_the_suite(tmp_path):
     bootstrap = next(i for i, line in enumerate(lines) if "scripts/test-services.sh" in line)
     suite = next(i for i, line in enumerate(lines) if "/pytest" in line)
     assert bootstrap < suite
+
+
+def test_a_missing_wrk_is_installed_with_the_rest(machine, redis_port):
+    machine.apt_get()
+    machine.install("/usr/bin/chromium", "/usr/sbin/nginx")
+    (machine.root / "usr" / "bin" / "wrk").unlink()
+    result = machine.run(redis_port)
+    assert result.returncode == 0, result.stderr
+    assert "apt-get install -y -qq -o DPkg::Lock::Timeout=600 wrk" in machine.logged_calls()
+    assert (machine.root / "usr" / "bin" / "wrk").exists()
