@@ -18,7 +18,7 @@ from django.utils import formats, timezone, translation
 
 from parvis.moderation.selectors import annotate_hidden
 from parvis.notifications.activities import Notice, Postpone, activity_kind, activity_record
-from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.selectors import audience_text
 
 from .models import Consultation, ConsultationStatus
 from .selectors import eligible_members
@@ -42,15 +42,6 @@ def consultation_announce(*, consultation: Consultation) -> None:
             due_at=consultation.opens_at,
             batch_key=f"{KIND}:{consultation.pk}",
         )
-
-
-def _audience_text(consultation) -> str:
-    names = list(consultation.audience.order_by("kind", "name").values_list("name", flat=True)[:6])
-    if not names:
-        names = list(
-            Territory.objects.filter(kind=TerritoryKind.DEPARTEMENT).values_list("name", flat=True)
-        )
-    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
 def _mark_announced(activity) -> None:
@@ -92,7 +83,7 @@ def consultation_opened(activity):
         context={
             "title": consultation.title,
             "institution": consultation.organisation.name,
-            "audience": _audience_text(consultation),
+            "audience": audience_text(consultation),
             "closes": closes,
         },
         batched=True,

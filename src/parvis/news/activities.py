@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from parvis.moderation.selectors import annotate_hidden
 from parvis.notifications.activities import Notice, Postpone, activity_kind, activity_record
-from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.selectors import audience_text
 
 from .models import Post, PostStatus
 from .selectors import announcement_recipients
@@ -42,15 +42,6 @@ def post_announce(*, post: Post) -> None:
             due_at=post.publish_at,
             batch_key=f"{KIND}:{post.pk}",
         )
-
-
-def _audience_text(post) -> str:
-    names = list(post.audience.order_by("kind", "name").values_list("name", flat=True)[:6])
-    if not names:
-        names = list(
-            Territory.objects.filter(kind=TerritoryKind.DEPARTEMENT).values_list("name", flat=True)
-        )
-    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
 def _mark_announced(activity) -> None:
@@ -85,7 +76,7 @@ def post_published(activity):
         context={
             "title": post.title,
             "publisher": post.publisher_name,
-            "audience": _audience_text(post),
+            "audience": audience_text(post),
         },
         batched=True,
     )

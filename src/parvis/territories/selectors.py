@@ -169,3 +169,14 @@ def territory_scope(label, territory) -> str:
     from parvis.core.pagecache import scoped
 
     return scoped(label, str(territory.kind), territory.pk)
+
+
+def audience_text(item) -> str:
+    """The territories ``item`` is aimed at (its ``audience``), five names at most, for an
+    announcement: the département's name when it is aimed at everyone."""
+    names = list(item.audience.order_by("kind", "name").values_list("name", flat=True)[:6])
+    if not names:
+        names = list(
+            Territory.objects.filter(kind=TerritoryKind.DEPARTEMENT).values_list("name", flat=True)
+        )
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")

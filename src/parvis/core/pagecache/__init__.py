@@ -17,19 +17,16 @@ from .pages import (
     NONCE_PLACEHOLDER,
     RENDERING,
     STATUS_HEADER,
-    cacheable_request,
-    collecting,
     declared_tags,
     depends_on,
     enabled,
     fragment,
     page_key,
     public_page,
-    reduced_query,
     serve,
 )
-from .tags import ALL, ALWAYS, activity, bulk, collection, declare, item, label_of, scoped
-from .writes import WriteObserver, bump, retire, retire_instance, statement_tags, tag_values
+from .tags import ALL, ALWAYS, activity, bulk, collection, declare, item, scoped
+from .writes import WriteObserver, bump, retire, statement_tags, tag_values
 
 __all__ = [
     "ALL",
@@ -41,8 +38,6 @@ __all__ = [
     "STATUS_HEADER",
     "bulk",
     "bump",
-    "cacheable_request",
-    "collecting",
     "collection",
     "declare",
     "declared_tags",
@@ -52,13 +47,10 @@ __all__ = [
     "install",
     "invalidate",
     "item",
-    "label_of",
     "page_key",
     "public_page",
     "reads_label",
-    "reduced_query",
     "retire",
-    "retire_instance",
     "scoped",
     "serve",
     "statement_tags",

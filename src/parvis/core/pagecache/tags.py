@@ -207,20 +207,6 @@ def for_model(model):
     return _ensure()[1].get(model)
 
 
-def instance_tags(instance) -> set:
-    """Everything a change of ``instance`` retires (for writes Django's SQL does not say
-    precisely, e.g. a hidden state kept in another app's table)."""
-    declaration = for_model(type(instance))
-    if declaration is None:
-        return set()
-    tags = {item(declaration.label, instance.pk), collection(declaration.label)}
-    attnames = {f.column: f.attname for f in instance._meta.concrete_fields}
-    row = {
-        column: getattr(instance, attnames[column], None) for column in declaration.scopes.values()
-    }
-    return tags | scoped_tags(declaration, [row])
-
-
 def scoped_tags(declaration, rows) -> set:
     """The scoped collections of ``rows`` (``{column: value}``), derived scopes included."""
     found = set()

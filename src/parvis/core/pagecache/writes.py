@@ -236,12 +236,6 @@ def retire(tag_list, connection=None) -> None:
         transaction.on_commit(callback, using=connection.alias, robust=True)
 
 
-def retire_instance(instance) -> None:
-    """Retire what shows ``instance`` (its item, its collections), for a change Django's SQL
-    does not reveal: e.g. the moderation state kept in another app's table."""
-    retire(tagging.instance_tags(instance))
-
-
 class WriteObserver:
     """A database execute wrapper: retires the tags of what a statement wrote."""
 
