@@ -39,6 +39,7 @@ urlpatterns = [
     path("actualites/", include("parvis.news.urls")),
     path("elus/", include("parvis.officials.urls")),
     path("consultations/", include("parvis.consultations.urls")),
+    path("questions/", include("parvis.questions.urls")),
     path("moderation/", include("parvis.moderation.urls")),
     path("", include("parvis.territories.urls")),
     path("api/", include("parvis.api.urls")),

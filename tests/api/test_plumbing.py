@@ -66,6 +66,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-question",
     ]
 
 
@@ -77,6 +78,7 @@ DOMAIN_APPS = (
     "news",
     "officials",
     "organisations",
+    "questions",
 )
 
 

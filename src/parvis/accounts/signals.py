@@ -54,6 +54,13 @@ MODERATOR_PERMISSIONS = {
         "view_comment",
         "change_comment",
     ],
+    "questions": [
+        "view_question",
+        "change_question",
+        "view_answerrevision",
+        "view_support",
+        "view_follow",
+    ],
     "moderation": [
         "view_moderationcase",
         "change_moderationcase",
