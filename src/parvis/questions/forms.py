@@ -1,6 +1,7 @@
 """Forms of the questions: ask, answer, refuse (the admin). The rules are the services'."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
@@ -42,7 +43,7 @@ class AskForm(ServiceErrorsMixin, forms.Form):
     )
     theme = forms.ChoiceField(
         label=_("Theme"),
-        choices=[("", _("Choose…")), *Theme.choices],
+        choices=[("", _("Choose…")), *((value, capfirst(label)) for value, label in Theme.choices)],
         error_messages={"required": _("Choose a theme from the list.")},
     )
     title = forms.CharField(
@@ -52,7 +53,7 @@ class AskForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Write your question.")},
     )
     body = forms.CharField(
-        label=_("Details"),
+        label=_("Details of your question"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
