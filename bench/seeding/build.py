@@ -11,6 +11,7 @@ from .news import seed_follows, seed_posts
 from .notifications import seed_notifications
 from .organisations import seed_organisations
 from .people import load_territory, seed_members
+from .questions import seed_questions
 
 #: The steps, in order (each may use what the previous ones wrote).
 STEPS = [
@@ -22,6 +23,7 @@ STEPS = [
     seed_posts,
     seed_follows,
     seed_consultations,
+    seed_questions,
     seed_notifications,
 ]
 
@@ -47,8 +49,14 @@ def _reset_models():
     from parvis.news.models import Follow, Post
     from parvis.notifications.models import Activity, EmailOutbox, Notification
     from parvis.organisations.models import Organisation, OrganisationMembership
+    from parvis.questions.models import Follow as QuestionFollow
+    from parvis.questions.models import Question as OfficialQuestion
+    from parvis.questions.models import Support
 
     return [
+        Support,
+        QuestionFollow,
+        OfficialQuestion,
         Notification,
         EmailOutbox,
         Answer.options.through,
