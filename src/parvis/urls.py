@@ -40,6 +40,7 @@ urlpatterns = [
     path("elus/", include("parvis.officials.urls")),
     path("consultations/", include("parvis.consultations.urls")),
     path("questions/", include("parvis.questions.urls")),
+    path("signalements/", include("parvis.localreports.urls")),
     path("moderation/", include("parvis.moderation.urls")),
     path("", include("parvis.territories.urls")),
     path("api/", include("parvis.api.urls")),

@@ -67,6 +67,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group-thread",
         "api-group-message",
         "api-question",
+        "api-local-report",
     ]
 
 
@@ -79,6 +80,7 @@ DOMAIN_APPS = (
     "officials",
     "organisations",
     "questions",
+    "localreports",
 )
 
 

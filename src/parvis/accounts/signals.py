@@ -61,6 +61,16 @@ MODERATOR_PERMISSIONS = {
         "view_support",
         "view_follow",
     ],
+    "localreports": [
+        "view_category",
+        "add_category",
+        "change_category",
+        "view_report",
+        "change_report",
+        "view_photo",
+        "view_update",
+        "view_support",
+    ],
     "moderation": [
         "view_moderationcase",
         "change_moderationcase",
