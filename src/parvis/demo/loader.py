@@ -24,7 +24,16 @@ from parvis.organisations.models import (
     OrganisationRole,
 )
 
-from . import agenda, consultations, groups, moderation, news, notifications, questions
+from . import (
+    agenda,
+    consultations,
+    groups,
+    localreports,
+    moderation,
+    news,
+    notifications,
+    questions,
+)
 from .people import ADMIN_EMAIL, DEMO_DOMAIN, DEMO_HASH_ITERATIONS, MODERATOR_EMAIL, DemoPlan
 
 
@@ -189,6 +198,9 @@ def load_plan(plan: DemoPlan) -> LoadResult:
     )
     created.update(
         questions.load_questions(plan=plan, users=users, organisation_pks=organisation_pks)
+    )
+    created.update(
+        localreports.load_reports(plan=plan, users=users, organisation_pks=organisation_pks)
     )
     created.update(notifications.load_notifications(plan=plan, users=users))
 

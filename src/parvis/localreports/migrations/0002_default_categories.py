@@ -2,21 +2,8 @@
 
 from django.db import migrations
 
-CATEGORIES = [
-    # slug, name, route, description
-    ("route-departementale", "Route départementale", "council",
-     "Chaussée, accotements, fossés et signalisation des routes départementales."),
-    ("voirie-trottoirs", "Voirie et trottoirs", "commune",
-     "Nids-de-poule, trottoirs abîmés, bordures, dans les rues de la commune."),
-    ("eclairage-public", "Éclairage public", "commune", "Lampadaire éteint, allumé le jour, abîmé."),
-    ("depot-sauvage", "Dépôt sauvage", "commune", "Déchets, encombrants ou gravats abandonnés."),
-    ("accessibilite", "Accessibilité", "commune",
-     "Obstacle pour un fauteuil, une poussette, une personne aveugle ou malvoyante."),
-    ("espaces-verts", "Espaces verts", "commune", "Arbre dangereux, haie à tailler, aire de jeux."),
-    ("mobilier-signalisation", "Mobilier urbain et signalisation", "commune",
-     "Banc, abribus, panneau ou feu tricolore endommagé."),
-    ("autre", "Autre problème dans l'espace public", "commune", ""),
-]
+from parvis.localreports.defaults import CATEGORIES
+
 
 
 def add_categories(apps, schema_editor):
