@@ -7,6 +7,7 @@ from .agenda import seed_events
 from .base import BENCH_DOMAIN, DEFAULT_SEED, Context
 from .consultations import seed_consultations
 from .groups import seed_discussions, seed_groups
+from .localreports import seed_local_reports
 from .news import seed_follows, seed_posts
 from .notifications import seed_notifications
 from .organisations import seed_organisations
@@ -24,6 +25,7 @@ STEPS = [
     seed_follows,
     seed_consultations,
     seed_questions,
+    seed_local_reports,
     seed_notifications,
 ]
 
@@ -46,6 +48,8 @@ def _reset_models():
         Thread,
         ThreadRead,
     )
+    from parvis.localreports.models import Report as LocalReport
+    from parvis.localreports.models import Support as LocalReportSupport
     from parvis.news.models import Follow, Post
     from parvis.notifications.models import Activity, EmailOutbox, Notification
     from parvis.organisations.models import Organisation, OrganisationMembership
@@ -54,6 +58,8 @@ def _reset_models():
     from parvis.questions.models import Support
 
     return [
+        LocalReportSupport,
+        LocalReport,
         Support,
         QuestionFollow,
         OfficialQuestion,

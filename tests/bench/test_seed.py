@@ -113,6 +113,7 @@ def test_every_kind_of_row_is_written(seeded):
         "consultation answers",
         "questions",
         "question supports",
+        "local reports",
         "notifications",
     ):
         assert seeded.counts.get(table, 0) > 0, table
