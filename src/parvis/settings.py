@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "parvis.consultations",
     "parvis.questions",
     "parvis.localreports",
+    "parvis.volunteers",
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
@@ -403,6 +404,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
+    },
+    # Volunteers of the time slots starting tomorrow: reminded once, in the late afternoon.
+    "volunteers-reminders": {
+        "task": "parvis.volunteers.tasks.reminders_send",
+        "schedule": crontab(hour=17, minute=0),
     },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",

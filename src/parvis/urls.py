@@ -41,6 +41,7 @@ urlpatterns = [
     path("consultations/", include("parvis.consultations.urls")),
     path("questions/", include("parvis.questions.urls")),
     path("signalements/", include("parvis.localreports.urls")),
+    path("benevolat/", include("parvis.volunteers.urls")),
     path("moderation/", include("parvis.moderation.urls")),
     path("", include("parvis.territories.urls")),
     path("api/", include("parvis.api.urls")),

@@ -68,6 +68,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group-message",
         "api-question",
         "api-local-report",
+        "api-volunteer-call",
     ]
 
 
@@ -81,6 +82,7 @@ DOMAIN_APPS = (
     "organisations",
     "questions",
     "localreports",
+    "volunteers",
 )
 
 

@@ -71,6 +71,14 @@ MODERATOR_PERMISSIONS = {
         "view_update",
         "view_support",
     ],
+    "volunteers": [
+        "view_skill",
+        "add_skill",
+        "change_skill",
+        "view_call",
+        "change_call",
+        "view_slot",
+    ],
     "moderation": [
         "view_moderationcase",
         "change_moderationcase",
