@@ -33,9 +33,12 @@ class VolunteerCallSerializer(serializers.Serializer):
     place = serializers.CharField(read_only=True)
     organised_by = serializers.SerializerMethodField()
     status = serializers.CharField(read_only=True)
-    skills = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    skills = serializers.SerializerMethodField()
     slots = VolunteerSlotSerializer(many=True, read_only=True)
     web_url = serializers.SerializerMethodField()
+
+    def get_skills(self, call) -> list[str]:
+        return [skill.name for skill in call.skills.all()]
 
     def get_organised_by(self, call) -> str:
         return str(call.runner)

@@ -75,7 +75,10 @@ home_blocks.register(
     HomeBlock(
         key="volunteers",
         template="volunteers/_home_block.html",
-        context=lambda user: {"calls": open_calls_near(user, HOME_CALLS)},
+        # Members only (near their commune): one query with a LIMIT.
+        context=lambda user: {"calls": open_calls_near(user, HOME_CALLS)}
+        if user.is_authenticated
+        else None,
         order=45,
         tags=("volunteers.call", "volunteers.slot"),
     )

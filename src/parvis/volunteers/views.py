@@ -123,7 +123,8 @@ def signup(request, pk, slug):
             messages.success(
                 request,
                 _(
-                    "Thank you! You are signed up for “%(slot)s”. The organisers see your name and e-mail address."
+                    "Thank you! You are signed up for “%(slot)s”. The organisers see your "
+                    "name and e-mail address."
                 )
                 % {"slot": slot.label},
             )
