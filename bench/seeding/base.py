@@ -21,6 +21,8 @@ FULL_SCALE = {
     "follows": 150_000,
     "consultations": 200,
     "responses": 300_000,  # to the consultations, each with its answers to the questions
+    "questions": 20_000,  # to the elected officials and institutions, with their supports
+    "local reports": 30_000,  # of problems in public space, with their supports
     "notifications": 500_000,
 }
 #: Each step's minimum, so that a tiny scale still has something of each kind.
@@ -36,6 +38,8 @@ MINIMUM = {
     "follows": 50,
     "consultations": 3,
     "responses": 40,
+    "questions": 20,
+    "local reports": 30,
     "notifications": 100,
 }
 COUNCIL_NAME = "Conseil départemental de l'Oise"

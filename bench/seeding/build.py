@@ -7,10 +7,12 @@ from .agenda import seed_events
 from .base import BENCH_DOMAIN, DEFAULT_SEED, Context
 from .consultations import seed_consultations
 from .groups import seed_discussions, seed_groups
+from .localreports import seed_local_reports
 from .news import seed_follows, seed_posts
 from .notifications import seed_notifications
 from .organisations import seed_organisations
 from .people import load_territory, seed_members
+from .questions import seed_questions
 
 #: The steps, in order (each may use what the previous ones wrote).
 STEPS = [
@@ -22,6 +24,8 @@ STEPS = [
     seed_posts,
     seed_follows,
     seed_consultations,
+    seed_questions,
+    seed_local_reports,
     seed_notifications,
 ]
 
@@ -44,11 +48,21 @@ def _reset_models():
         Thread,
         ThreadRead,
     )
+    from parvis.localreports.models import Report as LocalReport
+    from parvis.localreports.models import Support as LocalReportSupport
     from parvis.news.models import Follow, Post
     from parvis.notifications.models import Activity, EmailOutbox, Notification
     from parvis.organisations.models import Organisation, OrganisationMembership
+    from parvis.questions.models import Follow as QuestionFollow
+    from parvis.questions.models import Question as OfficialQuestion
+    from parvis.questions.models import Support
 
     return [
+        LocalReportSupport,
+        LocalReport,
+        Support,
+        QuestionFollow,
+        OfficialQuestion,
         Notification,
         EmailOutbox,
         Answer.options.through,

@@ -72,6 +72,10 @@ PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
 PARVIS_REPORTS_HIDE_THRESHOLD = env_int("PARVIS_REPORTS_HIDE_THRESHOLD", 3)
 PARVIS_REPORTS_PER_HOUR = env_int("PARVIS_REPORTS_PER_HOUR", 10)
 PARVIS_NEW_ACCOUNT_DAYS = env_int("PARVIS_NEW_ACCOUNT_DAYS", 7)
+# The départemental council's institution (its slug): it receives the local reports of the
+# categories it handles (departmental roads...). Empty: the verified institution whose slug
+# starts with "conseil-departemental".
+PARVIS_COUNCIL_INSTITUTION = os.environ.get("PARVIS_COUNCIL_INSTITUTION", "")
 PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
 PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
@@ -115,6 +119,9 @@ INSTALLED_APPS = [
     "parvis.officials",
     "parvis.notifications",
     "parvis.consultations",
+    "parvis.questions",
+    "parvis.localreports",
+    "parvis.volunteers",
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
@@ -397,6 +404,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
+    },
+    # Volunteers of the time slots starting tomorrow: reminded once, in the late afternoon.
+    "volunteers-reminders": {
+        "task": "parvis.volunteers.tasks.reminders_send",
+        "schedule": crontab(hour=17, minute=0),
     },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",

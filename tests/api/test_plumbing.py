@@ -66,6 +66,9 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-question",
+        "api-local-report",
+        "api-volunteer-call",
     ]
 
 
@@ -77,6 +80,9 @@ DOMAIN_APPS = (
     "news",
     "officials",
     "organisations",
+    "questions",
+    "localreports",
+    "volunteers",
 )
 
 

@@ -111,6 +111,9 @@ def test_every_kind_of_row_is_written(seeded):
         "consultations",
         "consultation responses",
         "consultation answers",
+        "questions",
+        "question supports",
+        "local reports",
         "notifications",
     ):
         assert seeded.counts.get(table, 0) > 0, table
@@ -225,6 +228,21 @@ def test_consultation_answers_follow_the_rules(seeded):
         WHERE o.question_id <> a.question_id
         """
     )
+
+
+def test_questions_to_officials_are_as_the_services_would_write_them(seeded):
+    from parvis.questions.models import Question, QuestionStatus
+
+    questions = Question.objects.all()
+    assert questions.filter(status=QuestionStatus.ANSWERED).exists()
+    for question in questions:
+        assert (question.official_id is None) != (question.institution_id is None)
+        assert question.support_count == question.supports.count()
+        assert question.author.commune_id == question.commune_id
+        if question.status == QuestionStatus.ANSWERED:
+            assert question.answer and question.answered_at >= question.published_at
+        if question.status == QuestionStatus.PENDING:
+            assert question.published_at is None and question.support_count == 0
 
 
 def test_posts_and_follows(seeded):

@@ -29,10 +29,10 @@ pytestmark = pytest.mark.django_db
 #: Queries of the home page. A visitor: the département and its figures, the events, the
 #: information, the consultations, the group discussions. A member adds the session and the
 #: user (2), the user sessions' bookkeeping (5, with its savepoints), their commune and their
-#: follows, minus the département; a member in no group with a discussion, one more (the
-#: public groups' discussions instead).
+#: follows and the calls for volunteers near them, minus the département; a member in no
+#: group with a discussion, one more (the public groups' discussions instead).
 VISITOR_QUERIES = 5
-MEMBER_QUERIES = 14
+MEMBER_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,16 @@ from parvis.organisations.models import (
     OrganisationRole,
 )
 
-from . import agenda, consultations, groups, moderation, news, notifications
+from . import (
+    agenda,
+    consultations,
+    groups,
+    localreports,
+    moderation,
+    news,
+    notifications,
+    questions,
+)
 from .people import ADMIN_EMAIL, DEMO_DOMAIN, DEMO_HASH_ITERATIONS, MODERATOR_EMAIL, DemoPlan
 
 
@@ -186,6 +195,12 @@ def load_plan(plan: DemoPlan) -> LoadResult:
     created.update(news.load_posts(plan=plan, users=users, organisation_pks=organisation_pks))
     created.update(
         consultations.load_consultations(plan=plan, users=users, organisation_pks=organisation_pks)
+    )
+    created.update(
+        questions.load_questions(plan=plan, users=users, organisation_pks=organisation_pks)
+    )
+    created.update(
+        localreports.load_reports(plan=plan, users=users, organisation_pks=organisation_pks)
     )
     created.update(notifications.load_notifications(plan=plan, users=users))
 

@@ -1,0 +1,250 @@
+"""Pages of the local reports: list, report (two steps: where and what, then the report with
+the similar open reports nearby), the report's page (support; triage for agents), the agents'
+queue."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parvis.core.pagecache import public_page
+from parvis.moderation.selectors import hidden_from
+from parvis.moderation.views import render_hidden
+from parvis.territories.models import Territory, TerritoryKind
+
+from . import services
+from .forms import ReportForm, TriageForm, WhereForm
+from .models import OPEN_STATUSES, ReportStatus
+from .selectors import (
+    active_categories,
+    is_agent,
+    may_triage,
+    report_for_page,
+    report_list,
+    reports_to_triage,
+    similar_open,
+    supported_by,
+)
+
+PAGE_SIZE = 20
+STATUS_FILTERS = {
+    "ouverts": "open",
+    "recus": ReportStatus.RECEIVED,
+    "en-cours": ReportStatus.IN_PROGRESS,
+    "resolus": ReportStatus.RESOLVED,
+    "rejetes": ReportStatus.REJECTED,
+}
+
+
+def _report_or_404(pk):
+    report = report_for_page(pk)
+    if report is None or report.deleted_at is not None:
+        raise Http404
+    return report
+
+
+@public_page("localreports.report", params=("commune", "categorie", "statut", "page"))
+def report_index(request):
+    code = request.GET.get("commune", "")[:12]
+    commune = category = None
+    if code:
+        commune = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code=code).first()
+        if commune is None:
+            messages.info(request, _("Unknown commune: all the reports are listed."))
+    slug = request.GET.get("categorie", "")[:80]
+    categories = list(active_categories())
+    if slug:
+        category = next((c for c in categories if c.slug == slug), None)
+    state = request.GET.get("statut", "")
+    if state not in STATUS_FILTERS:
+        state = ""
+    wanted = STATUS_FILTERS.get(state)
+    reports = report_list(
+        request.user,
+        commune=commune,
+        category=category,
+        status=None if wanted == "open" else wanted,
+        open_only=wanted == "open",
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {
+        key: value
+        for key, value in (
+            ("commune", commune.code if commune else ""),
+            ("categorie", category.slug if category else ""),
+        )
+        if value
+    }
+    return render(
+        request,
+        "localreports/list.html",
+        {
+            "page": page,
+            "commune": commune,
+            "category": category,
+            "categories": categories,
+            "state": state,
+            "states": [
+                ("", _("All")),
+                ("ouverts", _("Open")),
+                ("resolus", _("Resolved")),
+                ("rejetes", _("Rejected")),
+            ],
+            "filter_query": urlencode(kept),
+            "extra_query": urlencode({**kept, **({"statut": state} if state else {})}),
+        },
+    )
+
+
+@login_required
+def report_create(request):
+    """Step 1 (GET without a commune and category): where and what kind. Step 2 (GET with
+    them, or POST): the similar open reports nearby, then the report itself."""
+    user = request.user
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and not (data.get("commune") and data.get("category")):
+        initial = {"commune": user.commune} if user.commune_id else {}
+        return render(request, "localreports/where.html", {"form": WhereForm(initial=initial)})
+    where = WhereForm(data)
+    if not where.is_valid():
+        return render(request, "localreports/where.html", {"form": where})
+    commune, category = where.cleaned_data["commune"], where.cleaned_data["category"]
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = services.report_create(
+                    author=user,
+                    commune=commune,
+                    category=category,
+                    description=form.cleaned_data["description"],
+                    address=form.cleaned_data["address"],
+                    latitude=form.cleaned_data["latitude"],
+                    longitude=form.cleaned_data["longitude"],
+                    photos=form.cleaned_data["photos"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: your report is sent to %(handler)s. You will be told of "
+                        "each step by e-mail."
+                    )
+                    % {
+                        "handler": report.institution.name
+                        if report.institution_id
+                        else _("the moderators")
+                    },
+                )
+                return redirect(report)
+    else:
+        form = ReportForm(initial={"commune": commune, "category": category})
+    similar = similar_open(commune=commune, category=category, user=user)
+    return render(
+        request,
+        "localreports/form.html",
+        {"form": form, "commune": commune, "category": category, "similar": similar},
+    )
+
+
+@public_page(dynamic=True)
+def report_detail(request, pk):
+    report = _report_or_404(pk)
+    if hidden_from(report, request.user):
+        return render_hidden(request, report)
+    user = request.user
+    triage = may_triage(user, report)
+    return render(
+        request,
+        "localreports/detail.html",
+        {
+            "report": report,
+            "updates": list(report.updates.select_related("author")),
+            "supported": supported_by(report, user),
+            "can_support": report.status in OPEN_STATUSES and report.author_id != user.pk,
+            "is_author": user.is_authenticated and report.author_id == user.pk,
+            "may_triage": triage,
+            "triage_form": TriageForm(initial={"status": report.status}) if triage else None,
+            "login_url": reverse("account_login")
+            + "?"
+            + urlencode({"next": report.get_absolute_url()}),
+        },
+    )
+
+
+@require_POST
+def report_support(request, pk):
+    report = _report_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(report.get_absolute_url())
+    try:
+        if request.POST.get("retirer"):
+            services.report_unsupport(report=report, member=request.user)
+            messages.success(request, _("Your support is withdrawn."))
+        else:
+            services.report_support(report=report, member=request.user)
+            messages.success(
+                request, _("Thank you: you support this report and will be told of each step.")
+            )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_triage(request, pk):
+    report = _report_or_404(pk)
+    if not may_triage(request.user, report):
+        raise PermissionDenied
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_triage(
+                report=report,
+                agent=request.user,
+                status=form.cleaned_data["status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Done: the reporter and the supporters are told."))
+            return redirect(report)
+    return render(
+        request,
+        "localreports/detail.html",
+        {
+            "report": report,
+            "updates": list(report.updates.select_related("author")),
+            "may_triage": True,
+            "triage_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def report_queue(request):
+    """The reports the agent's institutions (or, for moderators, everyone) handle."""
+    if not is_agent(request.user):
+        raise PermissionDenied
+    state = request.GET.get("statut", "ouverts")
+    reports = reports_to_triage(request.user)
+    if state == "ouverts":
+        reports = reports.filter(status__in=OPEN_STATUSES).order_by("created_at", "pk")
+    else:
+        state = "tous"
+        reports = reports.order_by("-created_at", "-pk")
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "localreports/queue.html", {"page": page, "state": state})
