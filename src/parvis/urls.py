@@ -40,6 +40,7 @@ urlpatterns = [
     path("elus/", include("parvis.officials.urls")),
     path("consultations/", include("parvis.consultations.urls")),
     path("moderation/", include("parvis.moderation.urls")),
+    path("messages/", include("parvis.conversations.urls")),
     path("", include("parvis.territories.urls")),
     path("api/", include("parvis.api.urls")),
     path("admin/", admin.site.urls),
