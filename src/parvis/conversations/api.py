@@ -33,7 +33,9 @@ class ConversationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.SerializerMethodField(help_text="Its subject, else the other names.")
     subject = serializers.CharField(read_only=True)
-    with_ = serializers.SerializerMethodField(help_text="The other participants, as named.")
+    with_ = serializers.SerializerMethodField(
+        method_name="get_with_", help_text="The other participants, as named."
+    )
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     official = serializers.PrimaryKeyRelatedField(read_only=True)
     last_message_at = serializers.DateTimeField(read_only=True)
