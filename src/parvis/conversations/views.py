@@ -240,10 +240,14 @@ def conversation_detail(request, pk):
             "page": page,
             "form": form,
             "on_team": participation.role == ParticipantRole.TEAM,
+            # Who the member may block from here: the people writing in their own name.
             "others": [
                 p.user
                 for p in conversation.active_participants
-                if p.user_id != request.user.pk and p.user.is_active and not p.user.is_erased
+                if p.user_id != request.user.pk
+                and p.role == ParticipantRole.MEMBER
+                and p.user.is_active
+                and not p.user.is_erased
             ],
         },
     )
