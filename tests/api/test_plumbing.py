@@ -66,12 +66,14 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-conversation",
     ]
 
 
 DOMAIN_APPS = (
     "agenda",
     "consultations",
+    "conversations",
     "directory",
     "groups",
     "news",

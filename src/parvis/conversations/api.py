@@ -36,8 +36,19 @@ class ConversationSerializer(serializers.Serializer):
     with_ = serializers.SerializerMethodField(
         method_name="get_with_", help_text="The other participants, as named."
     )
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    official = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.slug",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The organisation written to (its slug), if any.",
+    )
+    official = serializers.IntegerField(
+        source="official_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The elected official written to (their id), if any.",
+    )
     last_message_at = serializers.DateTimeField(read_only=True)
     message_count = serializers.IntegerField(read_only=True)
     unread = serializers.SerializerMethodField()
@@ -68,7 +79,7 @@ class ConversationSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(conversation.get_absolute_url())
 
 
-class MessageSerializer(serializers.Serializer):
+class PrivateMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     sender = serializers.SerializerMethodField(help_text="Who wrote it, as participants read it.")
     mine = serializers.SerializerMethodField()
@@ -94,14 +105,14 @@ class MessageSerializer(serializers.Serializer):
         return message.removed_at is not None
 
 
-class SendSerializer(serializers.Serializer):
+class PrivateMessageSendSerializer(serializers.Serializer):
     body = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=BODY_MAX_LENGTH
     )
     image = serializers.FileField(required=False, help_text="One image (multipart).")
 
 
-class StartSerializer(SendSerializer):
+class ConversationStartSerializer(PrivateMessageSendSerializer):
     """Whom to write to: ``recipients`` (members' ids), or ``organisation`` (a slug: its
     managers answer), or ``official`` (an elected official's id: they and their team)."""
 
@@ -130,7 +141,9 @@ class IsIdentified(permissions.IsAuthenticated):
             OpenApiParameter("q", OpenApiTypes.STR, description="Subject, names or messages.")
         ]
     ),
-    create=extend_schema(request=StartSerializer, responses={201: ConversationSerializer}),
+    create=extend_schema(
+        request=ConversationStartSerializer, responses={201: ConversationSerializer}
+    ),
 )
 class ConversationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -155,7 +168,7 @@ class ConversationViewSet(
         return conversation
 
     def create(self, request, *args, **kwargs):
-        serializer = StartSerializer(data=request.data)
+        serializer = ConversationStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         target = {}
@@ -184,12 +197,12 @@ class ConversationViewSet(
         )
 
     @extend_schema(
-        methods=["get"], responses=MessageSerializer(many=True), summary="Read the messages"
+        methods=["get"], responses=PrivateMessageSerializer(many=True), summary="Read the messages"
     )
     @extend_schema(
         methods=["post"],
-        request=SendSerializer,
-        responses={201: MessageSerializer},
+        request=PrivateMessageSendSerializer,
+        responses={201: PrivateMessageSerializer},
         summary="Send a message",
     )
     @action(detail=True, methods=["get", "post"], url_path="messages")
@@ -197,7 +210,7 @@ class ConversationViewSet(
         conversation = self.get_object()
         context = {**self.get_serializer_context(), "conversation": conversation}
         if request.method == "POST":
-            serializer = SendSerializer(data=request.data)
+            serializer = PrivateMessageSendSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             message = services.message_send(
                 conversation=conversation,
@@ -206,10 +219,13 @@ class ConversationViewSet(
                 attachment=serializer.validated_data.get("image"),
             )
             return Response(
-                MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+                PrivateMessageSerializer(message, context=context).data,
+                status=status.HTTP_201_CREATED,
             )
         page = self.paginate_queryset(selectors.messages_for(conversation, request.user))
-        return self.get_paginated_response(MessageSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(
+            PrivateMessageSerializer(page, many=True, context=context).data
+        )
 
     @extend_schema(request=None, responses={204: None}, summary="Mark as read")
     @action(detail=True, methods=["post"], url_path="lu")
