@@ -217,17 +217,21 @@ def test_the_managers_answer_as_the_organisation(
     assert selectors.unread_count(resident) == 1
 
 
-def test_a_new_manager_joins_and_a_former_one_leaves_at_the_next_message(
+def test_a_new_manager_joins_and_a_former_one_leaves_the_conversations(
     start, send, resident, association, association_manager, beauvais
 ):
     conversation = start(resident, organisation=association)
     newcomer = UserFactory(commune=beauvais)
     MembershipFactory(organisation=association, user=newcomer)
-    association.memberships.filter(user=association_manager).delete()
+    association.memberships.get(user=association_manager).delete()
+    # At once: the newcomer reads it, the former manager no longer lists nor reads it.
     assert selectors.participation_in(conversation, association_manager) is None
+    assert list(selectors.conversations_of(association_manager)) == []
+    assert list(selectors.conversations_of(newcomer)) == [conversation]
     send(conversation, resident, body="Une relance")
     assert selectors.participation_in(conversation, newcomer) is not None
-    assert list(selectors.conversations_of(association_manager)) == []
+    assert selectors.unread_count(newcomer) == 1
+    assert selectors.unread_count(association_manager) == 0
 
 
 def test_an_organisation_may_close_its_messages(start, resident, association, association_manager):
@@ -253,7 +257,9 @@ def test_a_pending_organisation_cannot_be_written_to(start, resident, associatio
 
 def test_the_official_and_their_delegates_answer(start, send, resident, official, beauvais):
     aide = UserFactory(email="assistant@example.org", first_name="Paul", last_name="Aide")
+    earlier = start(resident, official=official, subject="Avant l'équipe")
     services.delegation_add(official=official, email="assistant@example.org")
+    assert selectors.participation_in(earlier, aide) is not None  # at once
     conversation = start(resident, official=official, subject="Voirie")
 
     team = set(
@@ -267,6 +273,7 @@ def test_the_official_and_their_delegates_answer(start, send, resident, official
     assert selectors.sender_label(answer, conversation) == "Paul Aide pour Jean Moreau"
     services.delegation_remove(official=official, delegate_id=aide.pk)
     assert selectors.participation_in(conversation, aide) is None
+    assert list(selectors.conversations_of(aide)) == []
 
 
 def test_only_verified_officials_delegate_and_may_close(start, resident, other_resident, official):

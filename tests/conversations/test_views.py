@@ -230,3 +230,34 @@ def test_pages_are_never_cached(login, start, resident, other_resident):
     response = login(resident).get(conversation.get_absolute_url())
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+
+def test_an_organiser_writes_to_the_participants_from_the_event_page(
+    login, resident, other_resident
+):
+    from parvis.agenda.models import Rsvp
+
+    from ..agenda.conftest import create_event
+
+    event = create_event(created_by=resident, commune=resident.commune)
+    Rsvp.objects.create(occurrence=event.occurrences.first(), user=other_resident)
+    client = login(resident)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'href="/messages/evenement/{event.pk}/"' in page
+    response = client.post(f"/messages/evenement/{event.pk}/", {"body": "Rendez-vous à 9 h"})
+    conversation = Conversation.objects.get()
+    assert response.status_code == 302 and conversation.event == event
+    assert "Rendez-vous à 9 h" in login(other_resident).get(response.url).content.decode()
+    participant_page = client.get(event.get_absolute_url())
+    assert participant_page.status_code == 200
+
+
+def test_an_official_page_offers_writing_to_others_only(login, resident, official):
+    assert (
+        f"/messages/elu/{official.pk}/"
+        in login(resident).get(f"/elus/{official.pk}/").content.decode()
+    )
+    assert (
+        f"/messages/elu/{official.pk}/"
+        not in login(official).get(f"/elus/{official.pk}/").content.decode()
+    )

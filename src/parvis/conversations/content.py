@@ -74,14 +74,20 @@ def _write_link(member, viewer):
 
 profile_extras.register("write_url", _write_link)
 
+
+def _official_write(official, user):
+    """The official page's "Write to the elected official" (not on their own page)."""
+    if user.is_authenticated and user.pk == official.pk:
+        return None
+    return {"write_url": reverse("conversations:official", kwargs={"pk": official.pk})}
+
+
 official_sections.register(
     OfficialSection(
         key="write",
         title=_("Private message"),
         template="conversations/_official_section.html",
-        context=lambda official, user: {
-            "write_url": reverse("conversations:official", kwargs={"pk": official.pk})
-        },
+        context=_official_write,
         order=5,  # first: officials.sections.ORDER starts at 10
     )
 )

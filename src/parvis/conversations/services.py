@@ -37,6 +37,7 @@ from .models import (
     Participant,
     ParticipantRole,
 )
+from .signals import team_join, team_leave
 
 #: A member sends at most this many private messages in ``FLOOD_WINDOW``.
 FLOOD_LIMIT = 20
@@ -390,12 +391,18 @@ def delegation_add(*, official: User, email: str) -> Delegation:
         raise ValidationError({"email": _("No member has this e-mail address.")})
     if delegate.pk == official.pk:
         raise ValidationError({"email": _("You cannot delegate to yourself.")})
-    delegation, _created = Delegation.objects.get_or_create(official=official, delegate=delegate)
+    with transaction.atomic():
+        delegation, _created = Delegation.objects.get_or_create(
+            official=official, delegate=delegate
+        )
+        team_join(delegate.pk, Conversation.objects.filter(official=official))
     return delegation
 
 
 def delegation_remove(*, official: User, delegate_id: int) -> None:
-    Delegation.objects.filter(official=official, delegate_id=delegate_id).delete()
+    with transaction.atomic():
+        Delegation.objects.filter(official=official, delegate_id=delegate_id).delete()
+        team_leave(delegate_id, Conversation.objects.filter(official=official))
 
 
 # --- moderation -----------------------------------------------------------------------------
