@@ -109,3 +109,46 @@ def test_resident_writes_to_an_association_and_gets_its_answer(
     shot(page, "3-conversation")
     assert page.locator(".account-nav a[href='/messages/'] .badge").count() == 0
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_resident_writes_to_two_members_and_blocks_one(
+    live_server, page, assert_accessible, oise, settings
+):
+    settings.PARVIS_NEW_ACCOUNT_DAYS = 0
+    resident = UserFactory(
+        email="camille.martin@example.org",
+        first_name="Camille",
+        last_name="Martin",
+        commune=oise["beauvais"],
+    )
+    hugo = UserFactory(first_name="Hugo", last_name="Lefebvre", commune=oise["compiegne"])
+    ines = UserFactory(first_name="Inès", last_name="Roux", commune=oise["beauvais"])
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, resident.email)
+
+    page.goto(f"{live_server.url}{hugo.get_absolute_url()}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Écrire", exact=True).click()
+    page.wait_for_url(re.compile(r"/messages/nouveau/\?a=\d+$"))
+    assert_accessible(page)
+    page.fill("input[name=cherche]", "Roux")
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("link", name="Ajouter Inès Roux").click()
+    assert "Inès Roux" in page.locator(".recipient-list").inner_text()
+    assert_accessible(page)
+    page.fill("input[name=subject]", "Fête des voisins")
+    page.fill("textarea[name=body]", "On organise la fête des voisins le 6 juin ?")
+    shot(page, "4-compose")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/messages/\d+/$"))
+    assert_accessible(page)
+
+    page.get_by_text("Quitter, bloquer").click()
+    page.get_by_role("button", name="Bloquer Hugo Lefebvre").click()
+    page.wait_for_url(f"{live_server.url}/messages/")
+    assert "Vous avez bloqué Hugo Lefebvre" in page.content()
+    page.goto(f"{live_server.url}/messages/reglages/")
+    assert "Hugo Lefebvre" in page.locator("#blocks-title + ul").inner_text()
+    assert_accessible(page)
+    shot(page, "5-settings")
+    assert ines.conversation_entries.count() == 1

@@ -106,3 +106,23 @@ def test_the_schema_documents_the_messages(client):
         "/api/messages/{id}/lu/",
     ):
         assert path in schema
+
+
+def test_a_blocked_member_is_refused_and_the_team_reads_through_the_api(
+    login, start, resident, other_resident, official, moderator
+):
+    private = start(resident, recipients=[other_resident])
+    to_official = start(resident, official=official, body="Question sur la voirie")
+    services.block_create(blocker=resident, blocked=other_resident)
+    response = login(other_resident).post(
+        f"/api/messages/{private.pk}/messages/", {"body": "Re"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "accepte pas vos messages" in str(response.json())
+    assert Message.objects.filter(conversation=private).count() == 1
+
+    team = login(official)
+    assert [item["id"] for item in team.get("/api/messages/").json()["results"]] == [to_official.pk]
+    assert team.get(f"/api/messages/{private.pk}/").status_code == 404
+    staff = login(moderator)
+    assert staff.get("/api/messages/").json()["results"] == []
+    assert staff.get(f"/api/messages/{to_official.pk}/messages/").status_code == 404
