@@ -261,3 +261,27 @@ def test_an_official_page_offers_writing_to_others_only(login, resident, officia
         f"/messages/elu/{official.pk}/"
         not in login(official).get(f"/elus/{official.pk}/").content.decode()
     )
+
+
+def test_the_header_count_costs_one_query_then_none(
+    start, resident, other_resident, django_assert_num_queries
+):
+    from parvis.conversations.selectors import unread_count
+
+    start(resident, recipients=[other_resident])
+    with django_assert_num_queries(1):
+        assert unread_count(other_resident) == 1
+    with django_assert_num_queries(0):
+        assert unread_count(other_resident) == 1
+
+
+def test_the_list_is_paginated(login, start, resident, beauvais):
+    for index in range(21):
+        start(UserFactory(commune=beauvais), recipients=[resident], subject=f"Sujet n°{index}")
+    client = login(resident)
+    first = client.get("/messages/").content.decode()
+    assert "Sujet n°20" in first and "Sujet n°0<" not in first and "Page 1 sur 2" in first
+    second = client.get("/messages/?page=2").content.decode()
+    assert "Sujet n°0<" in second
+    searched = client.get("/messages/?q=Sujet").content.decode()
+    assert 'href="?q=Sujet&amp;page=2"' in searched
