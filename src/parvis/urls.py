@@ -43,6 +43,7 @@ urlpatterns = [
     path("signalements/", include("parvis.localreports.urls")),
     path("benevolat/", include("parvis.volunteers.urls")),
     path("moderation/", include("parvis.moderation.urls")),
+    path("messages/", include("parvis.conversations.urls")),
     path("", include("parvis.territories.urls")),
     path("api/", include("parvis.api.urls")),
     path("admin/", admin.site.urls),

@@ -66,6 +66,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-conversation",
         "api-question",
         "api-local-report",
         "api-volunteer-call",
@@ -75,6 +76,7 @@ def test_each_domain_app_registers_its_routes():
 DOMAIN_APPS = (
     "agenda",
     "consultations",
+    "conversations",
     "directory",
     "groups",
     "news",
