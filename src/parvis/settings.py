@@ -146,7 +146,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # allauth comes before our apps in INSTALLED_APPS: list the accounts templates first so
         # that its overrides of allauth's layouts and pages win.
-        "DIRS": [BASE_DIR / "accounts" / "templates"],
+        # core/admin_templates: the back office's admin/base_site.html (the admin app comes
+        # first in INSTALLED_APPS, so an app template could not override it).
+        "DIRS": [BASE_DIR / "accounts" / "templates", BASE_DIR / "core" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

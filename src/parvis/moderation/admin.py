@@ -22,6 +22,7 @@ from django.utils.translation import ngettext_lazy
 from parvis.core.admin import count_message, reason_action
 
 from . import registry, selectors, services
+from .admin_dashboard import install as install_dashboard
 from .audit import audit_record
 from .forms import AppealDecisionForm, DecisionForm
 from .models import (
@@ -498,3 +499,8 @@ def delete_selected(modeladmin, request, queryset):
 
 
 admin.site.add_action(delete_selected, "delete_selected")
+
+
+# --- the admin's home: the moderators' dashboard ----------------------------------------------
+
+install_dashboard(admin.site)
