@@ -12,8 +12,10 @@ from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import MODERATION_RECORD, STAFF_WORK
 from parvis.privacy.registry import CUSTOM, DELETE, KEEP, LAST
 
-from . import backoffice
-from . import notifications  # noqa: F401  (the notification kinds)
+from . import (
+    backoffice,
+    notifications,  # noqa: F401  (the notification kinds)
+)
 from .audit import action_labels_register, fixed_reasons_register
 from .models import (
     Appeal,

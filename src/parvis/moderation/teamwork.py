@@ -75,7 +75,9 @@ def sanction_lift(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     (not only through an appeal)."""
     _require_moderator(moderator)
     reason = _clean_text(
-        reason, "reason", _("Give the reasons for lifting the sanction: they are sent to the member.")
+        reason,
+        "reason",
+        _("Give the reasons for lifting the sanction: they are sent to the member."),
     )
     with transaction.atomic():
         sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
@@ -99,8 +101,11 @@ def sanction_lift(*, sanction: Sanction, moderator, reason: str) -> Sanction:
         tell(
             recipient=sanction.user,
             kind="moderation.sanction_lifted",
-            context={"kind": sanction.kind, "kind_label": str(sanction.get_kind_display()),
-                     "reason": reason},  # fmt: skip
+            context={
+                "kind": sanction.kind,
+                "kind_label": str(sanction.get_kind_display()),
+                "reason": reason,
+            },  # fmt: skip
             url="/",
         )
     return sanction
