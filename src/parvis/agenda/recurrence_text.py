@@ -15,7 +15,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .recurrence import MAX_OCCURRENCES, local_zone
+from .recurrence import MAX_OCCURRENCES, MAX_SPAN_DAYS, local_zone
 from .recurrence import WEEKDAYS as CODES
 
 ORDINALS = {
@@ -95,10 +95,11 @@ def _frequency(parts, start):
 
 
 def _last_date(rrule, start):
-    naive = start.replace(tzinfo=None)
+    """The rule's last date, read as ``recurrence.expand`` reads it (bounded the same way)."""
+    horizon = start + dt.timedelta(days=MAX_SPAN_DAYS)
     last = None
-    for index, value in enumerate(rrulestr(rrule, dtstart=naive)):
-        if index >= MAX_OCCURRENCES:
+    for index, value in enumerate(rrulestr(rrule, dtstart=start)):
+        if index >= MAX_OCCURRENCES or value > horizon:
             break
         last = value
     return last.date() if last else None
@@ -108,7 +109,9 @@ def describe(*, rrule: str, start: dt.datetime, exdates=()) -> str:
     """The rule in words, or "" for an event that does not repeat."""
     if not (rrule or "").strip():
         return ""
-    local_start = start.astimezone(local_zone()) if start.tzinfo else start
+    local_start = (
+        start.astimezone(local_zone()) if start.tzinfo else start.replace(tzinfo=local_zone())
+    )
     parts = _parts(rrule)
     try:
         words = [_frequency(parts, local_start)]

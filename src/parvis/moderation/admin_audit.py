@@ -3,15 +3,32 @@ labels and fixed reasons from ``audit.py``'s tables), targets by name with links
 lines rather than JSON."""
 
 from django.contrib import admin
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.admin import admin_link
 
-from .audit import action_label, reason_text
-from .models import AuditEntry
+from .audit import action_label, action_labels, reason_text
+from .models import AuditEntry, Ground, SanctionKind
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions by their labels (from the registered table: no scan of the log)."""
+
+    title = _("what")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return sorted(
+            ((code, capfirst(label)) for code, label in action_labels().items()),
+            key=lambda choice: str(choice[1]),
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -27,23 +44,55 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
-def readable_details(data):
-    """An entry's details as "key: value" lines, never raw JSON; "—" when empty."""
-    if not data:
+#: Keys of an entry's details that hold another row's number: shown as a link or left out.
+ID_KEYS = {"author", "decision", "appeal", "note", "sanction", "assignee", "case"}
+DETAIL_LABELS = {
+    "ground": _("ground"),
+    "hide_content": _("content hidden too"),
+    "suspension_days": _("suspension (days)"),
+    "kind": _("kind"),
+    "admin_message": _("changes"),
+    "rights": _("rights"),
+    "contributions": _("contributions"),
+}
+CHOICES = {"ground": Ground, "kind": SanctionKind}
+
+
+def _value(key, value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value in (None, "", [], {}):
         return "—"
+    if key in CHOICES:
+        try:
+            return CHOICES[key](value).label
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(_value(key, item) for item in value)
+    if isinstance(value, dict):
+        for name in ("changed", "added", "deleted"):
+            if name in value:
+                fields = value[name].get("fields", []) if isinstance(value[name], dict) else []
+                return ", ".join(str(field) for field in fields) or str(name)
+        return "; ".join(f"{k} : {_value(k, v)}" for k, v in value.items())
+    return str(value)
+
+
+def readable_details(data):
+    """An entry's details as "label: value" lines, never raw JSON nor row numbers; "—" when
+    there is nothing to say."""
     if not isinstance(data, dict):
-        return str(data)
+        return str(data) if data else "—"
     lines = []
     for key, value in data.items():
-        if isinstance(value, list):
-            value = (
-                ", ".join(
-                    str(item.get("changed", item)) if isinstance(item, dict) else str(item)
-                    for item in value
-                )
-                or "—"
-            )
-        lines.append((key.replace("_", " "), value if value not in (None, "") else "—"))
+        if key == "case" and str(value).isdigit():
+            url = reverse("admin:moderation_moderationcase_change", args=[value])
+            lines.append((_("case"), format_html('<a href="{}">{}</a>', url, _("open the case"))))
+        elif key not in ID_KEYS:
+            lines.append((DETAIL_LABELS.get(key, key.replace("_", " ")), _value(key, value)))
+    if not lines:
+        return "—"
     return format_html_join(mark_safe("<br>"), "{} : {}", lines)
 
 
@@ -54,7 +103,7 @@ class AuditEntryAdmin(_ReadOnly):
 
     list_display = ("created_at", "actor_repr", "action_label", "target_repr", "short_reason")
     # Fixed date ranges rather than a date hierarchy: no scan of the whole log to list dates.
-    list_filter = ("action", ("created_at", admin.DateFieldListFilter))
+    list_filter = (ActionFilter, ("created_at", admin.DateFieldListFilter))
     search_fields = ("actor_repr", "target_repr", "reason", "action", "target_id")
     ordering = ("-created_at", "-pk")
     list_per_page = 100

@@ -92,6 +92,10 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
+def action_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in _ACTION_LABELS.items()}
+
+
 def reason_text(reason: str) -> str:
     from django.utils.translation import gettext
 

@@ -6,6 +6,7 @@ decisions, appeals, sanctions and audit entries that name a member."""
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from parvis.core import pagecache
 from parvis.privacy import registry as privacy
@@ -209,4 +210,7 @@ action_labels_register(
         "gdpr.organisation_handover": _("organisation handed over (erasure)"),
     }
 )
-fixed_reasons_register("Requested by the member", "Downloaded by the member")
+# The English reasons privacy.services writes (marked here so that makemessages keeps them).
+fixed_reasons_register(
+    gettext_noop("Requested by the member"), gettext_noop("Downloaded by the member")
+)

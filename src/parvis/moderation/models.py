@@ -401,7 +401,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or '—'} {self.action}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%d/%m/%Y %H:%M} {self.actor_repr or '—'} {self.action}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
