@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy
 from parvis.core.admin import (
     ArrondissementFilter,
     ConcretePermissionsMixin,
+    LabelledFileInput,
     admin_link,
     count_message,
     immediate_action,
@@ -163,6 +164,7 @@ class EventAdminForm(forms.ModelForm):
             "accessibility_details",
             "external_url",
         )
+        widgets = {"image": LabelledFileInput}
 
     def clean(self):
         data = super().clean()

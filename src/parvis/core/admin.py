@@ -211,3 +211,10 @@ def local_datetime(value):
     if value is None:
         return "—"
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+class LabelledFileInput(forms.ClearableFileInput):
+    """Django's file input without its fieldset: an empty one then has a real ``<label>``
+    (with the fieldset, its legend labels nothing and axe-core reports an unlabelled input)."""
+
+    use_fieldset = False

@@ -101,7 +101,7 @@ class AuditEntryAdmin(_ReadOnly):
     """The audit log: read-only for everyone, superusers included (no add, change or delete
     permission whatever the groups say; the model refuses changes too)."""
 
-    list_display = ("created_at", "actor_repr", "action_label", "target_repr", "short_reason")
+    list_display = ("created_at", "who", "action_label", "target_repr", "short_reason")
     # Fixed date ranges rather than a date hierarchy: no scan of the whole log to list dates.
     list_filter = (ActionFilter, ("created_at", admin.DateFieldListFilter))
     search_fields = ("actor_repr", "target_repr", "reason", "action", "target_id")
@@ -118,6 +118,11 @@ class AuditEntryAdmin(_ReadOnly):
     )
     readonly_fields = fields
     list_select_related = ()
+
+    @admin.display(description=_("who"), ordering="actor_repr")
+    def who(self, entry):
+        """The name only (the e-mail address is on the entry's page)."""
+        return entry.actor_repr.split(" <", 1)[0] or "—"
 
     @admin.display(description=_("what"), ordering="action")
     def action_label(self, entry):

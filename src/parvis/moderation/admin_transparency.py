@@ -19,12 +19,12 @@ from .transparency import Period, rows, transparency_figures
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter a valid date, e.g. 01/01/2026.")},
     )
     end = forms.DateField(
         label=gettext_lazy("To (included)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter a valid date, e.g. 31/12/2026.")},
     )
 
