@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
+    "parvis.insight",  # usage statistics (a top layer: it reads every app)
     "parvis.demo",  # the demo content (load_demo): a top layer, no app imports it
 ]
 
@@ -399,6 +400,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "parvis.notifications.tasks.digest_daily",
         "schedule": crontab(hour=PARVIS_DIGEST_HOUR, minute=0),
+    },
+    "insight-stats-compute": {
+        "task": "parvis.insight.tasks.stats_compute",
+        "schedule": crontab(hour=2, minute=15),
     },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",

@@ -18,6 +18,11 @@ from ..agenda.conftest import create_event
 from ..factories import MandateFactory, OrganisationFactory, UserFactory
 from .conftest import notifications_of
 
+#: The dashboard's queries whatever the size of the queues: the session and the user's (with
+#: their bookkeeping), one per queue (count and oldest together), assigned to me, the recent
+#: decisions.
+DASHBOARD_BUDGET = 16
+
 
 def _age(obj, days):
     type(obj).objects.filter(pk=obj.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
@@ -71,13 +76,14 @@ def test_the_dashboard_query_count_does_not_grow_with_the_queues(
 ):
     client = login(moderator)
     client.get("/admin/")  # warm the session and the content types
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(DASHBOARD_BUDGET):
         client.get("/admin/")
     for n in range(15):
         create_event(created_by=resident, commune=beauvais, title=f"Plus {n}",
                      status=EventStatus.SUBMITTED)  # fmt: skip
         OrganisationFactory(commune=beauvais, status=VerificationStatus.PENDING)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get("/admin/")
+    with django_assert_max_num_queries(DASHBOARD_BUDGET):
         page = client.get("/admin/").content.decode()
     assert 'class="bo-count">18<' in _queue(page, "events")
 

@@ -68,6 +68,7 @@ MODERATOR_PERMISSIONS = {
     ],
     # The privacy pages moderators need: who asked for their data, who is about to be erased.
     "privacy": ["view_dataexport", "view_inactivitynotice"],
+    "insight": ["view_statsnapshot"],
 }
 
 

@@ -1,7 +1,5 @@
 """The admin's home: the moderators' dashboard (``backoffice.py`` has the queues)."""
 
-from django.urls import NoReverseMatch, reverse
-
 from . import backoffice
 from .audit import action_label, reason_text
 from .models import AuditEntry
@@ -20,15 +18,11 @@ def dashboard_context(request):
             entry.action_text = action_label(entry.action)
             entry.reason_readable = reason_text(entry.reason)
             recent.append(entry)
-    try:
-        transparency_url = reverse("admin:moderation_transparency")
-    except NoReverseMatch:
-        transparency_url = ""
     return {
         "queues": backoffice.queue_figures(user),
         "assigned": backoffice.assigned_to(user),
         "recent_decisions": recent,
-        "transparency_url": transparency_url if user.has_perm("moderation.view_decision") else "",
+        "links": backoffice.links_for(user),
         "late_after_days": 2,
     }
 

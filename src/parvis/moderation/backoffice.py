@@ -122,3 +122,27 @@ def assigned_to(user) -> list[dict]:
 
 def decision_codes(user) -> set[str]:
     return {code for queue in queues_for(user) for code in queue.decisions}
+
+
+# --- links under the queues (reports and statistics), registered like the queues ----------
+
+_links: list[tuple[int, Any, str, str]] = []
+
+
+def link_register(*, label, url_name: str, permission: str, order: int = 50) -> None:
+    """A link on the dashboard (``url_name``: an admin URL name) for those with
+    ``permission``."""
+    _links[:] = [link for link in _links if link[2] != url_name]
+    _links.append((order, label, url_name, permission))
+    _links.sort(key=lambda link: link[0])
+
+
+def links_for(user) -> list[dict]:
+    out = []
+    for _order, label, url_name, permission in _links:
+        if user.has_perm(permission):
+            try:
+                out.append({"label": label, "url": reverse(url_name)})
+            except NoReverseMatch:
+                continue
+    return out

@@ -185,6 +185,13 @@ backoffice.register(
     )
 )
 
+backoffice.link_register(
+    label=_("DSA transparency report"),
+    url_name="admin:moderation_transparency",
+    permission="moderation.view_decision",
+    order=10,
+)
+
 action_labels_register(
     {
         "moderation.dismiss": _("reports dismissed"),
