@@ -14,6 +14,7 @@ from django.utils import timezone
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.accounts.signals import MODERATORS_GROUP, ensure_moderators_group
 from parvis.agenda.models import Event, EventStatus
+from parvis.insight.services import stats_compute
 from parvis.moderation import services
 from parvis.moderation.models import CaseNote, Decision, ModerationCase, Sanction
 
@@ -159,5 +160,16 @@ def test_a_moderator_works_through_the_queues(
         page.get_by_role("link", name="Télécharger le tableau (CSV)").click()
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "signalements reçus;2" in content
+
+    # 8. The usage statistics, computed by the nightly task: charts with their tables.
+    stats_compute()
+    page.goto(f"{live_server.url}/admin/")
+    page.locator(".bo-links").get_by_role("link", name="Statistiques d’usage").click()
+    assert page.get_by_role("img", name="Événements publiés par commune").is_visible()
+    # Published: the approved recurring event and the two reported ones (not the refused one).
+    events_table = page.get_by_role("table", name="Données : Événements publiés par commune")
+    assert events_table.get_by_role("row", name="Beauvais 3").is_visible()
+    assert_accessible(page)
+    shot(page, "statistics")
     assert not page.csp_errors
     page.context.close()
