@@ -17,6 +17,7 @@ def dashboard_context(request):
         )[: backoffice.RECENT_DECISIONS]:
             entry.action_text = action_label(entry.action)
             entry.reason_readable = reason_text(entry.reason)
+            entry.who = entry.actor_repr.split(" <", 1)[0]
             recent.append(entry)
     return {
         "queues": backoffice.queue_figures(user),
