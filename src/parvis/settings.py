@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",
+    "parvis.insight",  # usage statistics (a top layer: it reads every app)
     "parvis.demo",  # the demo content (load_demo): a top layer, no app imports it
 ]
 
@@ -154,7 +155,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # allauth comes before our apps in INSTALLED_APPS: list the accounts templates first so
         # that its overrides of allauth's layouts and pages win.
-        "DIRS": [BASE_DIR / "accounts" / "templates"],
+        # core/admin_templates: the back office's admin/base_site.html (the admin app comes
+        # first in INSTALLED_APPS, so an app template could not override it).
+        "DIRS": [BASE_DIR / "accounts" / "templates", BASE_DIR / "core" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -411,6 +414,10 @@ CELERY_BEAT_SCHEDULE = {
     "volunteers-reminders": {
         "task": "parvis.volunteers.tasks.reminders_send",
         "schedule": crontab(hour=17, minute=0),
+    },
+    "insight-stats-compute": {
+        "task": "parvis.insight.tasks.stats_compute",
+        "schedule": crontab(hour=2, minute=15),
     },
     "privacy-exports-maintain": {
         "task": "parvis.privacy.tasks.exports_maintain",

@@ -15,10 +15,13 @@ from django.utils.translation import ngettext_lazy
 
 from parvis.core.admin import (
     ArrondissementFilter,
+    admin_link,
     count_message,
     immediate_action,
+    local_datetime,
     reason_action,
 )
+from parvis.moderation.review import ReviewDecision, ReviewDecisionsMixin
 
 from .models import ApiToken, Mandate, User, VerificationStatus
 
@@ -159,8 +162,32 @@ def _mandate_reject(mandate, moderator, *, reason):
     return _("Mandate rejected: %(reason)s") % {"reason": reason}
 
 
+MANDATE_DECISIONS = (
+    ReviewDecision(
+        "approve",
+        _("Verify the mandate"),
+        perform=_mandate_verify,
+        done=_("Mandate verified; the member has been told."),
+    ),
+    ReviewDecision(
+        "refuse",
+        _("Refuse"),
+        perform=_mandate_reject,
+        needs_reason=True,
+        style="refuse",
+        intro=_(
+            "The reason is e-mailed to the member and shown to them; the mandate is not "
+            "shown on their profile. They may declare it again with the right details."
+        ),
+        done=_("Mandate refused; the member has been told why."),
+    ),
+)
+
+
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
+    review_queue = "mandates"
+    review_decisions = MANDATE_DECISIONS
     list_display = ("user", "role", "territory", "status", "created_at")
     list_filter = ("status", "role", "territory__kind")
     search_fields = ("user__first_name", "user__last_name", "user__email", "territory__name")
@@ -168,8 +195,50 @@ class MandateAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "territory")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    # The status changes only through the actions, which e-mail the member.
-    readonly_fields = ("status", "rejection_reason", "reviewed_by", "reviewed_at", "created_at")
+    # The status changes only through the decisions, which e-mail the member.
+    readonly_fields = (
+        "member",
+        "territory_link",
+        "status",
+        "rejection_reason",
+        "reviewer",
+        "reviewed_when",
+        "declared_when",
+    )
+    fields = (
+        "member",
+        "role",
+        "territory_link",
+        "status",
+        "rejection_reason",
+        "reviewer",
+        "reviewed_when",
+        "declared_when",
+    )
+
+    @admin.display(description=_("member"))
+    def member(self, mandate):
+        return admin_link(mandate.user)
+
+    @admin.display(description=_("territory"))
+    def territory_link(self, mandate):
+        return admin_link(mandate.territory, public=True)
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, mandate):
+        return admin_link(mandate.reviewed_by)
+
+    @admin.display(description=_("reviewed at"))
+    def reviewed_when(self, mandate):
+        return local_datetime(mandate.reviewed_at)
+
+    @admin.display(description=_("declared at"))
+    def declared_when(self, mandate):
+        return local_datetime(mandate.created_at)
+
+    def review_is_waiting(self, mandate):
+        return mandate.status == VerificationStatus.PENDING
+
     actions = [
         immediate_action(
             name="verify_mandates",

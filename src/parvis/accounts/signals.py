@@ -88,7 +88,12 @@ MODERATOR_PERMISSIONS = {
         "change_appeal",
         "view_sanction",
         "view_auditentry",
+        "view_casenote",
+        "add_casenote",
     ],
+    # The privacy pages moderators need: who asked for their data, who is about to be erased.
+    "privacy": ["view_dataexport", "view_inactivitynotice"],
+    "insight": ["view_statsnapshot"],
 }
 
 

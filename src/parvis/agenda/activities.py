@@ -59,7 +59,7 @@ def organiser_tell(*, event, kind: str, reason: str = "") -> None:
     ``agenda.event_published`` or ``agenda.event_rejected``, with the reason and the link to
     correct it). Moderators stay anonymous."""
     extra, url = {}, ""
-    if kind == "agenda.event_rejected":
+    if kind in ("agenda.event_rejected", "agenda.event_changes_requested"):
         url = reverse("agenda:edit", kwargs={"pk": event.pk, "slug": event.slug})
         extra = {"reason": reason, "edit_url": absolute_url(url)}
     activity_record(

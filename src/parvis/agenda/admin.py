@@ -8,20 +8,26 @@ Every change goes through the services, which keep the occurrences in step.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from parvis.core.admin import (
     ArrondissementFilter,
     ConcretePermissionsMixin,
+    LabelledFileInput,
+    admin_link,
     count_message,
     immediate_action,
+    local_datetime,
     reason_action,
 )
+from parvis.moderation.review import ReviewDecision, ReviewDecisionsMixin
 
 from . import services
 from .models import Category, Event, EventAwaitingReview, EventOccurrence, EventStatus
 from .recurrence import RecurrenceError, expand
+from .recurrence_text import describe
 
 
 @admin.register(Category)
@@ -41,6 +47,42 @@ def _approve(event, moderator):
 def _reject(event, moderator, *, reason):
     services.event_reject(event=event, moderator=moderator, reason=reason)
     return _("Event rejected: %(reason)s") % {"reason": reason}
+
+
+def _changes(event, moderator, *, reason):
+    services.event_changes_request(event=event, moderator=moderator, reason=reason)
+    return _("Changes requested: %(reason)s") % {"reason": reason}
+
+
+REVIEW_DECISIONS = (
+    ReviewDecision(
+        "approve",
+        _("Approve and publish"),
+        perform=_approve,
+        done=_("Event approved and published; its organiser has been told."),
+    ),
+    ReviewDecision(
+        "changes",
+        _("Request changes"),
+        perform=_changes,
+        needs_reason=True,
+        style="changes",
+        intro=_(
+            "Say what the organiser must change: the event goes back to them as a draft, "
+            "with your message; they correct it and submit it again."
+        ),
+        done=_("Changes requested; the organiser has been told what to change."),
+    ),
+    ReviewDecision(
+        "refuse",
+        _("Refuse"),
+        perform=_reject,
+        needs_reason=True,
+        style="refuse",
+        intro=_("The reason is e-mailed to the organiser. The event stays hidden from the public."),
+        done=_("Event refused; its organiser has been told why."),
+    ),
+)
 
 
 def _cancel(event, moderator, *, reason):
@@ -122,6 +164,7 @@ class EventAdminForm(forms.ModelForm):
             "accessibility_details",
             "external_url",
         )
+        widgets = {"image": LabelledFileInput}
 
     def clean(self):
         data = super().clean()
@@ -162,7 +205,9 @@ class OccurrenceInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
+    review_queue = "events"
+    review_decisions = REVIEW_DECISIONS
     form = EventAdminForm
     list_display = ("title", "start", "commune", "category", "organiser", "status")
     list_filter = ("status", "category", ArrondissementFilter, "all_day")
@@ -180,6 +225,10 @@ class EventAdmin(admin.ModelAdmin):
     ordering = ("-start",)
     inlines = [OccurrenceInline]
     readonly_fields = (
+        "when",
+        "place",
+        "organiser_link",
+        "audience_names",
         "status",
         "rejection_reason",
         "cancellation_reason",
@@ -190,8 +239,21 @@ class EventAdmin(admin.ModelAdmin):
         "published_at",
     )
     fieldsets = (
+        (
+            _("Summary"),
+            {"fields": ("when", "place", "audience_names", "organiser_link", "status")},
+        ),
         (None, {"fields": ("title", "slug", "category", "description", "image")}),
-        (_("When"), {"fields": ("start", "end", "all_day", "rrule", "exdates")}),
+        (
+            _("Change the dates"),
+            {
+                "fields": ("start", "end", "all_day", "rrule", "exdates"),
+                "description": _(
+                    "Times are Paris time. The repetition is a rule in the iCalendar format "
+                    "(RFC 5545), read in words in the summary above."
+                ),
+            },
+        ),
         (_("Where"), {"fields": ("venue_name", "address", "commune", "audience")}),
         (
             _("Practical information"),
@@ -211,7 +273,6 @@ class EventAdmin(admin.ModelAdmin):
             _("Workflow"),
             {
                 "fields": (
-                    "status",
                     "rejection_reason",
                     "cancellation_reason",
                     "reviewed_by",
@@ -228,6 +289,42 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("organiser"))
     def organiser(self, event):
         return event.organisation or event.created_by
+
+    @admin.display(description=_("organiser"))
+    def organiser_link(self, event):
+        if event.organisation_id:
+            return format_html_join(
+                " ", "{} ({} {})", [(admin_link(event.organisation), _("by"),
+                                    admin_link(event.created_by))]
+            )  # fmt: skip
+        return admin_link(event.created_by)
+
+    @admin.display(description=_("when"))
+    def when(self, event):
+        if event.start is None:
+            return "—"
+        text = _("from %(start)s to %(end)s") % {
+            "start": local_datetime(event.start),
+            "end": local_datetime(event.end),
+        }
+        repeat = describe(rrule=event.rrule, start=event.start, exdates=event.exdates)
+        return f"{text} — {repeat}" if repeat else text
+
+    @admin.display(description=_("where"))
+    def place(self, event):
+        where = ", ".join(part for part in (event.venue_name, event.address) if part)
+        commune = admin_link(event.commune, public=True) if event.commune_id else "—"
+        return format_html_join("", "{}{}", [(f"{where} — " if where else "", commune)])
+
+    @admin.display(description=_("audience"))
+    def audience_names(self, event):
+        territories = list(event.audience.all())
+        if not territories:
+            return _("the whole territory")
+        return format_html_join(", ", "{}", ((admin_link(t, public=True),) for t in territories))
+
+    def review_is_waiting(self, event):
+        return event.status == EventStatus.SUBMITTED
 
     def has_add_permission(self, request):
         return False  # events are proposed on the site, through the workflow

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
+from parvis.moderation.audit import action_labels_register
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK, site_text
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
@@ -238,3 +240,27 @@ pagecache.declare(
     activity_fields=("rsvp_count",),
 )
 pagecache.declare(Rsvp, scopes={"occurrence": "occurrence"})
+
+
+# --- the back office (parvis.moderation.backoffice): the review queue, the audit labels ------
+
+backoffice.register(
+    backoffice.Queue(
+        key="events",
+        label=_("Events to review"),
+        queryset=lambda: Event.objects.filter(status=EventStatus.SUBMITTED),
+        since="created_at",
+        admin_model="agenda.eventawaitingreview",
+        permission="agenda.change_event",
+        order=30,
+        decisions=("agenda.event_publish", "agenda.event_reject", "agenda.event_changes_request"),
+    )
+)
+action_labels_register(
+    {
+        "agenda.event_publish": _("event approved"),
+        "agenda.event_reject": _("event refused"),
+        "agenda.event_changes_request": _("changes requested on an event"),
+        "agenda.event_cancel": _("event cancelled by a moderator"),
+    }
+)

@@ -42,3 +42,14 @@ register(
         help_text=_("With the reason, so that you can correct it: this e-mail is always sent."),
     )
 )
+register(
+    NotificationType(
+        key="agenda.event_changes_requested",
+        label=_("A moderator asks me to change an event I proposed"),
+        text=_("Changes are requested on “%(title)s”: %(reason)s"),
+        email_template="agenda/emails/changes_requested",
+        default_delivery=Delivery.IMMEDIATE,
+        email_required=True,
+        help_text=_("With what to change, so that you can submit it again: always sent."),
+    )
+)

@@ -439,6 +439,27 @@ def event_reject(*, event: Event, moderator: User, reason: str) -> Event:
     return event
 
 
+def event_changes_request(*, event: Event, moderator: User, reason: str) -> Event:
+    """Send an event awaiting review back to its organiser as a draft, with what to change;
+    they correct it and submit it again (unlike a refusal, it is not closed)."""
+    _check_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what to change: it is sent to the organiser."))
+    if event.status != EventStatus.SUBMITTED:
+        raise ValidationError(_("This event is not awaiting review."))
+    event.status = EventStatus.DRAFT
+    event.rejection_reason = reason
+    event.reviewed_by = moderator
+    with transaction.atomic():
+        event.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
+        audit_record(
+            actor=moderator, action="agenda.event_changes_request", target=event, reason=reason
+        )
+        organiser_tell(event=event, kind="agenda.event_changes_requested", reason=reason)
+    return event
+
+
 def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
     """Cancel a published event: it stays visible, marked cancelled, with the reason, and
     every member who RSVPed to one of its dates is e-mailed."""

@@ -180,3 +180,41 @@ class ArrondissementFilter(admin.SimpleListFilter):
         if not value.isdigit():
             return queryset.none()
         return queryset.filter(**{f"{self.commune_field}__arrondissement_id": int(value)})
+
+
+def admin_link(obj, *, public=False):
+    """``obj`` by name, linked to its admin page (or its public page with ``public`` or when
+    it has no admin page); "—" for nothing. Never an id."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+
+    if obj is None:
+        return "—"
+    url = ""
+    if not public:
+        opts = obj._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        except NoReverseMatch:
+            url = ""
+    if not url and hasattr(obj, "get_absolute_url"):
+        url = obj.get_absolute_url()
+    label = obj.get_full_name() if hasattr(obj, "get_full_name") else str(obj)
+    return format_html('<a href="{}">{}</a>', url, label or str(obj)) if url else label
+
+
+def local_datetime(value):
+    """A date and time in the site's time zone (Europe/Paris), in words of the reader's
+    language: "mardi 8 décembre 2026 à 18:00"."""
+    from django.utils import formats, timezone
+
+    if value is None:
+        return "—"
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+class LabelledFileInput(forms.ClearableFileInput):
+    """Django's file input without its fieldset: an empty one then has a real ``<label>``
+    (with the fieldset, its legend labels nothing and axe-core reports an unlabelled input)."""
+
+    use_fieldset = False

@@ -11,6 +11,8 @@ their ``content.py``:
 - notifications: the notification kinds (``parvis.notifications.registry``; an app may keep
   them in its ``notifications.py``, which its ``content.py`` imports);
 - the page cache: what a write to each model retires (``parvis.core.pagecache.declare``);
+- the back office: the moderators' queues on the admin's dashboard and the audit log's labels
+  (``parvis.moderation.backoffice``, ``parvis.moderation.audit.action_labels_register``);
 - pages: the home page's blocks (``parvis.core.home``), the territory pages' sections
   (``parvis.territories.portal``), the officials' pages' sections
   (``parvis.officials.sections``) and the member profile's extras

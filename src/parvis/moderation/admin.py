@@ -19,15 +19,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from parvis.core.admin import count_message, reason_action
+from parvis.core.admin import admin_link, count_message, reason_action
 
-from . import registry, selectors, services
+from . import (
+    admin_audit,  # noqa: F401  (the audit log)
+    backoffice,
+    registry,
+    selectors,
+    services,
+)
+from .admin_dashboard import install as install_dashboard
+from .admin_teamwork import case_teamwork_context, case_urls, sanction_urls
+from .admin_transparency import transparency_urls
 from .audit import audit_record
 from .forms import AppealDecisionForm, DecisionForm
 from .models import (
     Appeal,
     AppealStatus,
-    AuditEntry,
     CaseStatus,
     Decision,
     DecisionAction,
@@ -98,6 +106,21 @@ class KindFilter(admin.SimpleListFilter):
         )
 
 
+class AssignedFilter(admin.SimpleListFilter):
+    title = _("assigned to")
+    parameter_name = "attribue"
+
+    def lookups(self, request, model_admin):
+        return [("moi", _("me")), ("personne", _("nobody"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "moi":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "personne":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
 def _dismiss(case, moderator, *, reason):
     services.case_decide(
         case=case, moderator=moderator, action=DecisionAction.DISMISS, ground=Ground.NO_BREACH,
@@ -116,10 +139,17 @@ class ModerationCaseAdmin(admin.ModelAdmin):
         "is_hidden",
         "hidden_automatically",
         "status",
+        "assigned_to",
         "opened_at",
     )
     list_display_links = ("item",)
-    list_filter = (CaseStatusFilter, KindFilter, "is_hidden", "hidden_automatically")
+    list_filter = (
+        CaseStatusFilter,
+        AssignedFilter,
+        KindFilter,
+        "is_hidden",
+        "hidden_automatically",
+    )
     search_fields = ("object_repr", "author__first_name", "author__last_name", "author__email")
     ordering = ("-hidden_automatically", "opened_at")  # items hidden by the threshold first
     list_per_page = 50
@@ -157,7 +187,10 @@ class ModerationCaseAdmin(admin.ModelAdmin):
         return case.report_count
 
     def get_queryset(self, request):
-        return selectors.cases_for_queue()
+        return selectors.cases_for_queue().select_related("assigned_to")
+
+    def get_urls(self):
+        return case_urls(self) + super().get_urls()
 
     def has_add_permission(self, request):
         return False
@@ -208,10 +241,20 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                         % {"action": decision.get_action_display()},
                         messages.SUCCESS,
                     )
-                    return redirect(reverse("admin:moderation_moderationcase_changelist"))
+                    return self._next_case(request, case)
             self.message_user(request, _("The decision is incomplete: nothing was changed."),
                               messages.ERROR)  # fmt: skip
         return self._case_page(request, case, form, can_decide)
+
+    def _next_case(self, request, case):
+        """After a decision, the queue's next item (the oldest waiting), else the queue."""
+        following = backoffice.get("cases").next_item(exclude_pk=case.pk)
+        if following is None:
+            self.message_user(request, _("The queue is empty: well done."), messages.INFO)
+            return redirect(reverse("admin:moderation_moderationcase_changelist"))
+        self.message_user(request, _("Next in the queue: %(item)s") % {"item": following},
+                          messages.INFO)  # fmt: skip
+        return redirect(reverse("admin:moderation_moderationcase_change", args=[following.pk]))
 
     def _case_page(self, request, case, form, can_decide):
         entry = registry.get_for_model(case.content_type.model_class())
@@ -240,6 +283,8 @@ class ModerationCaseAdmin(admin.ModelAdmin):
             "form": form,
             "can_decide": can_decide and case.author_id != request.user.pk,
             "own_content": case.author_id == request.user.pk,
+            "can_lift": request.user.has_perm("moderation.decide_case"),
+            **(case_teamwork_context(case, request) if can_decide else {}),
             "media": self.media + form.media,
         }
         request.current_app = self.admin_site.name
@@ -395,6 +440,9 @@ class DecisionAdmin(ReadOnlyAdmin):
         "created_at",
     )
 
+    def get_urls(self):
+        return transparency_urls(self) + super().get_urls()
+
     @admin.display(description=_("item"))
     def item(self, decision):
         return decision.case.object_repr
@@ -408,11 +456,39 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(Sanction)
 class SanctionAdmin(ReadOnlyAdmin):
-    list_display = ("user", "kind", "starts_at", "ends_at", "lifted_at", "decision")
+    list_display = ("member", "kind", "starts_at", "ends_at", "lifted_at", "decision")
     list_filter = ("kind",)
     search_fields = ("user__last_name", "user__email")
-    list_select_related = ("user", "decision", "decision__case")
-    fields = ("user", "kind", "decision", "starts_at", "ends_at", "lifted_at", "created_at")
+    list_select_related = ("user", "decision", "decision__case", "lifted_by")
+    fields = (
+        "member",
+        "kind",
+        "decision",
+        "starts_at",
+        "ends_at",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+        "lift",
+    )
+    readonly_fields = fields
+
+    def get_urls(self):
+        return sanction_urls(self) + super().get_urls()
+
+    @admin.display(description=_("member"), ordering="user__last_name")
+    def member(self, sanction):
+        return admin_link(sanction.user)
+
+    @admin.display(description=_("lift"))
+    def lift(self, sanction):
+        if not sanction.is_active():
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:moderation_sanction_lift", args=[sanction.pk]),
+            _("Lift the sanction (with the reasons)…"),
+        )
 
 
 @admin.register(Report)
@@ -423,44 +499,6 @@ class ReportAdmin(ReadOnlyAdmin):
     list_select_related = ("case", "reporter")
     date_hierarchy = "created_at"
     fields = ("case", "reporter", "reason", "details", "created_at", "outcome_sent_at")
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    """The audit log: read-only for everyone, superusers included (no add, change or delete
-    permission whatever the groups say; the model refuses changes too)."""
-
-    list_display = ("created_at", "actor_repr", "action", "target_repr", "short_reason")
-    # Fixed date ranges rather than a date hierarchy: no scan of the whole log to list dates.
-    list_filter = ("action", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("actor_repr", "target_repr", "reason", "action", "target_id")
-    ordering = ("-created_at", "-pk")
-    list_per_page = 100
-    show_full_result_count = False
-    fields = (
-        "created_at",
-        "actor",
-        "actor_repr",
-        "action",
-        "target_content_type",
-        "target_id",
-        "target_repr",
-        "reason",
-        "data",
-    )
-    readonly_fields = fields
-    list_select_related = ()
-
-    @admin.display(description=_("why"))
-    def short_reason(self, entry):
-        text = entry.reason or ""
-        return text if len(text) <= 80 else text[:79] + "…"
-
-    def has_view_permission(self, request, obj=None):
-        user = request.user
-        return bool(
-            user.is_active and user.is_staff and user.has_perm("moderation.view_auditentry")
-        )
 
 
 # --- deleting several rows at once, audited ---------------------------------------------------
@@ -498,3 +536,8 @@ def delete_selected(modeladmin, request, queryset):
 
 
 admin.site.add_action(delete_selected, "delete_selected")
+
+
+# --- the admin's home: the moderators' dashboard ----------------------------------------------
+
+install_dashboard(admin.site)

@@ -63,3 +63,40 @@ def audit_record(
     )
     entry.save()
     return entry
+
+
+# --- the audit log in the moderator's language ---------------------------------------------
+# Entries keep stable codes ("accounts.mandate_verify") and, for actions that a member does,
+# fixed English reasons; the admin shows them through these tables, translated when read.
+# Each app registers its own codes from its ``content.py`` (no platform file lists domain
+# codes).
+
+_ACTION_LABELS: dict[str, Any] = {}
+_FIXED_REASONS: set[str] = set()
+
+
+def action_labels_register(labels: dict[str, Any]) -> None:
+    """``{"agenda.event_publish": _("event approved"), ...}`` (lazy translations)."""
+    _ACTION_LABELS.update(labels)
+
+
+def fixed_reasons_register(*reasons: str) -> None:
+    """Reasons written in English by a service (``"Requested by the member"``): shown
+    translated (their French is in the catalogue, as msgids)."""
+    _FIXED_REASONS.update(reasons)
+
+
+def action_label(code: str) -> str:
+    """The action's label in the current language; the code itself when unknown."""
+    label = _ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in _ACTION_LABELS.items()}
+
+
+def reason_text(reason: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(reason) if reason in _FIXED_REASONS else reason

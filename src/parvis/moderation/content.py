@@ -5,14 +5,29 @@ decisions, appeals, sanctions and audit entries that name a member."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from parvis.core import pagecache
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import MODERATION_RECORD, STAFF_WORK
 from parvis.privacy.registry import CUSTOM, DELETE, KEEP, LAST
 
-from . import notifications  # noqa: F401  (the notification kinds)
-from .models import Appeal, AuditEntry, Decision, ModerationCase, Report
+from . import (
+    backoffice,
+    notifications,  # noqa: F401  (the notification kinds)
+)
+from .audit import action_labels_register, fixed_reasons_register
+from .models import (
+    Appeal,
+    AppealStatus,
+    AuditEntry,
+    CaseStatus,
+    Decision,
+    DecisionAction,
+    ModerationCase,
+    Report,
+)
 
 User = get_user_model()
 
@@ -129,3 +144,80 @@ pagecache.declare(
 )
 for model in (Report, Decision, Appeal, AuditEntry):
     pagecache.declare(model, silent=True)
+
+# Teamwork (teamwork.py): staff work, never exported to the member.
+privacy.not_exported("moderation.ModerationCase.assigned_to", reason=STAFF_WORK)
+privacy.erase("moderation.ModerationCase.assigned_to", action=KEEP, reason=STAFF_WORK)
+privacy.not_exported("moderation.CaseNote.author", reason=STAFF_WORK)
+privacy.erase("moderation.CaseNote.author", action=KEEP, reason=STAFF_WORK)
+privacy.not_exported("moderation.Sanction.lifted_by", reason=STAFF_WORK)
+privacy.erase("moderation.Sanction.lifted_by", action=KEEP, reason=STAFF_WORK)
+
+
+# --- the back office: the dashboard's queues and the audit log's labels ---------------------
+
+backoffice.register(
+    backoffice.Queue(
+        key="cases",
+        label=_("Reported items"),
+        queryset=lambda: ModerationCase.objects.filter(status=CaseStatus.OPEN),
+        since="opened_at",
+        admin_model="moderation.moderationcase",
+        permission="moderation.change_moderationcase",
+        order=10,
+        decisions=tuple(f"moderation.{action}" for action in DecisionAction.values)
+        + ("moderation.sanction_lift",),
+        assigned=lambda user: ModerationCase.objects.filter(
+            status=CaseStatus.OPEN, assigned_to=user
+        ).order_by("opened_at"),
+    )
+)
+backoffice.register(
+    backoffice.Queue(
+        key="appeals",
+        label=_("Appeals"),
+        queryset=lambda: Appeal.objects.filter(status=AppealStatus.PENDING),
+        since="created_at",
+        admin_model="moderation.appeal",
+        permission="moderation.change_appeal",
+        order=20,
+        decisions=("moderation.appeal_upheld", "moderation.appeal_reversed"),
+    )
+)
+
+backoffice.link_register(
+    label=_("DSA transparency report"),
+    url_name="admin:moderation_transparency",
+    permission="moderation.view_decision",
+    order=10,
+)
+
+action_labels_register(
+    {
+        "moderation.dismiss": _("reports dismissed"),
+        "moderation.hide": _("content hidden"),
+        "moderation.restore": _("content restored"),
+        "moderation.delete": _("content deleted"),
+        "moderation.warn": _("author warned"),
+        "moderation.suspend": _("author suspended"),
+        "moderation.ban": _("author banned"),
+        "moderation.auto_hide": _("hidden by the reports' threshold"),
+        "moderation.appeal_upheld": _("appeal rejected: decision upheld"),
+        "moderation.appeal_reversed": _("appeal accepted: decision reversed"),
+        "moderation.case_assign": _("case assigned"),
+        "moderation.case_note": _("internal note written"),
+        "moderation.sanction_lift": _("sanction lifted"),
+        "admin.add": _("added in the admin"),
+        "admin.change": _("changed in the admin"),
+        "admin.delete": _("deleted in the admin"),
+        "gdpr.export": _("data archive built"),
+        "gdpr.export_download": _("data archive downloaded"),
+        "gdpr.erasure": _("account erased"),
+        "gdpr.organisation_close": _("organisation closed (erasure)"),
+        "gdpr.organisation_handover": _("organisation handed over (erasure)"),
+    }
+)
+# The English reasons privacy.services writes (marked here so that makemessages keeps them).
+fixed_reasons_register(
+    gettext_noop("Requested by the member"), gettext_noop("Downloaded by the member")
+)

@@ -57,6 +57,15 @@ class ModerationCase(models.Model):
         help_text=_("Hidden because several members reported it; a moderator must review it."),
     )
     is_deleted = models.BooleanField(_("deleted"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The moderator who handles this item (teamwork; never shown to members)."),
+    )
     opened_at = models.DateTimeField(_("awaiting review since"), default=timezone.now)
     decided_at = models.DateTimeField(_("last decision at"), null=True, blank=True)
     created_at = models.DateTimeField(_("first reported at"), default=timezone.now)
@@ -88,6 +97,33 @@ class ModerationCase(models.Model):
         if model is None:
             return None
         return model._default_manager.filter(pk=self.object_id).first()
+
+
+class CaseNote(models.Model):
+    """An internal note between moderators on a case: never shown to members (not on their
+    pages, not in their data export, not in the API)."""
+
+    case = models.ForeignKey(
+        ModerationCase, verbose_name=_("item"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.body[:80]
 
 
 class Report(models.Model):
@@ -276,6 +312,15 @@ class Sanction(models.Model):
     starts_at = models.DateTimeField(_("from"), default=timezone.now)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("reasons for lifting"), max_length=4000, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -356,7 +401,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or '—'} {self.action}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%d/%m/%Y %H:%M} {self.actor_repr or '—'} {self.action}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.notifications.registry import Delivery, NotificationType, register
 
-from .models import AppealStatus, DecisionAction
+from .models import AppealStatus, DecisionAction, SanctionKind
 
 
 def _action(context):
@@ -50,6 +50,14 @@ def _appeal_text(context):
     }
 
 
+def _lifted_text(context):
+    try:
+        kind = SanctionKind(context.get("kind")).label
+    except ValueError:
+        kind = context.get("kind_label", "")
+    return _("A moderator lifted the %(kind)s of your account.") % {"kind": kind}
+
+
 register(
     NotificationType(
         key="moderation.statement",
@@ -87,6 +95,16 @@ register(
         label=_("The outcome of my appeals"),
         text=_appeal_text,
         email_template="moderation/emails/appeal_decided",
+        default_delivery=Delivery.IMMEDIATE,
+        email_required=True,
+    )
+)
+register(
+    NotificationType(
+        key="moderation.sanction_lifted",
+        label=_("A suspension or ban of my account lifted"),
+        text=_lifted_text,
+        email_template="moderation/emails/sanction_lifted",
         default_delivery=Delivery.IMMEDIATE,
         email_required=True,
     )

@@ -6,7 +6,8 @@
 - ``"moderation.hidden_pending_review"``: an item hidden by the reports' threshold, to its
   author;
 - ``"moderation.report_outcome"``: the outcome of a report, to the member who sent it;
-- ``"moderation.appeal_decided"``: the outcome of an appeal, to the appellant.
+- ``"moderation.appeal_decided"``: the outcome of an appeal, to the appellant;
+- ``"moderation.sanction_lifted"``: a suspension or ban lifted by a moderator, to the member.
 
 It goes through the notifications centre when ``parvis.notifications`` is installed (an in-app
 notification plus an e-mail; the types are declared in ``notifications.py``, and the
@@ -23,6 +24,7 @@ KINDS = (
     "moderation.hidden_pending_review",
     "moderation.report_outcome",
     "moderation.appeal_decided",
+    "moderation.sanction_lifted",
 )
 
 

@@ -14,10 +14,13 @@ from parvis.accounts.models import VerificationStatus
 from parvis.core.admin import (
     ArrondissementFilter,
     ConcretePermissionsMixin,
+    admin_link,
     count_message,
     immediate_action,
+    local_datetime,
     reason_action,
 )
+from parvis.moderation.review import ReviewDecision, ReviewDecisionsMixin
 
 from . import services
 from .models import (
@@ -49,8 +52,32 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
+ORGANISATION_DECISIONS = (
+    ReviewDecision(
+        "approve",
+        _("Approve"),
+        perform=_verify,
+        done=_("Organisation verified; its managers have been told."),
+    ),
+    ReviewDecision(
+        "refuse",
+        _("Refuse"),
+        perform=_reject,
+        needs_reason=True,
+        style="refuse",
+        intro=_(
+            "The reason is e-mailed to the managers of the organisation; the page stays "
+            "hidden from the public."
+        ),
+        done=_("Organisation refused; its managers have been told why."),
+    ),
+)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
+    review_queue = "organisations"
+    review_decisions = ORGANISATION_DECISIONS
     list_display = ("name", "kind", "commune", "rna", "siren", "status", "created_at")
     list_filter = ("kind", "status", ArrondissementFilter)
     search_fields = ("name", "rna", "siren", "commune__name")
@@ -60,15 +87,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     inlines = [MembershipInline]
     readonly_fields = (
+        "place",
         "status",
         "rejection_reason",
-        "reviewed_by",
-        "reviewed_at",
-        "created_by",
-        "created_at",
+        "reviewer",
+        "reviewed_when",
+        "creator",
+        "created_when",
     )
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "commune", "rna", "siren")}),
+        (None, {"fields": ("name", "slug", "kind", "place", "commune", "rna", "siren")}),
         (_("Page"), {"fields": ("description", "logo", "website")}),
         (
             _("Verification"),
@@ -76,10 +104,10 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "fields": (
                     "status",
                     "rejection_reason",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "created_by",
-                    "created_at",
+                    "reviewer",
+                    "reviewed_when",
+                    "creator",
+                    "created_when",
                 )
             },
         ),
@@ -115,6 +143,29 @@ class OrganisationAdmin(admin.ModelAdmin):
             ),
         ),
     ]
+
+    @admin.display(description=_("where"))
+    def place(self, organisation):
+        return admin_link(organisation.commune, public=True)
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, organisation):
+        return admin_link(organisation.reviewed_by)
+
+    @admin.display(description=_("reviewed at"))
+    def reviewed_when(self, organisation):
+        return local_datetime(organisation.reviewed_at)
+
+    @admin.display(description=_("created by"))
+    def creator(self, organisation):
+        return admin_link(organisation.created_by)
+
+    @admin.display(description=_("created at"))
+    def created_when(self, organisation):
+        return local_datetime(organisation.created_at)
+
+    def review_is_waiting(self, organisation):
+        return organisation.status == VerificationStatus.PENDING
 
 
 @admin.register(PendingOrganisation)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
+from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
+from parvis.moderation.audit import action_labels_register
 from parvis.notifications.services import notify
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK, platform_audit, site_text
@@ -29,6 +31,8 @@ from .models import (
     OrganisationKind,
     OrganisationMembership,
     OrganisationRole,
+    PendingMandate,
+    PendingOrganisation,
 )
 from .selectors import (
     member_organisations,
@@ -272,3 +276,41 @@ pagecache.declare(
     listed_if={"status": VerificationStatus.VERIFIED},
 )
 pagecache.declare(OrganisationMembership, scopes={"organisation": "organisation"})
+
+
+# --- the back office (parvis.moderation.backoffice): the verification queues ----------------
+
+backoffice.register(
+    backoffice.Queue(
+        key="mandates",
+        label=_("Mandates to verify"),
+        queryset=lambda: PendingMandate.objects.filter(status=VerificationStatus.PENDING),
+        since="created_at",
+        admin_model="organisations.pendingmandate",
+        permission="accounts.change_mandate",
+        order=40,
+        decisions=("accounts.mandate_verify", "accounts.mandate_reject"),
+    )
+)
+backoffice.register(
+    backoffice.Queue(
+        key="organisations",
+        label=_("Organisations to approve"),
+        queryset=lambda: PendingOrganisation.objects.filter(status=VerificationStatus.PENDING),
+        since="created_at",
+        admin_model="organisations.pendingorganisation",
+        permission="organisations.change_organisation",
+        order=50,
+        decisions=("organisations.verify", "organisations.reject"),
+    )
+)
+action_labels_register(
+    {
+        "accounts.mandate_verify": _("mandate verified"),
+        "accounts.mandate_reject": _("mandate refused"),
+        "organisations.verify": _("organisation approved"),
+        "organisations.reject": _("organisation refused"),
+        "organisations.member_remove": _("organisation member removed"),
+        "organisations.role_change": _("organisation role changed"),
+    }
+)
