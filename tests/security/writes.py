@@ -1,0 +1,630 @@
+"""Every write of the site and the API that takes text or files, as data for generated tests.
+
+One ``Write`` is one thing a member does, reachable through its web form and/or its API
+operation: how to set it up, a valid submission of each, which form fields match which API
+fields, and how to tell whether anything was stored. ``test_form_api_parity`` derives invalid
+inputs from the form's own rules and sends them to both; ``test_hostile_corpus`` sends the
+hostile strings and files. ``test_every_api_write_is_covered`` checks that each write operation
+of the OpenAPI schema is listed here (or declared without a body), so a new API write fails the
+suite until it is added.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from parvis.accounts.models import ProfileKind
+from parvis.agenda.forms import CancelForm, EventForm
+from parvis.agenda.models import Category, Event
+from parvis.consultations.forms import AnswerForm
+from parvis.consultations.models import Answer, QuestionKind
+from parvis.groups import services as group_services
+from parvis.groups.forms import GroupForm, JoinRequestForm, MessageEditForm, ReplyForm, ThreadForm
+from parvis.groups.models import Group, JoinPolicy, Message, Theme, Thread, Visibility
+from parvis.news.forms import PostForm, UnpublishForm
+from parvis.news.models import Category as NewsCategory
+from parvis.news.models import Post, PostStatus
+from parvis.organisations.models import OrganisationKind, OrganisationRole
+from parvis.territories.models import Territory
+from tests.agenda.conftest import create_event
+from tests.consultations.conftest import create_consultation
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass
+class Case:
+    """One invalid input: the form's fields and the API's fields that carry it."""
+
+    label: str
+    form: dict
+    api: dict
+
+
+@dataclass
+class Write:
+    name: str
+    setup: Callable[[dict], dict]  # personas -> the world this write needs (with "user")
+    form_class: type | None = None
+    form_url: Callable[[dict], str] | None = None
+    form_data: Callable[[dict], dict] | None = None
+    #: The OpenAPI operation: (method, path template).
+    api_operation: tuple[str, str] | None = None
+    api_url: Callable[[dict], str] | None = None
+    api_data: Callable[[dict], dict] | None = None
+    #: Form field -> API field, for the fields both take.
+    fields: dict[str, str] = field(default_factory=dict)
+    #: Invalid inputs the form's field types do not say (cross-field rules...).
+    cases: list[Case] = field(default_factory=list)
+    #: What was stored (compared before and after a refused write).
+    stored: Callable[[dict], Any] = lambda world: None
+    #: The pages showing what was written (checked for escaping after a stored write).
+    shown_on: Callable[[dict], list[str]] = lambda world: []
+    #: Form fields taking free text / a file.
+    text_fields: tuple[str, ...] = ()
+    file_fields: tuple[str, ...] = ()
+    #: ``(world, form_data, api_data, form_changes, api_changes) -> (form_data, api_data)``:
+    #: how changes apply (default: the fields replaced; None removes a form field).
+    apply: Callable | None = None
+
+    def submissions(self, world, form_changes, api_changes):
+        """The form's and the API's data with ``form_changes`` / ``api_changes`` applied."""
+        form_data = self.form_data(world) if self.form_data else {}
+        api_data = self.api_data(world) if self.api_data else {}
+        if self.apply is not None:
+            return self.apply(world, form_data, api_data, form_changes, api_changes)
+        resolve = lambda changes: {  # noqa: E731
+            key: value(world) if callable(value) else value for key, value in changes.items()
+        }
+        form_data = {**form_data, **resolve(form_changes)}
+        form_data = {key: value for key, value in form_data.items() if value is not None}
+        return form_data, {**api_data, **resolve(api_changes)}
+
+
+def in_days(days, hour=19):
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=PARIS)
+
+
+def _count(model, **filters):
+    return lambda world: model.objects.filter(**filters).count()
+
+
+# --- agenda ---------------------------------------------------------------------------------
+
+
+def _event_world(people):
+    return {"user": people["association_manager"], "association": people["association"]}
+
+
+def _event_form(world):
+    return {
+        "title": "Fête de quartier",
+        "description": "Venez nombreux.",
+        "category": str(Category.objects.get(slug="culture").pk),
+        "start_date": in_days(12).date().isoformat(),
+        "start_time": "18:00",
+        "end_time": "21:00",
+        "repeat": "none",
+        "interval": "1",
+        "ends": "until",
+        "venue_name": "Place Jeanne-Hachette",
+        "address": "Place Jeanne-Hachette",
+        "commune": "Beauvais",
+        "organisation": str(world["association"].pk),
+        "is_free": "on",
+    }
+
+
+def _event_api(world):
+    start = in_days(12)
+    return {
+        "title": "Fête de quartier",
+        "description": "Venez nombreux.",
+        "category": "culture",
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=3)).isoformat(),
+        "venue_name": "Place Jeanne-Hachette",
+        "address": "Place Jeanne-Hachette",
+        "commune": "60057",
+        "organisation": world["association"].slug,
+        "is_free": True,
+    }
+
+
+def _far(days):
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+EVENT_CASES = [
+    Case(
+        "repeats every second",
+        {"repeat": "weekly", "ends": "count", "count": "99999999"},
+        {"rrule": "FREQ=SECONDLY;COUNT=99999999"},
+    ),
+    Case(
+        "interval 0",
+        {"repeat": "weekly", "interval": "0", "ends": "count", "count": "3"},
+        {"rrule": "FREQ=WEEKLY;INTERVAL=0;COUNT=3"},
+    ),
+    Case(
+        "interval 53",
+        {"repeat": "weekly", "interval": "53", "ends": "count", "count": "3"},
+        {"rrule": "FREQ=WEEKLY;INTERVAL=53;COUNT=3"},
+    ),
+    Case(
+        "401 dates",
+        {"repeat": "weekly", "ends": "count", "count": "401"},
+        {"rrule": "FREQ=WEEKLY;COUNT=401"},
+    ),
+    Case(
+        "until year 9999",
+        {"repeat": "weekly", "ends": "until", "until": "9999-12-31"},
+        {"rrule": "FREQ=WEEKLY;UNTIL=99991231T000000Z"},
+    ),
+    Case(
+        "until before the start",
+        {"repeat": "weekly", "ends": "until", "until": _far(2)},
+        {"rrule": f"FREQ=WEEKLY;UNTIL={_far(2).replace('-', '')}T000000Z"},
+    ),
+    Case(
+        "no end to the repetition",
+        {"repeat": "weekly", "ends": "until", "until": ""},
+        {"rrule": "FREQ=WEEKLY"},
+    ),
+    Case(
+        "start in the past",
+        {"start_date": _far(-3)},
+        {"start": in_days(-3).isoformat(), "end": in_days(-3, 21).isoformat()},
+    ),
+    Case(
+        "end before start",
+        {"end_date": _far(11)},
+        {"start": in_days(12).isoformat(), "end": in_days(11).isoformat()},
+    ),
+    Case("not free, no price", {"is_free": None, "price": ""}, {"is_free": False, "price": ""}),
+    Case("capacity 0", {"capacity": "0"}, {"capacity": 0}),
+    Case("capacity beyond the bound", {"capacity": "100001"}, {"capacity": 100001}),
+    Case("unknown commune", {"commune": "Atlantide"}, {"commune": "99999"}),
+    Case(
+        "targets the département itself",
+        {"audience": lambda world: [str(Territory.objects.get(kind="departement").pk)]},
+        {"audience": lambda world: [Territory.objects.get(kind="departement").pk]},
+    ),
+    Case(
+        "targets a territory that does not exist",
+        {"audience": ["999999"]},
+        {"audience": [999999]},
+    ),
+    Case(
+        "not a URL",
+        {"external_url": "javascript:alert(1)"},
+        {"external_url": "javascript:alert(1)"},
+    ),
+]
+
+EVENT_FIELDS = {
+    "title": "title",
+    "description": "description",
+    "venue_name": "venue_name",
+    "address": "address",
+    "price": "price",
+    "accessibility_details": "accessibility_details",
+    "external_url": "external_url",
+    "capacity": "capacity",
+}
+
+
+def _event_to_cancel(people):
+    world = _event_world(people)
+    world["event"] = create_event(created_by=world["user"], commune=people["beauvais"])
+    return world
+
+
+def _event_status(world):
+    event = Event.objects.get(pk=world["event"].pk)
+    return (event.status, event.cancellation_reason)
+
+
+# --- news -----------------------------------------------------------------------------------
+
+
+def _news_world(people):
+    institution = OrganisationFactory(
+        name="Mairie de Compiègne",
+        slug="mairie-de-compiegne",
+        kind=OrganisationKind.INSTITUTION,
+        rna="",
+        siren="216001594",
+        commune=people["compiegne"],
+    )
+    agent = UserFactory(kind=ProfileKind.AGENT, commune=people["compiegne"])
+    MembershipFactory(organisation=institution, user=agent, role=OrganisationRole.EDITOR)
+    return {"user": agent, "institution": institution}
+
+
+def _post_form(world):
+    return {
+        "title": "Travaux rue de la République",
+        "body": "La circulation sera alternée.",
+        "category": str(NewsCategory.objects.get(slug="vie-locale").pk),
+        "publisher": str(world["institution"].pk),
+        "image_alt": "",
+        "audience_communes": "",
+    }
+
+
+def _post_api(world):
+    return {
+        "title": "Travaux rue de la République",
+        "body": "La circulation sera alternée.",
+        "category": "vie-locale",
+        "organisation": world["institution"].slug,
+    }
+
+
+def _post_to_unpublish(people):
+    world = _news_world(people)
+    world["post"] = Post.objects.create(
+        author=world["user"],
+        organisation=world["institution"],
+        title="Fermeture de la piscine",
+        body="Pour travaux.",
+        category=NewsCategory.objects.get(slug="vie-locale"),
+        status=PostStatus.PUBLISHED,
+        publish_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    return world
+
+
+def _post_status(world):
+    post = Post.objects.get(pk=world["post"].pk)
+    return post.status
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def _group_world(people):
+    return {"user": people["resident"]}
+
+
+def _with_group(people, **fields):
+    owner = people["resident"]
+    group = group_services.group_create(
+        creator=owner,
+        name="Jardins partagés du Beauvaisis",
+        theme=Theme.ENVIRONMENT,
+        description="On échange graines et outils.",
+        visibility=fields.pop("visibility", Visibility.PUBLIC),
+        join_policy=fields.pop("join_policy", JoinPolicy.OPEN),
+    )
+    return {"user": owner, "group": group}
+
+
+def _with_thread(people):
+    world = _with_group(people)
+    world["thread"] = group_services.thread_create(
+        group=world["group"],
+        author=world["user"],
+        title="Semis de printemps",
+        body="Qui a des graines ?",
+    )
+    world["message"] = world["thread"].messages.order_by("pk").first()
+    return world
+
+
+def _with_request_group(people):
+    world = _with_group(people, join_policy=JoinPolicy.REQUEST)
+    world["user"] = people["other_resident"]
+    return world
+
+
+def _message_body(world):
+    return Message.objects.get(pk=world["message"].pk).body
+
+
+def _thread_url(world):
+    return world["thread"].get_absolute_url()
+
+
+# --- consultations --------------------------------------------------------------------------
+
+
+def _consultation_world(people):
+    institution = OrganisationFactory(
+        kind=OrganisationKind.INSTITUTION, rna="", siren="226000017", commune=people["beauvais"]
+    )
+    consultation = create_consultation(organisation=institution)
+    questions = {q.kind: q for q in consultation.questions.all()}
+    return {"user": people["resident"], "consultation": consultation, "questions": questions}
+
+
+def _answer_form(world):
+    questions = world["questions"]
+    single, multiple = questions[QuestionKind.SINGLE], questions[QuestionKind.MULTIPLE]
+    return {
+        f"question_{single.pk}": str(single.options.first().pk),
+        f"question_{multiple.pk}": [str(multiple.options.first().pk)],
+        f"question_{questions[QuestionKind.SCALE].pk}": "4",
+        f"question_{questions[QuestionKind.TEXT].pk}": "Très bien",
+    }
+
+
+def _answer_api(world):
+    questions = world["questions"]
+    single, multiple = questions[QuestionKind.SINGLE], questions[QuestionKind.MULTIPLE]
+    return {
+        "answers": [
+            {"question": single.pk, "option": single.options.first().pk},
+            {"question": multiple.pk, "options": [multiple.options.first().pk]},
+            {"question": questions[QuestionKind.SCALE].pk, "scale": 4},
+            {"question": questions[QuestionKind.TEXT].pk, "text": "Très bien"},
+        ]
+    }
+
+
+def _answer_apply(world, form_data, api_data, form_changes, api_changes):
+    """Answer cases name the question by kind ("text", "scale", "single")."""
+    kinds = {"text": QuestionKind.TEXT, "scale": QuestionKind.SCALE, "single": QuestionKind.SINGLE}
+    form_data = dict(form_data)
+    for kind, value in form_changes.items():
+        form_data[f"question_{world['questions'][kinds[kind]].pk}"] = value
+    items = [dict(item) for item in api_data["answers"]]
+    for key, value in api_changes.items():
+        kind = {"option": "single"}.get(key, key)
+        pk = world["questions"][kinds[kind]].pk
+        item = next(item for item in items if item["question"] == pk)
+        item[key] = value
+    return form_data, {"answers": items}
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+WRITES = [
+    Write(
+        name="event_create",
+        setup=_event_world,
+        form_class=EventForm,
+        form_url=lambda world: reverse("agenda:propose"),
+        form_data=_event_form,
+        api_operation=("post", "/api/evenements/"),
+        api_url=lambda world: "/api/evenements/",
+        api_data=_event_api,
+        fields=EVENT_FIELDS,
+        cases=EVENT_CASES,
+        stored=_count(Event),
+        shown_on=lambda world: [e.get_absolute_url() for e in Event.objects.all()] + ["/agenda/"],
+        text_fields=("title", "description", "venue_name", "address", "accessibility_details"),
+        file_fields=("image",),
+    ),
+    Write(
+        name="event_update",
+        setup=_event_to_cancel,
+        form_class=EventForm,
+        form_url=lambda world: reverse(
+            "agenda:edit", kwargs={"pk": world["event"].pk, "slug": world["event"].slug}
+        ),
+        form_data=_event_form,
+        api_operation=("patch", "/api/evenements/{id}/"),
+        api_url=lambda world: f"/api/evenements/{world['event'].pk}/",
+        api_data=lambda world: {"title": "Fête de quartier"},
+        fields=EVENT_FIELDS,
+        cases=[case for case in EVENT_CASES if case.label != "start in the past"],
+        stored=lambda world: Event.objects.filter(pk=world["event"].pk).values().get(),
+        shown_on=lambda world: [Event.objects.get(pk=world["event"].pk).get_absolute_url()],
+        text_fields=("title", "description"),
+    ),
+    Write(
+        name="event_cancel",
+        setup=_event_to_cancel,
+        form_class=CancelForm,
+        form_url=lambda world: reverse(
+            "agenda:cancel", kwargs={"pk": world["event"].pk, "slug": world["event"].slug}
+        ),
+        form_data=lambda world: {"reason": "Pluie annoncée."},
+        api_operation=("post", "/api/evenements/{id}/annuler/"),
+        api_url=lambda world: f"/api/evenements/{world['event'].pk}/annuler/",
+        api_data=lambda world: {"reason": "Pluie annoncée."},
+        fields={"reason": "reason"},
+        stored=_event_status,
+        shown_on=lambda world: [world["event"].get_absolute_url()],
+        text_fields=("reason",),
+    ),
+    Write(
+        name="post_create",
+        setup=_news_world,
+        form_class=PostForm,
+        form_url=lambda world: reverse("news:create"),
+        form_data=_post_form,
+        api_operation=("post", "/api/actualites/"),
+        api_url=lambda world: "/api/actualites/",
+        api_data=_post_api,
+        fields={"title": "title", "body": "body", "image_alt": "image_alt"},
+        cases=[
+            Case(
+                "end of display before publication",
+                {"publish_date": _far(10), "expires_on": _far(5)},
+                {"publish_at": in_days(10).isoformat(), "expires_at": in_days(5).isoformat()},
+            ),
+            Case(
+                "publication in the past",
+                {"publish_date": _far(-30)},
+                {"publish_at": in_days(-30).isoformat()},
+            ),
+        ],
+        stored=_count(Post),
+        shown_on=lambda world: (
+            [p.get_absolute_url() for p in Post.objects.all()] + ["/actualites/"]
+        ),
+        text_fields=("title", "body", "image_alt"),
+        file_fields=("image",),
+    ),
+    Write(
+        name="post_unpublish",
+        setup=_post_to_unpublish,
+        form_class=UnpublishForm,
+        form_url=lambda world: reverse(
+            "news:unpublish", kwargs={"pk": world["post"].pk, "slug": world["post"].slug}
+        ),
+        form_data=lambda world: {"reason": "Information périmée."},
+        api_operation=("post", "/api/actualites/{id}/depublier/"),
+        api_url=lambda world: f"/api/actualites/{world['post'].pk}/depublier/",
+        api_data=lambda world: {"reason": "Information périmée."},
+        fields={"reason": "reason"},
+        stored=_post_status,
+        text_fields=("reason",),
+    ),
+    Write(
+        name="group_create",
+        setup=_group_world,
+        form_class=GroupForm,
+        form_url=lambda world: reverse("groups:create"),
+        form_data=lambda world: {
+            "name": "Jardins partagés",
+            "description": "Graines et outils.",
+            "theme": Theme.ENVIRONMENT,
+            "visibility": Visibility.PUBLIC,
+            "join_policy": JoinPolicy.OPEN,
+        },
+        api_operation=("post", "/api/groupes/"),
+        api_url=lambda world: "/api/groupes/",
+        api_data=lambda world: {
+            "name": "Jardins partagés",
+            "description": "Graines et outils.",
+            "theme": Theme.ENVIRONMENT,
+        },
+        fields={"name": "name", "description": "description"},
+        cases=[Case("unknown theme", {"theme": "astrologie"}, {"theme": "astrologie"})],
+        stored=_count(Group),
+        shown_on=lambda world: [g.get_absolute_url() for g in Group.objects.all()] + ["/groupes/"],
+        text_fields=("name", "description"),
+        file_fields=("image",),
+    ),
+    Write(
+        name="thread_create",
+        setup=_with_group,
+        form_class=ThreadForm,
+        form_url=lambda world: reverse(
+            "groups:thread_create", kwargs={"slug": world["group"].slug}
+        ),
+        form_data=lambda world: {"title": "Semis", "body": "Qui a des graines ?"},
+        api_operation=("post", "/api/groupes/{group_slug}/discussions/"),
+        api_url=lambda world: f"/api/groupes/{world['group'].slug}/discussions/",
+        api_data=lambda world: {"title": "Semis", "body": "Qui a des graines ?"},
+        fields={"title": "title", "body": "body"},
+        stored=_count(Thread),
+        shown_on=lambda world: (
+            [t.get_absolute_url() for t in Thread.objects.all()]
+            + [world["group"].get_absolute_url()]
+        ),
+        text_fields=("title", "body"),
+    ),
+    Write(
+        name="message_post",
+        setup=_with_thread,
+        form_class=ReplyForm,
+        form_url=lambda world: reverse(
+            "groups:reply", kwargs={"slug": world["group"].slug, "pk": world["thread"].pk}
+        ),
+        form_data=lambda world: {"body": "Moi !"},
+        api_operation=("post", "/api/groupes/{group_slug}/discussions/{thread_pk}/messages/"),
+        api_url=lambda world: (
+            f"/api/groupes/{world['group'].slug}/discussions/{world['thread'].pk}/messages/"
+        ),
+        api_data=lambda world: {"body": "Moi !"},
+        fields={"body": "body", "quoted": "quoted"},
+        cases=[Case("quotes a message of nowhere", {"quoted": "999999"}, {"quoted": 999999})],
+        stored=_count(Message),
+        shown_on=lambda world: [_thread_url(world)],
+        text_fields=("body",),
+    ),
+    Write(
+        name="message_edit",
+        setup=_with_thread,
+        form_class=MessageEditForm,
+        form_url=lambda world: reverse(
+            "groups:message_edit",
+            kwargs={
+                "slug": world["group"].slug,
+                "pk": world["thread"].pk,
+                "message": world["message"].pk,
+            },
+        ),
+        form_data=lambda world: {"body": "Corrigé."},
+        api_operation=(
+            "patch",
+            "/api/groupes/{group_slug}/discussions/{thread_pk}/messages/{id}/",
+        ),
+        api_url=lambda world: (
+            f"/api/groupes/{world['group'].slug}/discussions/{world['thread'].pk}"
+            f"/messages/{world['message'].pk}/"
+        ),
+        api_data=lambda world: {"body": "Corrigé."},
+        fields={"body": "body"},
+        stored=_message_body,
+        shown_on=lambda world: [_thread_url(world)],
+        text_fields=("body",),
+    ),
+    Write(
+        name="join_request",
+        setup=_with_request_group,
+        form_class=JoinRequestForm,
+        form_url=lambda world: reverse("groups:request", kwargs={"slug": world["group"].slug}),
+        form_data=lambda world: {"message": "Je jardine depuis dix ans."},
+        api_operation=("post", "/api/groupes/{slug}/demander/"),
+        api_url=lambda world: f"/api/groupes/{world['group'].slug}/demander/",
+        api_data=lambda world: {"message": "Je jardine depuis dix ans."},
+        fields={"message": "message"},
+        stored=lambda world: world["group"].join_requests.count(),
+        text_fields=("message",),
+    ),
+    Write(
+        name="consultation_answer",
+        setup=_consultation_world,
+        form_class=AnswerForm,
+        form_url=lambda world: reverse(
+            "consultations:answer",
+            kwargs={"pk": world["consultation"].pk, "slug": world["consultation"].slug},
+        ),
+        form_data=_answer_form,
+        api_operation=("post", "/api/consultations/{id}/repondre/"),
+        api_url=lambda world: f"/api/consultations/{world['consultation'].pk}/repondre/",
+        api_data=_answer_api,
+        cases=[
+            Case("scale out of range", {"scale": "9"}, {"scale": 9}),
+            Case("text beyond 500 characters", {"text": "x" * 501}, {"text": "x" * 501}),
+            Case("option of another question", {"single": "999999"}, {"option": 999999}),
+        ],
+        stored=_count(Answer),
+        text_fields=("text",),
+        apply=_answer_apply,
+    ),
+]
+
+#: API write operations without a body to check (joining, leaving, RSVP, publishing...), and
+#: the reason their input needs no parity test.
+BODYLESS = {
+    ("post", "/api/actualites/{id}/publier/"): "no input",
+    ("post", "/api/evenements/{id}/dates/{occurrence_id}/participer/"): "no input",
+    ("delete", "/api/evenements/{id}/dates/{occurrence_id}/participer/"): "no input",
+    ("post", "/api/groupes/{slug}/rejoindre/"): "no input",
+    ("post", "/api/groupes/{slug}/quitter/"): "no input",
+    ("delete", "/api/groupes/{slug}/demander/"): "no input",
+}
+#: API operations that share their serializer and service with a listed one.
+SAME_AS = {
+    ("put", "/api/evenements/{id}/"): ("patch", "/api/evenements/{id}/"),
+    ("put", "/api/actualites/{id}/"): ("post", "/api/actualites/"),
+    ("patch", "/api/actualites/{id}/"): ("post", "/api/actualites/"),
+    ("delete", "/api/groupes/{group_slug}/discussions/{thread_pk}/messages/{id}/"): (
+        "patch",
+        "/api/groupes/{group_slug}/discussions/{thread_pk}/messages/{id}/",
+    ),
+}
