@@ -28,6 +28,7 @@ from parvis.moderation.models import Report
 from parvis.news.forms import PostForm, UnpublishForm
 from parvis.news.models import Post
 from parvis.organisations.forms import OrganisationForm
+from parvis.territories.models import Territory
 from tests.agenda.conftest import create_event
 
 from .worlds import (
@@ -173,6 +174,11 @@ WRITES = [
                 "end of display before publication",
                 {"publish_date": _far(10), "expires_on": _far(5)},
                 {"publish_at": in_days(10).isoformat(), "expires_at": in_days(5).isoformat()},
+            ),
+            Case(
+                "targets the département itself",
+                {"audience": lambda world: [str(Territory.objects.get(kind="departement").pk)]},
+                {"audience": lambda world: [Territory.objects.get(kind="departement").pk]},
             ),
             Case(
                 "publication in the past",
