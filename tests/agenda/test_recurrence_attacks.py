@@ -203,3 +203,20 @@ def test_every_hostile_rule_is_refused_by_the_check_and_bounded_for_the_feed(rul
     safe = rrule_for_feed(rule, start=start)
     if safe:
         rrule_check(safe, start=start)  # what is published passes the check
+
+
+def test_the_api_never_reads_out_an_unbounded_stored_rule(api_client_anonymous, make_event):
+    event = make_event(title="Secondes")
+    Event.objects.filter(pk=event.pk).update(rrule="FREQ=SECONDLY;COUNT=99999999")
+    other = make_event(title="Trop")
+    Event.objects.filter(pk=other.pk).update(rrule="FREQ=WEEKLY;COUNT=99999999")
+
+    assert api_client_anonymous.get(f"/api/evenements/{event.pk}/").json()["rrule"] == ""
+    assert api_client_anonymous.get(f"/api/evenements/{other.pk}/").json()["rrule"] == (
+        "FREQ=WEEKLY;COUNT=400"
+    )
+
+
+@pytest.fixture
+def api_client_anonymous():
+    return APIClient()
