@@ -26,8 +26,8 @@ from parvis.moderation.review import ReviewDecision, ReviewDecisionsMixin
 
 from . import services
 from .models import Category, Event, EventAwaitingReview, EventOccurrence, EventStatus
-from .recurrence import RecurrenceError, expand
 from .recurrence_text import describe
+from .validation import event_validate
 
 
 @admin.register(Category)
@@ -166,26 +166,21 @@ class EventAdminForm(forms.ModelForm):
         )
         widgets = {"image": LabelledFileInput}
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end must not be before the start."))
-                return data
-            try:
-                dates = expand(
-                    start=start,
-                    end=end,
-                    rrule=data.get("rrule") or "",
-                    exdates=data.get("exdates") or [],
-                )
-            except RecurrenceError as error:
-                self.add_error("rrule", str(error))
-            else:
-                if not dates:
-                    self.add_error("exdates", _("The exceptions leave no date for this event."))
-        return data
+    def _post_clean(self):
+        """After the model's own checks: the rules of every event (``event_validate``, the
+        same as the form's and the API's)."""
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            event_validate(
+                self.instance,
+                changed=self.changed_data,
+                is_new=self.instance._state.adding,
+                audience=self.cleaned_data.get("audience"),
+            )
+        except ValidationError as error:
+            self._update_errors(error)
 
     def clean_exdates(self):
         value = self.cleaned_data.get("exdates") or []

@@ -35,6 +35,7 @@ from parvis.territories.models import Territory, TerritoryKind
 from . import services
 from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, parse_filters
 from .models import Accessibility, Category, EventOccurrence
+from .recurrence import rrule_for_feed
 from .rules import can_manage_event
 from .selectors import dates_not_over, events_visible_to, occurrences_visible_to
 
@@ -77,7 +78,9 @@ class EventSerializer(serializers.Serializer):
     start = serializers.DateTimeField(read_only=True)
     end = serializers.DateTimeField(read_only=True)
     all_day = serializers.BooleanField(read_only=True)
-    rrule = serializers.CharField(read_only=True)
+    rrule = serializers.SerializerMethodField(
+        help_text="RFC 5545 recurrence rule (bounded: 400 dates, three years at most)."
+    )
     exdates = serializers.ListField(child=serializers.DateField(), read_only=True)
     venue_name = serializers.CharField(read_only=True)
     address = serializers.CharField(read_only=True)
@@ -102,6 +105,10 @@ class EventSerializer(serializers.Serializer):
         if event.organisation_id:
             return None
         return EventOrganiserSerializer(event.created_by).data
+
+    def get_rrule(self, event) -> str:
+        # A rule stored before the service checked rules is bounded, or left out (as in .ics).
+        return rrule_for_feed(event.rrule, start=event.start)
 
     def get_web_url(self, event) -> str:
         return absolute_url(event.get_absolute_url())

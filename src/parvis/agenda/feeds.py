@@ -53,6 +53,7 @@ from parvis.territories.selectors import territory_scope
 
 from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
 from .models import PUBLIC_STATUSES, Event, EventOccurrence, EventStatus
+from .recurrence import rrule_for_feed
 from .selectors import event_is_visible_to
 
 WINDOW_PAST = dt.timedelta(days=92)
@@ -400,8 +401,10 @@ class VeventWriter:
         else:
             lines.append(content_line(f"DTSTART;{tzid}", _local_datetime(row["start"], zone)))
             lines.append(content_line(f"DTEND;{tzid}", _local_datetime(row["end"], zone)))
-        if row["rrule"]:
-            rule = _rrule_text(row["rrule"], row["all_day"], zone.key)
+        # A rule stored before the service checked rules is bounded, or left out (one date).
+        rrule = rrule_for_feed(row["rrule"], start=row["start"]) if row["rrule"] else ""
+        if rrule:
+            rule = _rrule_text(rrule, row["all_day"], zone.key)
             lines.append(content_line("RRULE", rule))
             exdates = self.exdates(row)
             if exdates:

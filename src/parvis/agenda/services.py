@@ -44,6 +44,7 @@ from .activities import (
 from .models import Event, EventOccurrence, EventStatus
 from .recurrence import RecurrenceError, build_rrule, expand, local_zone
 from .selectors import user_organises
+from .validation import event_validate
 
 #: Fields of ``data`` that event_create/event_update copy onto the event as they are.
 SIMPLE_FIELDS = (
@@ -236,29 +237,6 @@ def _apply(event, data, *, editor):
     return changed
 
 
-def _validate(event, *, changed, is_new):
-    errors = {}
-    if event.start and event.end and event.end < event.start:
-        errors["end"] = [_("The end must not be before the start.")]
-    if event.start and (is_new or "start" in changed) and event.start < timezone.now():
-        errors["start"] = [_("The start is in the past: give a date to come.")]
-    if "category" in changed and event.category_id and not event.category.is_active:
-        errors["category"] = [_("This category is no longer offered; choose another one.")]
-    if "commune" in changed and event.commune_id and event.commune.kind != "commune":
-        errors["commune"] = [_("Choose a commune of the territory.")]
-    if event.capacity is not None and event.capacity < 1:
-        errors["capacity"] = [_("The capacity must be at least 1, or empty for unlimited.")]
-    if errors:
-        raise ValidationError(errors)
-    event.full_clean(exclude=["image", "slug"])
-    try:
-        dates = expand(start=event.start, end=event.end, rrule=event.rrule, exdates=event.exdates)
-    except RecurrenceError as error:
-        raise ValidationError({"rrule": str(error)}) from None
-    if not dates:
-        raise ValidationError({"exdates": _("The exceptions leave no date for this event.")})
-
-
 def _set_image(event, image):
     """``image``: an uploaded file (checked and re-encoded), ``False`` to remove it, ``None``
     to leave it alone. Returns whether the image changed."""
@@ -315,7 +293,7 @@ def event_create(*, author: User, data: dict, draft: bool = False) -> Event:
         raise PermissionDenied(_("You can only organise events for an organisation you run."))
     event = Event(created_by=author, status=EventStatus.DRAFT)
     changed = _apply(event, data, editor=author)
-    _validate(event, changed=changed, is_new=True)
+    event_validate(event, changed=changed, is_new=True, audience=data.get("audience") or [])
     check_posting_allowed(author, "event")  # sanctions, new accounts' daily allowance
     with transaction.atomic():
         _set_image(event, data.get("image"))
@@ -338,7 +316,8 @@ def event_update(*, event: Event, editor: User, data: dict) -> Event:
     event = Event.objects.select_related("commune", "category", "created_by").get(pk=event.pk)
     previous = Event.objects.select_related("commune").get(pk=event.pk)
     changed = _apply(event, data, editor=editor)
-    _validate(event, changed=changed, is_new=False)
+    audience = data["audience"] or [] if "audience" in data else None
+    event_validate(event, changed=changed, audience=audience)
     with transaction.atomic():
         if _set_image(event, data.get("image")):
             changed.add("image")

@@ -2,19 +2,24 @@
 
 One row per response, no member identity: a running number, the commune and the EPCI (each
 only when the results page shows it on its own — at least ``MIN_GROUP_SIZE`` respondents —
-else "Other communes" / "Other intercommunalities"), then one column per question. No dates:
-the order of the answers does not say who answered when. Cells that a spreadsheet would run as
+else "Other communes" / "Other intercommunalities", the same cells as the page and the API:
+``results.publishable_cells``), then one column per question. No dates, and the rows come in
+an order drawn from a keyed hash of each response (neither the order of the answers nor that
+of the communes inside "Other communes"): the order says neither who answered when nor which
+rows of a pool come from the same commune. Cells that a spreadsheet would run as
 a formula (starting with =, +, -, @, tab or carriage return) are prefixed with an apostrophe.
 """
 
 import csv
-from collections import defaultdict
+import hashlib
 
-from django.db.models import Count, Prefetch
+from django.conf import settings
+from django.db.models import CharField, Count, Prefetch, Value
+from django.db.models.functions import MD5, Cast, Concat
 from django.utils.translation import gettext as _
 
 from .models import CHOICE_KINDS, Answer, Option, QuestionKind, Response
-from .results import shown_groups
+from .results import OTHER, publishable_cells
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 1000
@@ -35,7 +40,8 @@ def safe_cell(value):
 
 
 def _labels(consultation):
-    """Commune and EPCI labels for each commune primary key, as the breakdowns show them."""
+    """Commune and EPCI labels for each commune primary key, as the breakdowns show them
+    (``results.publishable_cells``: the same cells as the page and the API)."""
     rows = list(
         Response.objects.filter(consultation=consultation)
         .values("commune_id", "commune__name", "commune__epci_id", "commune__epci__name")
@@ -43,17 +49,16 @@ def _labels(consultation):
         .order_by()
     )
     commune_sizes = {row["commune_id"]: row["n"] for row in rows}
-    shown, _pool = shown_groups(commune_sizes)
-    epci_sizes = defaultdict(int)
-    for row in rows:
-        epci_sizes[row["commune__epci_id"]] += row["n"]
-    shown_epcis, _epci_pool = shown_groups(dict(epci_sizes))
+    commune_epci = {row["commune_id"]: row["commune__epci_id"] for row in rows}
+    cells = publishable_cells(commune_sizes, commune_epci)
     other_commune, other_epci = _("Other communes"), _("Other intercommunalities")
     labels = {}
     for row in rows:
         labels[row["commune_id"]] = (
-            row["commune__name"] if row["commune_id"] in shown else other_commune,
-            row["commune__epci__name"] if row["commune__epci_id"] in shown_epcis else other_epci,
+            row["commune__name"] if row["commune_id"] in cells.communes else other_commune,
+            row["commune__epci__name"]
+            if cells.epci_of(row["commune_id"], commune_epci) != OTHER
+            else other_epci,
         )
     return labels
 
@@ -68,9 +73,11 @@ def export_rows(consultation):
         *[f"{number}. {question.text}" for number, question in enumerate(questions, start=1)],
     ]
     labels = _labels(consultation)
+    salt = hashlib.sha256(f"{settings.SECRET_KEY}:export:{consultation.pk}".encode()).hexdigest()
     responses = (
         Response.objects.filter(consultation=consultation)
-        .order_by("commune__name", "pk")
+        .annotate(shuffle=MD5(Concat(Cast("pk", CharField()), Value(salt[:32]))))
+        .order_by("shuffle", "pk")
         .only("pk", "commune_id")
         .prefetch_related(
             Prefetch(

@@ -8,7 +8,17 @@ How the breakdowns protect anonymity (k-anonymity with k = 10):
 2. the others are pooled in "Other communes" (or "Other intercommunalities");
 3. since the totals are public, a pool of 1 to 9 respondents could be worked out by
    subtraction: while the pool is smaller than 10, the smallest shown group joins it; if no
-   group is left, there is no breakdown at all. A pool of at least 10 is shown as such.
+   group is left, there is no breakdown at all. A pool of at least 10 is shown as such;
+4. secondary suppression across the two breakdowns (``publishable_cells``): an
+   intercommunality's total minus its communes shown on their own must not isolate fewer
+   than 10 respondents either (nor the pool of the other intercommunalities minus its shown
+   communes), so while that rest is 1 to 9, the smallest shown commune of that
+   intercommunality joins "Other communes". Every set of respondents that can be worked out
+   from the published figures (the page, the API, the CSV's commune and EPCI columns, free
+   texts included) is then a union of cells of at least 10.
+
+The page, the API (``compute_results``) and the CSV export (``export.py``) all take their
+groups from ``publishable_cells``.
 
 The whole computation costs a fixed number of queries (five, six with the free texts),
 whatever the number of answers or communes.
@@ -121,6 +131,58 @@ def shown_groups(sizes, *, k=MIN_GROUP_SIZE):
     return set(shown), pool
 
 
+@dataclass
+class Cells:
+    """What the breakdowns may publish: the communes and EPCIs shown on their own, and the
+    size of each pool of the others (0: no pool line). See ``publishable_cells``."""
+
+    communes: set
+    epcis: set
+    commune_pool: int
+    epci_pool: int
+
+    def epci_of(self, commune, commune_epci):
+        """The EPCI column ``commune`` is counted in: its EPCI, or ``OTHER``."""
+        epci = commune_epci.get(commune)
+        return epci if epci in self.epcis else OTHER
+
+
+def publishable_cells(commune_sizes, commune_epci, *, k=MIN_GROUP_SIZE):
+    """The groups the commune and EPCI breakdowns may show, together.
+
+    ``commune_sizes``: ``{commune key: respondents}`` (``None``: respondents without a
+    commune); ``commune_epci``: ``{commune key: EPCI key or None}``. Each breakdown is first
+    k-anonymous on its own (``shown_groups``); then, within each EPCI column (a shown EPCI, or
+    the pool of the other EPCIs), the respondents of its communes not shown on their own must
+    be 0 or at least ``k``: else the smallest of its shown communes is hidden too, until they
+    are (secondary suppression). So no difference of published figures (an EPCI minus its
+    communes, the pool of communes minus those rests...) isolates fewer than ``k`` people."""
+    total = sum(commune_sizes.values())
+    epci_sizes = defaultdict(int)
+    for key, size in commune_sizes.items():
+        epci_sizes[commune_epci.get(key)] += size
+    epcis, epci_pool = shown_groups(dict(epci_sizes), k=k)
+    communes, _pool = shown_groups(commune_sizes, k=k)
+    cells = Cells(communes=communes, epcis=epcis, commune_pool=0, epci_pool=epci_pool)
+    while True:
+        hidden = defaultdict(int)  # EPCI column -> respondents of its communes not shown
+        shown = defaultdict(list)  # EPCI column -> its communes shown on their own
+        for key, size in commune_sizes.items():
+            column = cells.epci_of(key, commune_epci)
+            if key in communes:
+                shown[column].append(key)
+            else:
+                hidden[column] += size
+        leaking = [column for column, rest in hidden.items() if 0 < rest < k and shown.get(column)]
+        if not leaking:
+            break
+        for column in leaking:
+            smallest = min(shown[column], key=lambda key: (commune_sizes[key], str(key)))
+            communes.discard(smallest)
+    cells.commune_pool = total - sum(commune_sizes[key] for key in communes)
+    return cells
+
+
 def _question_result(question, *, answered, option_counts, scale_counts):
     result = QuestionResult(question=question, answered=answered)
     if question.kind in CHOICE_KINDS:
@@ -228,9 +290,10 @@ def compute_results(consultation, *, with_texts=False):
             overall[question_pk].text_count = len(texts[question_pk])
             overall[question_pk].texts = texts[question_pk][:TEXTS_SHOWN]
 
-    # Breakdown by commune.
+    # Breakdowns by commune and by EPCI, published together (``publishable_cells``).
     commune_sizes = {key: n for key, (_name, n) in communes.items()}
-    shown, pool = shown_groups(commune_sizes)
+    cells = publishable_cells(commune_sizes, commune_epci)
+    shown, pool = cells.communes, cells.commune_pool
     commune_groups = [
         Group(
             key=key,
@@ -251,11 +314,10 @@ def compute_results(consultation, *, with_texts=False):
             )
         )
 
-    # Breakdown by EPCI.
     epci_sizes = defaultdict(int)
     for key, n in commune_sizes.items():
         epci_sizes[commune_epci.get(key)] += n
-    shown_epcis, epci_pool = shown_groups(dict(epci_sizes))
+    shown_epcis, epci_pool = cells.epcis, cells.epci_pool
     epci_groups = []
     for epci in sorted(shown_epcis, key=lambda key: (-epci_sizes[key], epci_names[key])):
         members = {key for key in commune_sizes if commune_epci.get(key) == epci}

@@ -31,7 +31,7 @@ from parvis.territories.api import (
     commune_in_query,
     territory_in_query,
 )
-from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.models import Territory
 
 from . import services
 from .models import Category
@@ -122,14 +122,7 @@ class PostWriteSerializer(serializers.Serializer):
     )
     audience = serializers.PrimaryKeyRelatedField(
         many=True,
-        queryset=Territory.objects.filter(
-            kind__in=[
-                TerritoryKind.COMMUNE,
-                TerritoryKind.EPCI,
-                TerritoryKind.ARRONDISSEMENT,
-                TerritoryKind.DEPARTEMENT,
-            ]
-        ),
+        queryset=Territory.objects.all(),  # the kinds are the service's rule
         required=False,
         help_text="Primary keys of the targeted territories; empty: the whole département.",
     )

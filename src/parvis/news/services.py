@@ -42,11 +42,11 @@ from .selectors import user_manages_post
 #: Fields of ``data`` that post_create/post_update copy onto the post as they are.
 SIMPLE_FIELDS = ("title", "body", "category", "image_alt", "publish_at", "expires_at")
 #: Territories a post may target.
+#: What the form offers; the whole département is an empty audience, not a target.
 TARGET_KINDS = (
     TerritoryKind.COMMUNE,
     TerritoryKind.EPCI,
     TerritoryKind.ARRONDISSEMENT,
-    TerritoryKind.DEPARTEMENT,
 )
 MAX_AUDIENCE = 100
 #: A publication date this far in the past still counts as "now" (the form's minutes).
@@ -99,7 +99,15 @@ def _clean_audience(audience):
             except ValueError:
                 raise ValidationError({"audience": _("Choose territories of the list.")}) from None
         pks.add(pk)
-    territories = list(Territory.objects.filter(pk__in=pks, kind__in=TARGET_KINDS))
+    territories = list(Territory.objects.filter(pk__in=pks))
+    if any(territory.kind not in TARGET_KINDS for territory in territories):
+        raise ValidationError(
+            {
+                "audience": _(
+                    "Target communes, intercommunalities or arrondissements (or none: all)."
+                )
+            }
+        )
     if len(territories) != len(pks):
         raise ValidationError(
             {"audience": _("One of the target territories does not exist: choose from the list.")}
