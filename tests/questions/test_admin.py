@@ -64,3 +64,18 @@ def test_refusing_without_a_reason_changes_nothing_then_with_one_tells_the_autho
     assert any(
         "Un cas personnel (règle 1)." in m.body for m in mail.outbox if resident.email in m.to
     )
+
+
+def test_the_dashboard_lists_the_questions_queue_and_the_page_has_decision_buttons(
+    login, moderator, make_question, django_capture_on_commit_callbacks
+):
+    question = make_question(status=QuestionStatus.PENDING, title="Une question à modérer ?")
+    client = login(moderator)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Questions to the elected officials to moderate" in dashboard
+    page = client.get(f"{QUEUE}{question.pk}/change/").content.decode()
+    assert "Publish" in page and "Refuse" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{QUEUE}{question.pk}/decision/approve/")
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.PUBLISHED, response.status_code

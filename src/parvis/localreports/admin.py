@@ -39,7 +39,7 @@ class UpdateInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("__str__", "status", "institution", "support_count", "created_at")
-    list_filter = ("status", "category")
+    list_filter = ("status", "category", ("institution", admin.EmptyFieldListFilter))
     search_fields = ("description", "address", "commune__name")
     date_hierarchy = "created_at"
     list_select_related = ("category", "commune", "institution")

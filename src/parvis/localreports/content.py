@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
+from parvis.moderation.audit import action_labels_register
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
 from parvis.privacy.registry import CUSTOM, KEEP, SET_NULL
@@ -129,3 +131,22 @@ pagecache.declare(Report, scopes={"commune": "commune"})
 pagecache.declare(Photo, scopes={"report": "report"})
 pagecache.declare(Update, scopes={"report": "report"})
 pagecache.declare(Support, silent=True)
+
+
+# --- the back office: the reports no institution handles (the moderators' own) -------------
+backoffice.register(
+    backoffice.Queue(
+        key="localreports",
+        label=_("Local reports without an institution on Parvis"),
+        queryset=lambda: Report.objects.filter(
+            institution__isnull=True, status__in=OPEN_STATUSES, deleted_at__isnull=True
+        ),
+        since="created_at",
+        admin_model="localreports.report",
+        permission="localreports.change_report",
+        order=60,
+        decisions=("localreports.report_triage",),
+        query_string="institution__isempty=1",
+    )
+)
+action_labels_register({"localreports.report_triage": _("local report handled by a moderator")})

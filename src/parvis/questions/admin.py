@@ -11,6 +11,7 @@ from parvis.core.admin import (
     immediate_action,
     reason_action,
 )
+from parvis.moderation.review import ReviewDecision, ReviewDecisionsMixin
 
 from . import services
 from .models import AnswerRevision, PendingQuestion, Question, QuestionStatus
@@ -113,8 +114,36 @@ class QuestionAdmin(admin.ModelAdmin):
         return False
 
 
+REVIEW_DECISIONS = (
+    ReviewDecision(
+        "approve",
+        _("Publish"),
+        perform=_publish,
+        done=_("Question published; its author and the person asked have been told."),
+    ),
+    ReviewDecision(
+        "refuse",
+        _("Refuse"),
+        perform=_refuse,
+        needs_reason=True,
+        style="refuse",
+        intro=_(
+            "The statement of reasons is e-mailed to the author with the rules for questions; "
+            "cite the rule the question breaks."
+        ),
+        done=_("Question refused; its author has been told why."),
+    ),
+)
+
+
 @admin.register(PendingQuestion)
-class PendingQuestionAdmin(ConcretePermissionsMixin, QuestionAdmin):
+class PendingQuestionAdmin(ReviewDecisionsMixin, ConcretePermissionsMixin, QuestionAdmin):
+    review_queue = "questions"
+    review_decisions = REVIEW_DECISIONS
+
+    def review_is_waiting(self, obj):
+        return obj.status == QuestionStatus.PENDING
+
     list_display = ("title", "addressee", "commune", "theme", "created_at")
     list_filter = ("theme",)
     date_hierarchy = None

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
+from parvis.moderation.audit import action_labels_register
 from parvis.officials.sections import OfficialSection, official_sections
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
@@ -207,3 +209,27 @@ pagecache.declare(
 pagecache.declare(AnswerRevision, scopes={"question": "question"})
 pagecache.declare(Support, silent=True)
 pagecache.declare(Follow, silent=True)
+
+
+# --- the back office (parvis.moderation.backoffice): the moderation queue, the audit labels --
+backoffice.register(
+    backoffice.Queue(
+        key="questions",
+        label=_("Questions to the elected officials to moderate"),
+        queryset=lambda: Question.objects.filter(
+            status=QuestionStatus.PENDING, deleted_at__isnull=True
+        ),
+        since="created_at",
+        admin_model="questions.pendingquestion",
+        permission="questions.change_question",
+        order=35,
+        decisions=("questions.question_publish", "questions.question_refuse"),
+    )
+)
+action_labels_register(
+    {
+        "questions.question_publish": _("question to an official published"),
+        "questions.question_refuse": _("question to an official refused"),
+        "questions.question_close": _("question to an official closed by a moderator"),
+    }
+)

@@ -76,9 +76,9 @@ home_blocks.register(
         key="volunteers",
         template="volunteers/_home_block.html",
         # Members only (near their commune): one query with a LIMIT.
-        context=lambda user: {"calls": open_calls_near(user, HOME_CALLS)}
-        if user.is_authenticated
-        else None,
+        context=lambda user: (
+            {"calls": open_calls_near(user, HOME_CALLS)} if user.is_authenticated else None
+        ),
         order=45,
         tags=("volunteers.call", "volunteers.slot"),
     )
