@@ -23,6 +23,7 @@ FULL_SCALE = {
     "responses": 300_000,  # to the consultations, each with its answers to the questions
     "questions": 20_000,  # to the elected officials and institutions, with their supports
     "local reports": 30_000,  # of problems in public space, with their supports
+    "calls for volunteers": 3_000,  # by associations, three slots each, with sign-ups
     "notifications": 500_000,
 }
 #: Each step's minimum, so that a tiny scale still has something of each kind.
@@ -40,6 +41,7 @@ MINIMUM = {
     "responses": 40,
     "questions": 20,
     "local reports": 30,
+    "calls for volunteers": 10,
     "notifications": 100,
 }
 COUNCIL_NAME = "Conseil départemental de l'Oise"

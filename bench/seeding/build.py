@@ -13,6 +13,7 @@ from .notifications import seed_notifications
 from .organisations import seed_organisations
 from .people import load_territory, seed_members
 from .questions import seed_questions
+from .volunteers import seed_volunteer_calls
 
 #: The steps, in order (each may use what the previous ones wrote).
 STEPS = [
@@ -26,6 +27,7 @@ STEPS = [
     seed_consultations,
     seed_questions,
     seed_local_reports,
+    seed_volunteer_calls,
     seed_notifications,
 ]
 
@@ -56,8 +58,14 @@ def _reset_models():
     from parvis.questions.models import Follow as QuestionFollow
     from parvis.questions.models import Question as OfficialQuestion
     from parvis.questions.models import Support
+    from parvis.volunteers.models import Call as VolunteerCall
+    from parvis.volunteers.models import Signup as VolunteerSignup
+    from parvis.volunteers.models import Slot as VolunteerSlot
 
     return [
+        VolunteerSignup,
+        VolunteerSlot,
+        VolunteerCall,
         LocalReportSupport,
         LocalReport,
         Support,

@@ -114,6 +114,8 @@ def test_every_kind_of_row_is_written(seeded):
         "questions",
         "question supports",
         "local reports",
+        "calls for volunteers",
+        "volunteer sign-ups",
         "notifications",
     ):
         assert seeded.counts.get(table, 0) > 0, table
