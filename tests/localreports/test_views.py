@@ -126,8 +126,9 @@ def test_the_list_costs_a_constant_number_of_queries(
     for _ in range(count):
         make_report()
     client.force_login(resident)
-    # The session, the member and their bookkeeping, then the list (count, page, photos).
-    with django_assert_max_num_queries(13):
+    # The session, the member and their bookkeeping, the unread counts, then the list (count,
+    # page, photos).
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("localreports:index")).status_code == 200
 
 
