@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "allauth.mfa",
     "allauth.usersessions",
     "rest_framework",
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "parvis.core",
     "parvis.territories",
     "parvis.accounts",
+    "parvis.franceconnect",  # sign in with FranceConnect (off unless configured)
     "parvis.organisations",
     "parvis.directory",
     "parvis.agenda",
@@ -146,7 +148,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # allauth comes before our apps in INSTALLED_APPS: list the accounts templates first so
         # that its overrides of allauth's layouts and pages win.
-        "DIRS": [BASE_DIR / "accounts" / "templates"],
+        "DIRS": [BASE_DIR / "accounts" / "templates", BASE_DIR / "franceconnect" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -242,10 +244,36 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "parvis.accounts.forms.SignupForm"
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
-ACCOUNT_ADAPTER = "parvis.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "parvis.franceconnect.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PARVIS_SITE_NAME}] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# FranceConnect (docs/configuration.md): off unless a client ID is set. The identity's e-mail
+# address is never trusted to connect an existing account (its password is asked).
+FRANCECONNECT_CLIENT_ID = env("FRANCECONNECT_CLIENT_ID")
+FRANCECONNECT_CLIENT_SECRET = env("FRANCECONNECT_CLIENT_SECRET")
+FRANCECONNECT_URL = env("FRANCECONNECT_URL", "https://oidc.franceconnect.gouv.fr/api/v2")
+SOCIALACCOUNT_ADAPTER = "parvis.franceconnect.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "parvis.franceconnect.forms.SignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False  # the commune and the terms are asked
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "franceconnect": {
+        "APPS": [
+            {
+                "client_id": FRANCECONNECT_CLIENT_ID,
+                "secret": FRANCECONNECT_CLIENT_SECRET,
+                "settings": {"server_url": FRANCECONNECT_URL},
+            }
+        ]
+        if FRANCECONNECT_CLIENT_ID
+        else [],
+    }
+}
+if FRANCECONNECT_CLIENT_ID and not FRANCECONNECT_CLIENT_SECRET:
+    raise ImproperlyConfigured("FRANCECONNECT_CLIENT_ID needs FRANCECONNECT_CLIENT_SECRET.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PARVIS_SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = True
@@ -469,6 +497,12 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if FRANCECONNECT_CLIENT_ID:
+    # Signing in and out of FranceConnect: forms whose answer redirects there.
+    from urllib.parse import urlsplit
+
+    _franceconnect = urlsplit(FRANCECONNECT_URL)
+    SECURE_CSP["form-action"].append(f"{_franceconnect.scheme}://{_franceconnect.netloc}")
 if MEDIA_STORAGE == "s3":
     # Images are read from the object store (or its CDN domain): allow that origin.
     _options = STORAGES["default"]["OPTIONS"]
