@@ -23,20 +23,22 @@ VERIFIED = "Identité vérifiée par FranceConnect"
 
 def test_the_button_is_shown_only_when_franceconnect_is_configured(client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {"franceconnect": {"APPS": []}}
-    page = client.get(reverse("account_login")).content.decode()
-    assert "FranceConnect" not in page
+    for url_name in ("account_login", "account_signup"):
+        assert "FranceConnect" not in client.get(reverse(url_name)).content.decode()
     assert client.post(reverse("franceconnect_login")).status_code == 404
 
 
-def test_the_login_page_offers_franceconnect(client, franceconnect):
-    page = client.get(reverse("account_login")).content.decode()
-    assert (
-        "S’identifier avec" in page
-        or "S&#x27;identifier avec" in page
-        or "S'identifier avec" in page
+@pytest.mark.parametrize("url_name", ["account_login", "account_signup"])
+def test_the_login_and_signup_pages_offer_franceconnect(client, franceconnect, url_name):
+    page = client.get(reverse(url_name)).content.decode()
+    button = re.search(
+        r'<button type="submit" class="franceconnect-button">(.*?)</button>', page, re.S
+    )
+    assert " ".join(re.sub(r"<[^>]+>", " ", button.group(1)).split()) == (
+        "S’identifier avec FranceConnect"
     )
     assert f'action="{reverse("franceconnect_login")}' in page
-    assert "Qu’est-ce que FranceConnect" in page or "Qu'est-ce que FranceConnect" in page
+    assert "Qu’est-ce que FranceConnect ?" in page
 
 
 def test_a_new_member_signs_up_with_franceconnect_and_is_shown_verified(
@@ -118,6 +120,8 @@ def test_changing_the_verified_names_removes_the_badge(client, franceconnect, pa
     client.post(reverse("franceconnect_link"), {"password": password})
     member = User.objects.get(email="pierre.mercier@example.fr")
     assert VERIFIED in client.get(member.get_absolute_url()).content.decode()
+    directory = client.get(reverse("directory:index"), {"type": "residents"}).content.decode()
+    assert "Pierre Mercier" in directory and VERIFIED in directory
     from parvis.accounts.services import profile_update
 
     profile_update(user=member, first_name="Pierre", last_name="Mercier")  # unchanged
@@ -127,6 +131,8 @@ def test_changing_the_verified_names_removes_the_badge(client, franceconnect, pa
     member.refresh_from_db()
     assert member.identity_verified_at is None
     assert VERIFIED not in client.get(member.get_absolute_url()).content.decode()
+    directory = client.get(reverse("directory:index"), {"type": "residents"}).content.decode()
+    assert "Pierrot Mercier" in directory and VERIFIED not in directory
 
 
 def test_logout_goes_through_franceconnect_with_the_id_token(client, franceconnect, password):
