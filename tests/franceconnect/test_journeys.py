@@ -204,3 +204,27 @@ def test_tokens_that_break_franceconnect_rules_sign_nobody_in(client, franceconn
     assert not SocialAccount.objects.exists()
     franceconnect.misbehave()
     assert franceconnect_sign_in(client, "angela").status_code == 302  # the same, well-behaved
+
+
+def test_the_franceconnect_identity_is_exported_then_erased_with_the_account(
+    client, franceconnect, password
+):
+    from parvis.privacy.archive import member_data
+    from parvis.privacy.services import account_erase
+
+    UserFactory(email="pierre.mercier@example.fr")
+    franceconnect_sign_in(client, "pierre")
+    client.post(reverse("franceconnect_link"), {"password": password})
+    member = User.objects.get(email="pierre.mercier@example.fr")
+    data = member_data(member)[0]
+    (identity,) = data["sections"]["linked_identities"]
+    assert identity["provider"] == "franceconnect"
+    assert identity["extra_data"]["userinfo"]["family_name"] == "Mercier"
+    assert data["member"]["identity_verified_at"]
+    account_erase(member=member, actor=member)
+    member.refresh_from_db()
+    assert not SocialAccount.objects.exists()
+    assert member.identity_verified_at is None and member.first_name == ""
+    # The same FranceConnect identity can start again from scratch.
+    client.logout()
+    assert franceconnect_sign_in(client, "pierre")["Location"] == reverse("socialaccount_signup")
