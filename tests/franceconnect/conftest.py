@@ -120,10 +120,10 @@ def franceconnect(settings, oidc_provider):
     oidc_provider.misbehave()
 
 
-def franceconnect_sign_in(client, identity):
+def franceconnect_sign_in(client, identity, process="login"):
     """Click the button, choose ``identity`` at the provider, come back: the callback's
     response (the test client follows no redirect)."""
-    response = client.post(reverse("franceconnect_login"))
+    response = client.post(f"{reverse('franceconnect_login')}?process={process}")
     assert response.status_code == 302, response
     authorize = response["Location"]
     query = parse_qs(urlparse(authorize).query)

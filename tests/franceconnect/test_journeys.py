@@ -228,3 +228,18 @@ def test_the_franceconnect_identity_is_exported_then_erased_with_the_account(
     # The same FranceConnect identity can start again from scratch.
     client.logout()
     assert franceconnect_sign_in(client, "pierre")["Location"] == reverse("socialaccount_signup")
+
+
+def test_a_logged_in_member_links_franceconnect_from_their_settings(
+    client, franceconnect, resident, password
+):
+    client.post(reverse("account_login"), {"login": resident.email, "password": password})
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert "S’identifier avec" in page and "?process=connect" in page
+    response = franceconnect_sign_in(client, "angela", process="connect")
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert SocialAccount.objects.get().user == resident
+    assert (resident.first_name, resident.last_name) == ("Angela Claire Louise", "Dubois")
+    assert resident.identity_verified_at is not None
+    assert VERIFIED in client.get(reverse("accounts:settings")).content.decode()

@@ -57,5 +57,6 @@ def link(request):
 @require_http_methods(["GET"])
 def logout_callback(request):
     """Back from FranceConnect's end-session page: the member is logged out of both."""
-    messages.info(request, _("You are also logged out of FranceConnect."))
+    if request.GET.get("state"):
+        messages.info(request, _("You are also logged out of FranceConnect."))
     return redirect("home")
