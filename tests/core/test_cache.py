@@ -18,6 +18,8 @@ def test_an_unreachable_redis_answers_as_an_empty_cache_quickly():
     cache = cache_at(f"redis://127.0.0.1:{free_port()}/0")
     started = time.monotonic()
     assert cache.get("key", "default") == "default"
+    assert time.monotonic() - started < 3, "connections time out quickly"
+    started = time.monotonic()
     assert cache.get_many(["a", "b"]) == {}
     assert cache.set("key", 1) is None
     assert cache.add("lock", 1) is True  # a lock or a guard goes ahead
@@ -27,7 +29,7 @@ def test_an_unreachable_redis_answers_as_an_empty_cache_quickly():
         cache.incr("counter")
     for _ in range(1000):
         cache.get("key")  # the process leaves Redis alone for a while: no connection attempt
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 0.5
 
 
 def test_the_cache_is_used_again_once_redis_is_back(tmp_path, monkeypatch):

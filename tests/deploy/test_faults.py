@@ -297,8 +297,18 @@ def test_a_worker_killed_mid_digest_sends_nothing_twice_and_skips_no_one(capsys,
         with broker(private_redis.url):
             started = time.monotonic()
             tasks.digest_daily.delay(batch_size=8)
-            wait_until(lambda: len(delivered(maildir)) >= 13, timeout=60)
-            first.kill()  # SIGKILL, in the middle of a batch (a send is under way)
+            # Kill while an e-mail is being sent (its marker written, the message not yet):
+            # the previous one is committed. Killed just after the SMTP server accepted a
+            # message and before the commit, that message would go twice (see the docs).
+            wait_until(
+                lambda: (
+                    len(delivered(maildir)) >= 13
+                    and len(sending_pids(maildir)) > len(delivered(maildir))
+                ),
+                timeout=60,
+                interval=0.01,
+            )
+            first.kill()  # SIGKILL, in the middle of a batch
             killed = time.monotonic()
             sent_before = len(delivered(maildir))
             second = WorkerProcess(
@@ -308,7 +318,7 @@ def test_a_worker_killed_mid_digest_sends_nothing_twice_and_skips_no_one(capsys,
                 env=env,
             ).start()
             workers.append(second)
-            wait_until(lambda: len(delivered(maildir)) >= count, timeout=60)
+            wait_until(lambda: len(delivered(maildir)) >= count, timeout=90)
             done = time.monotonic()
             time.sleep(4)  # time for any duplicate to show up
     finally:
