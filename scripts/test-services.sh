@@ -109,6 +109,8 @@ if [[ -n $DATABASE_URL ]]; then
     elif ! have psql || ! have pg_isready; then
       need postgresql-client
     fi
+    # The fault tests (tests/deploy/test_faults.py) run a cluster of their own: initdb, pg_ctl.
+    compgen -G "$ROOT/usr/lib/postgresql/*/bin/initdb" >/dev/null || need postgresql
   fi
 fi
 

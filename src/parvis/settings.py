@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "allauth.mfa",
     "allauth.usersessions",
     "rest_framework",
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
     "parvis.core",
     "parvis.territories",
     "parvis.accounts",
+    "parvis.franceconnect",  # sign in with FranceConnect (off unless configured)
     "parvis.organisations",
     "parvis.directory",
     "parvis.agenda",
@@ -157,7 +159,11 @@ TEMPLATES = [
         # that its overrides of allauth's layouts and pages win.
         # core/admin_templates: the back office's admin/base_site.html (the admin app comes
         # first in INSTALLED_APPS, so an app template could not override it).
-        "DIRS": [BASE_DIR / "accounts" / "templates", BASE_DIR / "core" / "admin_templates"],
+        "DIRS": [
+            BASE_DIR / "accounts" / "templates",
+            BASE_DIR / "franceconnect" / "templates",
+            BASE_DIR / "core" / "admin_templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -204,9 +210,11 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, degrading to "no cache" while Redis is down (parvis.core.cache).
+            "BACKEND": "parvis.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "parvis"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -254,10 +262,36 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "parvis.accounts.forms.SignupForm"
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
-ACCOUNT_ADAPTER = "parvis.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "parvis.franceconnect.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PARVIS_SITE_NAME}] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# FranceConnect (docs/configuration.md): off unless a client ID is set. The identity's e-mail
+# address is never trusted to connect an existing account (its password is asked).
+FRANCECONNECT_CLIENT_ID = env("FRANCECONNECT_CLIENT_ID")
+FRANCECONNECT_CLIENT_SECRET = env("FRANCECONNECT_CLIENT_SECRET")
+FRANCECONNECT_URL = env("FRANCECONNECT_URL", "https://oidc.franceconnect.gouv.fr/api/v2")
+SOCIALACCOUNT_ADAPTER = "parvis.franceconnect.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "parvis.franceconnect.forms.SignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False  # the commune and the terms are asked
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "franceconnect": {
+        "APPS": [
+            {
+                "client_id": FRANCECONNECT_CLIENT_ID,
+                "secret": FRANCECONNECT_CLIENT_SECRET,
+                "settings": {"server_url": FRANCECONNECT_URL},
+            }
+        ]
+        if FRANCECONNECT_CLIENT_ID
+        else [],
+    }
+}
+if FRANCECONNECT_CLIENT_ID and not FRANCECONNECT_CLIENT_SECRET:
+    raise ImproperlyConfigured("FRANCECONNECT_CLIENT_ID needs FRANCECONNECT_CLIENT_SECRET.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PARVIS_SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = True
@@ -490,6 +524,12 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if FRANCECONNECT_CLIENT_ID:
+    # Signing in and out of FranceConnect: forms whose answer redirects there.
+    from urllib.parse import urlsplit
+
+    _franceconnect = urlsplit(FRANCECONNECT_URL)
+    SECURE_CSP["form-action"].append(f"{_franceconnect.scheme}://{_franceconnect.netloc}")
 if MEDIA_STORAGE == "s3":
     # Images are read from the object store (or its CDN domain): allow that origin.
     _options = STORAGES["default"]["OPTIONS"]

@@ -13,6 +13,8 @@ admin.site.site_header = _("Parvis — moderators' workplace")
 admin.site.site_title = _("Parvis administration")
 admin.site.index_title = _("Moderation and verification")
 
+handler500 = "parvis.core.errors.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),

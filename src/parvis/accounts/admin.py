@@ -72,6 +72,7 @@ class UserAdmin(DjangoUserAdmin):
                     "links",
                     "directory_visibility",
                     "terms_accepted_at",
+                    "identity_verified_at",
                 )
             },
         ),
@@ -128,7 +129,7 @@ class UserAdmin(DjangoUserAdmin):
         return obj.get_full_name() or "—"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "identity_verified_at"]
         if not request.user.is_superuser:
             readonly += self.SUPERUSER_ONLY_FIELDS
         return readonly

@@ -89,6 +89,16 @@ class User(AbstractUser):
         default=DirectoryVisibility.MEMBERS,
     )
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    identity_verified_at = models.DateTimeField(
+        _("identity verified by FranceConnect at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When FranceConnect last vouched for the first and last name; cleared when the "
+            "member changes them."
+        ),
+    )
 
     objects = UserManager()
 

@@ -143,6 +143,14 @@ def profile_update(*, user: User, photo=None, remove_photo: bool = False, **fiel
     if "links" in fields:
         links = fields["links"]
         fields["links"] = clean_links("\n".join(links) if isinstance(links, list) else links)
+    update_fields = list(fields)
+    if user.identity_verified_at and any(
+        name in fields and fields[name] != getattr(user, name)
+        for name in ("first_name", "last_name")
+    ):
+        # The names FranceConnect vouched for are no longer the ones shown.
+        user.identity_verified_at = None
+        update_fields.append("identity_verified_at")
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(
@@ -150,7 +158,6 @@ def profile_update(*, user: User, photo=None, remove_photo: bool = False, **fiel
         validate_unique=False,
         validate_constraints=False,
     )
-    update_fields = list(fields)
     old_photo = user.photo.name if user.photo else ""
     with transaction.atomic():
         if photo is not None:
@@ -213,3 +220,25 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise PermissionDenied(_("This is not your token."))
     token.delete()
+
+
+def identity_verify(*, user: User, first_name: str, last_name: str) -> User:
+    """FranceConnect vouched for ``user``'s names: they become the profile's, marked verified.
+
+    Called at each sign-in through FranceConnect (the names follow the civil registry) and when
+    a FranceConnect identity is linked to the account.
+    """
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not (first_name and last_name):
+        raise ValidationError(_("FranceConnect did not give a first and a last name."))
+    user.first_name, user.last_name = first_name[:80], last_name[:80]
+    user.identity_verified_at = timezone.now()
+    user.save(update_fields=["first_name", "last_name", "identity_verified_at"])
+    return user
+
+
+def identity_unverify(*, user: User) -> None:
+    """The FranceConnect identity was removed from the account: its names are no longer vouched."""
+    if user.identity_verified_at:
+        user.identity_verified_at = None
+        user.save(update_fields=["identity_verified_at"])

@@ -9,7 +9,14 @@ from django.db.models.functions import RowNumber
 from redis.exceptions import RedisError
 
 from . import registry
-from .models import Activity, EmailOutbox, Notification, NotificationPreference, OutboxState
+from .models import (
+    Activity,
+    EmailOutbox,
+    Notification,
+    NotificationPreference,
+    OutboxKind,
+    OutboxState,
+)
 from .registry import Delivery
 
 #: The header shows "99+" beyond this: the count stops there (a capped COUNT).
@@ -121,6 +128,21 @@ def digest_members(*, cutoff: dt.datetime, after: int, limit: int) -> list[int]:
         .values_list("recipient_id", flat=True)
         .distinct()[:limit]
     )
+
+
+def digest_unsent(*, day: dt.date, after: int, upto: int | None) -> list[int]:
+    """Ids of the digests of ``day`` prepared but not sent for the members above ``after``
+    (up to ``upto``): a batch whose worker died between preparing and sending them (their
+    members no longer wait, so ``digest_members`` does not find them again)."""
+    rows = EmailOutbox.objects.filter(
+        kind=OutboxKind.DIGEST,
+        state=OutboxState.PENDING,
+        recipient_id__gt=after,
+        idempotency_key__endswith=f":{day.isoformat()}",
+    )
+    if upto is not None:
+        rows = rows.filter(recipient_id__lte=upto)
+    return list(rows.order_by("recipient_id").values_list("pk", flat=True))
 
 
 def digest_items(digest_ids, *, limit: int) -> dict[int, tuple[list[Notification], int]]:

@@ -222,23 +222,35 @@ def digest_batch(*, day: str, cutoff: str, after: int = 0, batch_size=DIGEST_BAT
     day_ = dt.date.fromisoformat(day)
     cutoff_ = dt.datetime.fromisoformat(cutoff)
     members = selectors.digest_members(cutoff=cutoff_, after=after, limit=batch_size)
-    if not members:
-        return 0
-    if len(members) == batch_size:
+    full = len(members) == batch_size
+    if full:
         _queue_batch(day=day_, cutoff=cutoff_, after=members[-1], batch_size=batch_size)
+    # This batch run again after its worker died: the digests it had prepared and not sent
+    # (their members no longer wait) are sent first. Each is sent once (outbox_deliver).
+    unsent = selectors.digest_unsent(day=day_, after=after, upto=members[-1] if full else None)
+    if not members and not unsent:
+        return 0
     sent = 0
     with services.BatchMailer() as mailer:
-        for start in range(0, len(members), DIGEST_PREPARE_CHUNK):
-            rows = services.digest_prepare_many(
-                member_ids=members[start : start + DIGEST_PREPARE_CHUNK], day=day_, cutoff=cutoff_
-            )
-            items = selectors.digest_items([row.pk for row in rows], limit=DIGEST_MAX_ITEMS)
-            for row in rows:
+
+        def deliver(rows, items):
+            nonlocal sent
+            for pk in rows:
                 result = services.outbox_deliver(
-                    outbox_id=row.pk, mailer=mailer, digest_items=items[row.pk]
+                    outbox_id=pk, mailer=mailer, digest_items=items[pk]
                 )
                 if result.outcome == "sent":
                     sent += 1
                 elif result.outcome == "retry":
-                    outbox_send.apply_async(args=(row.pk,), countdown=_backoff(0))
+                    outbox_send.apply_async(args=(pk,), countdown=_backoff(0))
+
+        for start in range(0, len(unsent), DIGEST_PREPARE_CHUNK):
+            chunk = unsent[start : start + DIGEST_PREPARE_CHUNK]
+            deliver(chunk, selectors.digest_items(chunk, limit=DIGEST_MAX_ITEMS))
+        for start in range(0, len(members), DIGEST_PREPARE_CHUNK):
+            rows = services.digest_prepare_many(
+                member_ids=members[start : start + DIGEST_PREPARE_CHUNK], day=day_, cutoff=cutoff_
+            )
+            chunk = [row.pk for row in rows]
+            deliver(chunk, selectors.digest_items(chunk, limit=DIGEST_MAX_ITEMS))
     return sent

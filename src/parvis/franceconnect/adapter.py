@@ -1,0 +1,60 @@
+"""allauth adapters for FranceConnect.
+
+- ``SocialAccountAdapter``: a FranceConnect identity whose e-mail address belongs to an
+  existing account is never connected to it by that address: the member is sent to the link
+  page, where the account's password is required. Sign-ups through FranceConnect fill in the
+  names FranceConnect gives and mark them verified.
+- ``AccountAdapter``: logging out of a session opened through FranceConnect logs out of
+  FranceConnect too (its end-session endpoint, with ``id_token_hint``).
+"""
+
+import secrets
+
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
+from django.shortcuts import redirect
+
+from parvis.accounts.adapter import AccountAdapter as BaseAccountAdapter
+from parvis.accounts.models import User
+
+from .identity import verify_from_sociallogin
+from .provider import PROVIDER_ID, SESSION_ID_TOKEN
+
+LINK_SESSION_KEY = "franceconnect_link"
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.is_existing or sociallogin.account.provider != PROVIDER_ID:
+            return
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return  # a logged-in member connects FranceConnect from their settings
+        email = sociallogin.user.email if sociallogin.user else ""
+        if email and User.objects.filter(email__iexact=email).exists():
+            request.session[LINK_SESSION_KEY] = sociallogin.serialize()
+            raise ImmediateHttpResponse(redirect("franceconnect_link"))
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        if sociallogin.account.provider == PROVIDER_ID:
+            verify_from_sociallogin(user, sociallogin)
+        return user
+
+
+class AccountAdapter(BaseAccountAdapter):
+    def get_logout_redirect_url(self, request):
+        # Called before the session ends: the ID token of a FranceConnect sign-in is here.
+        id_token = request.session.get(SESSION_ID_TOKEN)
+        if id_token and request.user.is_authenticated:
+            try:
+                provider = get_social_adapter().get_provider(request, PROVIDER_ID)
+            except SocialApp.DoesNotExist:
+                provider = None
+            if provider is not None:
+                url = provider.end_session_url(request, id_token, secrets.token_urlsafe(24))
+                if url:
+                    return url
+        return super().get_logout_redirect_url(request)
