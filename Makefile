@@ -36,7 +36,19 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages from the npm registry (package-lock.json), copied where Django finds static
+# files; never committed (src/parvis/core/static/vendor/ is ignored).
+VENDOR := src/parvis/core/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed-stamp
+
+$(VENDOR_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20): apt-get install nodejs npm"; exit 1; }
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)/leaflet && mkdir -p $(VENDOR)/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 demo: install
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
@@ -107,4 +119,4 @@ screenshot: install
 	$(DEMO_ENV) $(BIN)/python scripts/screenshot.py docs/img/home.png
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(VENDOR)

@@ -6,6 +6,7 @@ sets DEBUG=false and a real SECRET_KEY, and the app refuses to start otherwise.
 """
 
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -512,11 +513,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Map tiles, loaded by the visitor's browser (maps of the local reports); the pages stay whole
+# lists without them. Empty: no map at all.
+PARVIS_MAP_TILES_URL = os.environ.get(
+    "PARVIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+PARVIS_MAP_ATTRIBUTION = os.environ.get("PARVIS_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+_map_tiles_origin = (
+    ["{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(PARVIS_MAP_TILES_URL))]
+    if PARVIS_MAP_TILES_URL
+    else []
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_map_tiles_origin],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

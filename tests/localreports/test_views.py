@@ -175,3 +175,19 @@ def test_the_api_lists_reports_and_takes_new_ones_with_the_forms_rules(
     )
     assert response.status_code == 200 and response.json()["status"] == "resolved"
     assert response.json()["steps"][0]["comment"] == "Réparé."
+
+
+def test_the_list_carries_a_map_of_the_reports_with_a_point(visitor, make_report, settings):
+    from decimal import Decimal
+
+    make_report(latitude=Decimal("49.430000"), longitude=Decimal("2.080000"))
+    make_report(description="Sans point, seulement une adresse </script><b>x</b>.")
+    page = visitor.get(reverse("localreports:index")).content.decode()
+    assert 'data-map="points"' in page
+    assert '"lat": 49.43' in page and page.count('"lat":') == 1
+    assert "</script><b>" not in page.split('id="reports-map-points"')[1].split("</script>")[0]
+    settings.PARVIS_MAP_TILES_URL = ""
+    from django.core.cache import cache
+
+    cache.clear()
+    assert 'data-map="points"' not in visitor.get(reverse("localreports:index")).content.decode()

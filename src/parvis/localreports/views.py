@@ -4,6 +4,7 @@ queue."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -44,6 +45,14 @@ STATUS_FILTERS = {
 }
 
 
+def map_context():
+    """What the maps need (none when ``PARVIS_MAP_TILES_URL`` is empty)."""
+    return {
+        "map_tiles": settings.PARVIS_MAP_TILES_URL,
+        "map_attribution": settings.PARVIS_MAP_ATTRIBUTION,
+    }
+
+
 def _report_or_404(pk):
     report = report_for_page(pk)
     if report is None or report.deleted_at is not None:
@@ -75,6 +84,17 @@ def report_index(request):
         open_only=wanted == "open",
     )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    map_points = [
+        {
+            "lat": float(report.latitude),
+            "lon": float(report.longitude),
+            "label": f"{report.category.name} — {report.commune.name}",
+            "status": str(report.get_status_display()).capitalize(),
+            "url": report.get_absolute_url(),
+        }
+        for report in page.object_list
+        if report.has_point
+    ]
     kept = {
         key: value
         for key, value in (
@@ -100,6 +120,8 @@ def report_index(request):
             ],
             "filter_query": urlencode(kept),
             "extra_query": urlencode({**kept, **({"statut": state} if state else {})}),
+            **map_context(),
+            "map_points": map_points if settings.PARVIS_MAP_TILES_URL else [],
         },
     )
 
@@ -153,7 +175,13 @@ def report_create(request):
     return render(
         request,
         "localreports/form.html",
-        {"form": form, "commune": commune, "category": category, "similar": similar},
+        {
+            "form": form,
+            "commune": commune,
+            "category": category,
+            "similar": similar,
+            **map_context(),
+        },
     )
 
 

@@ -1,0 +1,86 @@
+/* Maps of the local reports (progressive enhancement: without Leaflet, tiles or JavaScript the
+   page stays a complete list and a form with latitude and longitude fields).
+
+   - [data-map="points"]: the reports of the list page (JSON in the element named by
+     data-points), each a marker whose popup links to the report;
+   - [data-map="picker"]: a click on the map fills the form's latitude and longitude. */
+(function () {
+  "use strict";
+  if (!window.L) {
+    return;
+  }
+  var OISE = [49.41, 2.42];
+
+  function baseMap(element) {
+    element.hidden = false;
+    L.Icon.Default.imagePath = element.dataset.icons;
+    var map = L.map(element, { scrollWheelZoom: false }).setView(OISE, 9);
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, {
+        maxZoom: 19,
+        attribution: element.dataset.attribution || "",
+      }).addTo(map);
+    }
+    return map;
+  }
+
+  function pointsMap(element) {
+    var source = document.getElementById(element.dataset.points);
+    var points = source ? JSON.parse(source.textContent) : [];
+    if (!points.length) {
+      return;
+    }
+    var map = baseMap(element);
+    var bounds = [];
+    points.forEach(function (point) {
+      var link = document.createElement("a");
+      link.href = point.url;
+      link.textContent = point.label;
+      var popup = document.createElement("div");
+      popup.appendChild(link);
+      var status = document.createElement("p");
+      status.textContent = point.status;
+      popup.appendChild(status);
+      L.marker([point.lat, point.lon], { title: point.label, alt: point.label })
+        .bindPopup(popup)
+        .addTo(map);
+      bounds.push([point.lat, point.lon]);
+    });
+    map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+    element.dataset.ready = "true";
+  }
+
+  function pickerMap(element) {
+    var latitude = document.getElementById(element.dataset.latitude);
+    var longitude = document.getElementById(element.dataset.longitude);
+    if (!latitude || !longitude) {
+      return;
+    }
+    var map = baseMap(element);
+    var marker = null;
+    function place(lat, lon) {
+      if (marker) {
+        marker.setLatLng([lat, lon]);
+      } else {
+        marker = L.marker([lat, lon], { alt: element.dataset.markerLabel || "" }).addTo(map);
+      }
+    }
+    if (latitude.value && longitude.value) {
+      var lat = parseFloat(latitude.value.replace(",", "."));
+      var lon = parseFloat(longitude.value.replace(",", "."));
+      if (!isNaN(lat) && !isNaN(lon)) {
+        place(lat, lon);
+        map.setView([lat, lon], 16);
+      }
+    }
+    map.on("click", function (event) {
+      latitude.value = event.latlng.lat.toFixed(6);
+      longitude.value = event.latlng.lng.toFixed(6);
+      place(event.latlng.lat, event.latlng.lng);
+    });
+    element.dataset.ready = "true";
+  }
+
+  document.querySelectorAll('[data-map="points"]').forEach(pointsMap);
+  document.querySelectorAll('[data-map="picker"]').forEach(pickerMap);
+})();
