@@ -65,3 +65,13 @@ def avatar(person, size="md", labelled=False):
 @register.inclusion_tag("core/_icon.html")
 def icon(name):
     return {"name": name}
+
+
+@register.filter
+def markdown(text):
+    """User text written in Markdown, as safe (sanitised) HTML: ``{{ text|markdown }}``."""
+    from django.utils.safestring import mark_safe
+
+    from parvis.core.richtext import render_markdown
+
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by render_markdown
