@@ -28,3 +28,27 @@ def test_organisation_page_lists_its_upcoming_events_and_renders_markdown(
     assert "<strong>aidons</strong>" in text
     assert f"organiser={association.slug}" in text
     assert "Follow this organisation" in text
+
+
+def test_commune_page_lists_its_associations_then_those_nearby(client, oise, association):
+    """Beauvais's page: its own associations first, then those of its intercommunality."""
+    from parvis.organisations.models import Organisation
+
+    from ..factories import OrganisationFactory
+
+    beauvais = oise["beauvais"]
+    neighbour = type(beauvais).objects.create(
+        kind="commune",
+        code="60009",
+        name="Allonne",
+        slug="60009-allonne",
+        epci_id=beauvais.epci_id,
+        departement_id=beauvais.departement_id,
+    )
+    OrganisationFactory(name="Aaa voisins solidaires", slug="aaa-voisins", commune=neighbour)
+    assert Organisation.objects.filter(commune=beauvais).exists()
+    text = client.get(beauvais.get_absolute_url()).content.decode()
+    assert "Les Amis du Beauvaisis" in text
+    assert "Aaa voisins solidaires" in text
+    assert text.index("Les Amis du Beauvaisis") < text.index("Aaa voisins solidaires")
+    assert "Nearby" in text
