@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-stamp
 
 # The embedded demo: SQLite, console e-mail, eager tasks, MFA for staff relaxed.
-DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false
+DEMO_ENV := DATABASE_URL= REDIS_URL= DEBUG=true PARVIS_STAFF_MFA_REQUIRED=false PARVIS_FRIENDLY_ERRORS=true
 # The tests need a Redis (real cache, real Celery worker); tasks are eager unless a test starts a worker.
 TEST_ENV := REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_TASK_ALWAYS_EAGER=true DEBUG=true
 

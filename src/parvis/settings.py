@@ -68,6 +68,8 @@ PARVIS_SITE_NAME = env("PARVIS_SITE_NAME", "Parvis Oise")
 PARVIS_TERRITORY_CODE = env("PARVIS_TERRITORY_CODE", "60")
 PARVIS_SITE_URL = env("PARVIS_SITE_URL", "http://127.0.0.1:8000")
 PARVIS_STAFF_MFA_REQUIRED = env_bool("PARVIS_STAFF_MFA_REQUIRED", True)
+# The site's own 404 page even with DEBUG on (the demo sets it): core.errors.
+PARVIS_FRIENDLY_ERRORS = env_bool("PARVIS_FRIENDLY_ERRORS", False)
 PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
 # Moderation safeguards (docs/moderation.md)
 PARVIS_REPORTS_HIDE_THRESHOLD = env_int("PARVIS_REPORTS_HIDE_THRESHOLD", 3)
@@ -140,6 +142,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "parvis.core.errors.FriendlyErrorsMiddleware",  # the site's 404 page in the demo
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -367,7 +370,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # E-mail (Django 6.1 mailers): printed on the console with DEBUG on, sent by SMTP otherwise.
 EMAIL_BACKEND_PATH = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "parvis.core.mail.ConsoleEmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

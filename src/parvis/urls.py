@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from parvis.core import pwa
 from parvis.core import views as core_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,6 +19,17 @@ handler500 = "parvis.core.errors.server_error"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
+    path("design/", core_views.design, name="design"),
+    # Installable app (core.pwa): favicon, icons, manifest, service worker, offline page
+    path("favicon.ico", pwa.favicon, name="favicon"),
+    path("apple-touch-icon.png", pwa.apple_touch_icon, name="apple_touch_icon"),
+    path("icone-<int:size>.png", pwa.icon, name="app_icon"),
+    path(
+        "icone-<int:size>-maskable.png", pwa.icon, {"purpose": "maskable"}, name="app_icon_maskable"
+    ),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("hors-ligne/", pwa.offline, name="offline"),
     path("mentions-legales/", core_views.page, {"template": "legal"}, name="legal"),
     path("confidentialite/", core_views.page, {"template": "privacy"}, name="privacy"),
     path(

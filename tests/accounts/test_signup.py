@@ -213,3 +213,12 @@ def test_member_with_confirmed_address_logs_in(client, resident, password):
 def test_logged_in_member_visiting_signup_is_sent_away(login, resident):
     response = login(resident).get(SIGNUP)
     assert response.status_code == 302
+
+
+def test_the_confirmation_email_greets_with_the_sites_name(client, signup_data, settings):
+    client.post(SIGNUP, signup_data)
+    (message,) = mail.outbox
+    assert f"c'est {settings.PARVIS_SITE_NAME}" in message.body or (
+        f"from {settings.PARVIS_SITE_NAME}" in message.body
+    )
+    assert "testserver !" not in message.body and "from testserver" not in message.body

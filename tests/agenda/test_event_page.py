@@ -240,7 +240,8 @@ def test_add_to_calendar_and_share_links(make_event, visitor):
     assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver" in html
     assert "https://s2f.kytta.dev/?text=" in html
     assert absolute.replace(":", "%3A").replace("/", "%2F") in html
-    assert "<script src=" not in html
+    # No third-party script: the only script is the site's own service-worker registration.
+    assert re.findall(r'<script src="([^"]*)"', html) == ["/static/parvis/sw-register.js"]
 
 
 def test_recurring_event_lists_next_ten_dates_with_see_more(make_event, visitor):

@@ -107,6 +107,7 @@ def test_manager_proposes_a_weekly_event_and_a_visitor_adds_it_to_their_calendar
         assert visitor.get_by_role("table").is_visible()
         assert_accessible(visitor)
 
+        visitor.locator("details.filter-panel > summary").click()  # filters fold behind a button
         label(visitor, "Catégorie", "Category").select_option(label="Culture")
         label(visitor, "Commune").fill("Beauvais")
         show = re.compile("Afficher les événements|Show events")

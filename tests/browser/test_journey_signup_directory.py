@@ -19,7 +19,8 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.goto(live_server.url + "/")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Créer un compte").first.click()
+    page.locator("header summary.menu-toggle").click()  # the account links are in the menu
+    page.locator("header nav.account-nav").get_by_role("link", name="Créer un compte").click()
     page.wait_for_url(re.compile(r"/compte/signup/|/compte/inscription"))
     assert_accessible(page)
     page.fill("input[name=first_name]", "Amélie")
@@ -49,8 +50,10 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text("Amélie Fournier").first.is_visible()
+    page.locator("header summary.menu-toggle").click()  # the account is in the menu
+    assert page.locator("header nav.account-nav").get_by_text("Amélie Fournier").is_visible()
     assert_accessible(page)
+    page.locator("header summary.menu-toggle").click()
 
     page.get_by_role("link", name="Annuaire").first.click()
     page.get_by_role("link", name=re.compile("Associations")).first.click()

@@ -58,14 +58,15 @@ def test_organisation_list_query_count_does_not_grow_with_organisations(
 
 
 def test_visitor_reads_a_verified_organisation_page(visitor, association, association_manager):
-    association.description = "Première ligne.\nDeuxième ligne."
+    association.description = "Première ligne.\n\nDeuxième ligne, en **Markdown**."
     association.website = "https://amis-beauvaisis.example.org"
     association.save()
     response = visitor.get(detail(association))
     assert response.status_code == 200
     content = response.content.decode()
     assert "Verified" in content
-    assert "Première ligne.<br>Deuxième ligne." in content
+    assert "<p>Première ligne.</p>" in content  # the description is Markdown
+    assert "<strong>Markdown</strong>" in content
     assert "https://amis-beauvaisis.example.org" in content
     assert "Beauvais" in content
     assert "Léa Dubois" in content

@@ -93,7 +93,8 @@ def test_page_warns_first_of_groups_and_organisations_handed_over_or_closed(logi
     assert "The organisation “Les Amis du Beauvaisis” is handed over to Lucas Bernard" in html
     assert "The organisation “Atelier vélo” has no other member: it will be closed" in html
     assert "Voisins de Compiègne" not in html  # Hugo owns it: nothing changes
-    assert "You have 2 event(s), 1 post(s), 2 discussion(s) started and 4 message(s)" in html
+    for count in ("2 events", "1 post<", "2 discussions started", "4 messages in groups"):
+        assert count in html, count  # plurals by ngettext, no "event(s)"
 
 
 def test_confirming_needs_the_password_again(login, camille, rich, password):

@@ -1,4 +1,7 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if data.get("terms"):
             user.terms_accepted_at = timezone.now()
         return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix, email, context):
+        """E-mails greet with the site's name ("Bonjour, c'est Parvis Oise !"), not the host
+        name allauth falls back to without django.contrib.sites."""
+        host = getattr(settings, "PARVIS_SITE_URL", "").split("://")[-1].rstrip("/")
+        site = SimpleNamespace(name=settings.PARVIS_SITE_NAME, domain=host)
+        return super().send_mail(template_prefix, email, {"current_site": site, **context})
 
     def pre_login(self, request, user, **kwargs):
         """Refuse the login of a suspended or banned member, saying why and until when."""

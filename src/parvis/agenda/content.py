@@ -16,6 +16,8 @@ from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
 from parvis.moderation.audit import action_labels_register
+from parvis.organisations.sections import ORDER as ORGANISATION_ORDER
+from parvis.organisations.sections import OrganisationSection, organisation_sections
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK, site_text
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
@@ -263,4 +265,32 @@ action_labels_register(
         "agenda.event_changes_request": _("changes requested on an event"),
         "agenda.event_cancel": _("event cancelled by a moderator"),
     }
+)
+
+
+def organisation_events(organisation, user):
+    """An organisation page's "Upcoming events": its next public dates (one query)."""
+    now = timezone.now()
+    occurrences = list(
+        public_occurrences()
+        .filter(
+            event__organisation=organisation,
+            start__gte=local_midnight(timezone.localdate(now)),
+            end__gte=now,
+        )
+        .order_by("start", "pk")[:SECTION_LIMIT]
+    )
+    see_all_url = reverse("agenda:index") + "?" + urlencode({"organiser": organisation.slug})
+    return {"occurrences": occurrences, "see_all_url": see_all_url if occurrences else ""}
+
+
+organisation_sections.register(
+    OrganisationSection(
+        key="events",
+        title=_("Upcoming events"),
+        template="agenda/_organisation_section.html",
+        context=organisation_events,
+        order=ORGANISATION_ORDER["events"],
+        see_all_label=_("See all the events"),
+    )
 )

@@ -13,10 +13,23 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from parvis.core.reversing import cached_reverse
 from parvis.core.slugs import title_slug
+
+#: The names of the categories created by the migrations, for the translation catalogues
+#: (the names are French data; ``Category.display_name`` translates them).
+CATEGORY_NAMES = [
+    pgettext_lazy("event category", "Culture"),
+    pgettext_lazy("event category", "Sport"),
+    pgettext_lazy("event category", "Vie associative"),
+    pgettext_lazy("event category", "Citoyenneté"),
+    pgettext_lazy("event category", "Environnement"),
+    pgettext_lazy("event category", "Solidarité"),
+    pgettext_lazy("event category", "Jeunesse"),
+    pgettext_lazy("event category", "Patrimoine"),
+]
 
 
 class Category(models.Model):
@@ -33,7 +46,13 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the reader's language: the categories the platform ships are
+        translated (``CATEGORY_NAMES``); those administrators add show as typed."""
+        return pgettext("event category", self.name)
 
 
 class EventStatus(models.TextChoices):

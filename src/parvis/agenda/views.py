@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -64,19 +65,74 @@ AGENDA_PARAMS = (*FILTER_PARAMS, "page")
 
 def _finding_context(request, filters, view, **extra):
     """What every finding page shows around its events: the filter form, the links to the
-    other views (keeping the filters) and the iCalendar link for the same filters."""
+    other views (keeping the filters), the period chips and the calendar subscription links
+    for the same filters with a rolling window (without the page's ``from``/``to``)."""
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()
+    for name in ("from", "to"):
+        params.pop(name, None)
+    feed_query = params.urlencode()
+    feed_url = reverse("agenda:feed") + (f"?{feed_query}" if feed_query else "")
+    today = timezone.localdate()
     return {
         "filters": filters,
         "form": filters.form,
         "view": view,
         "filter_query": query,
-        "feed_url": reverse("agenda:feed") + (f"?{query}" if query else ""),
-        "today": timezone.localdate(),
+        "feed_url": feed_url,
+        "webcal_url": webcal(request, feed_url),
+        "periods": _periods(params, filters, today),
+        "today": today,
         **extra,
     }
+
+
+def webcal(request, path):
+    """``path`` as a ``webcal://`` address: calendar applications subscribe to it (and keep it
+    up to date) instead of downloading the file once."""
+    return "webcal://" + request.get_host() + path
+
+
+def _periods(params, filters, today):
+    """The chips "Today", "This weekend", "This week", "This month": the list of events of that
+    period with the other filters kept."""
+    saturday = today + dt.timedelta(days=max(0, 5 - today.weekday()))
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    following_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    choices = (
+        (_("Today"), today, today),
+        (_("This weekend"), saturday, sunday),
+        (_("This week"), today, sunday),
+        (_("This month"), today, following_month - dt.timedelta(days=1)),
+    )
+    periods = []
+    for label, start, end in choices:
+        query = params.copy()
+        query["from"], query["to"] = start.isoformat(), end.isoformat()
+        periods.append(
+            {
+                "label": label,
+                "url": reverse("agenda:index") + "?" + query.urlencode(),
+                "current": filters.date_from == start and filters.date_to == end,
+            }
+        )
+    return periods
+
+
+#: Dates offered when a period or a set of filters has none.
+NEXT_EVENTS_SHOWN = 5
+
+
+def _next_events(filters, after):
+    """The next dates after ``after`` with the same filters but the dates: what an empty
+    period offers instead of "no event"."""
+    undated = dataclasses.replace(filters, date_from=None, date_to=None)
+    return list(
+        filter_occurrences(public_occurrences(), undated)
+        .filter(start__gte=local_midnight(after), end__gte=timezone.now())
+        .order_by("start", "pk")[:NEXT_EVENTS_SHOWN]
+    )
 
 
 def _day_or_404(year, month, day=1):
@@ -106,8 +162,13 @@ def upcoming(request):
     page = CappedPaginator(
         occurrences.order_by("start", "pk"), PAGE_SIZE, cap=DATES_COUNT_CAP
     ).get_page(request.GET.get("page"))
+    next_events = []
+    if not page.object_list and filters.date_to:
+        next_events = _next_events(filters, filters.date_to + dt.timedelta(days=1))
     return render(
-        request, "agenda/upcoming.html", _finding_context(request, filters, "list", page=page)
+        request,
+        "agenda/upcoming.html",
+        _finding_context(request, filters, "list", page=page, next_events=next_events),
     )
 
 
@@ -166,6 +227,9 @@ def week(request, year, month, day):
         raise Http404
     filters, occurrences = _occurrences(request)
     days = week_days(occurrences, monday, dense=not filters.is_active)
+    next_events = []
+    if not any(day.occurrences for day in days):
+        next_events = _next_events(filters, monday + dt.timedelta(days=7))
     return render(
         request,
         "agenda/week.html",
@@ -176,6 +240,7 @@ def week(request, year, month, day):
             monday=monday,
             sunday=days[-1].date,
             days=days,
+            next_events=next_events,
             previous=monday - dt.timedelta(days=7),
             following=monday + dt.timedelta(days=7),
         ),

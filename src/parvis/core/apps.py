@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import content, pagecache
+        from . import collation, content, pagecache
 
+        collation.install()
         pagecache.install()
         # Every app's content.py: moderation, privacy, notifications and the pages' sections
         # (every model is loaded by now; the registries are module-level).

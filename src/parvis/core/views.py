@@ -69,3 +69,15 @@ def health(request):
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def design(request):
+    """The living reference of the design system (docs/design.md): every component as the
+    templates render it."""
+    from types import SimpleNamespace
+
+    people = [
+        SimpleNamespace(get_full_name=lambda name=name: name, photo=None)
+        for name in ("Camille Lefèvre", "Mohamed Benali", "Élodie Martin", "Jean-Pierre Roux")
+    ]
+    return render(request, "core/design.html", {"people": people})

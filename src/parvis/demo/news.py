@@ -39,7 +39,9 @@ WHOLE, EPCI, ARRONDISSEMENT, COMMUNE = "whole", "epci", "arrondissement", "commu
 class Idea:
     """A post idea (see ``data/news.yaml``): title, category slug, target, text (``{place}``,
     ``{of_place}``, ``{name}``), and its state: ``days`` before the demo's day (negative:
-    scheduled that many days ahead), ``hours`` of display (``None``: no end), or a draft."""
+    scheduled that many days ahead), ``hours`` of display (``None``: no end), or a draft;
+    ``months``: seasonal, only when the demo is loaded in one of these months (a heatwave alert
+    in summer, a cold-weather plan in winter)."""
 
     title: str
     category: str
@@ -48,10 +50,11 @@ class Idea:
     days: int = 3
     hours: int | None = None
     draft: bool = False
+    months: tuple[int, ...] = ()
 
 
 def _ideas(entries):
-    return [Idea(**entry) for entry in entries]
+    return [Idea(**{**entry, "months": tuple(entry.get("months", ()))}) for entry in entries]
 
 
 NEWS = read("news")
@@ -86,6 +89,8 @@ class _PostPlanner:
         return None
 
     def add(self, idea, *, author_id, commune, organisation_id=None, name=""):
+        if idea.months and self.anchor.month not in idea.months:
+            return  # out of season on the day the demo is loaded
         target = self.target(idea.target, commune) if idea.target != WHOLE else None
         place = target.name if target is not None else ""
         if target is None and idea.target != WHOLE:

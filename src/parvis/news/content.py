@@ -18,6 +18,8 @@ from parvis.core.home import HomeBlock, home_blocks
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
+from parvis.organisations.sections import ORDER as ORGANISATION_ORDER
+from parvis.organisations.sections import OrganisationSection, organisation_sections
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, KEEP
@@ -213,4 +215,24 @@ pagecache.declare(
     Post,
     scopes={"author": "author", "organisation": "organisation"},
     listed_if={"status": PostStatus.PUBLISHED},
+)
+
+
+def organisation_posts(organisation, user):
+    """An organisation page's "News": what it published, newest first (one query), and the
+    follow button."""
+    from .selectors import posts_by_organisation
+
+    posts = list(posts_by_organisation(organisation, with_audience=False)[:SECTION_LIMIT])
+    return {"posts": posts, "following": _follows(user, organisation=organisation)}
+
+
+organisation_sections.register(
+    OrganisationSection(
+        key="posts",
+        title=_("News"),
+        template="news/_organisation_section.html",
+        context=organisation_posts,
+        order=ORGANISATION_ORDER["posts"],
+    )
 )

@@ -20,10 +20,28 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from parvis.core.slugs import title_slug
 
 DEFAULT_SLUG = "actualite"
+
+
+#: The names of the categories created by the migrations, for the translation catalogues
+#: (the names are French data; ``Category.display_name`` translates them).
+CATEGORY_NAMES = [
+    pgettext_lazy("news category", "Vie locale"),
+    pgettext_lazy("news category", "Travaux et voirie"),
+    pgettext_lazy("news category", "Démarches et services"),
+    pgettext_lazy("news category", "Transports et mobilité"),
+    pgettext_lazy("news category", "Environnement et déchets"),
+    pgettext_lazy("news category", "Santé et solidarité"),
+    pgettext_lazy("news category", "Éducation et jeunesse"),
+    pgettext_lazy("news category", "Culture et sport"),
+    pgettext_lazy("news category", "Sécurité et alertes"),
+    pgettext_lazy("news category", "Vie démocratique"),
+    pgettext_lazy("news category", "Vie associative"),
+]
 
 
 class Category(models.Model):
@@ -40,7 +58,13 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the reader's language: the categories the platform ships are
+        translated (``CATEGORY_NAMES``); those administrators add show as typed."""
+        return pgettext("news category", self.name)
 
 
 class PostStatus(models.TextChoices):

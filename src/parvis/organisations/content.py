@@ -6,6 +6,7 @@ notification kinds (``notifications.py``) and what erasing a member does to thei
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -88,8 +89,22 @@ def _organisations(territory, user, kind, directory_type):
 
 
 def portal_associations(territory, user):
-    """Verified associations based in ``territory``, by name (one query)."""
-    return _organisations(territory, user, OrganisationKind.ASSOCIATION, "associations")
+    """Verified associations based in ``territory``, by name (one query); a commune's page adds
+    those nearby (its intercommunality), after its own, each marked ``is_nearby``."""
+    if territory.kind != TerritoryKind.COMMUNE or not territory.epci_id:
+        return _organisations(territory, user, OrganisationKind.ASSOCIATION, "associations")
+    own = Q(commune_id=territory.pk)
+    organisations = (
+        organisation_list(user)
+        .filter(commune__epci_id=territory.epci_id, kind=OrganisationKind.ASSOCIATION)
+        .annotate(is_nearby=Case(When(own, then=Value(False)), default=Value(True)))
+        .order_by("is_nearby", "name", "pk")
+    )
+    params = {"type": "associations", **directory_filter_params(territory)}
+    return {
+        "organisations": list(organisations[:SECTION_LIMIT]),
+        "see_all_url": f"{reverse('directory:index')}?{urlencode(params)}",
+    }
 
 
 def portal_institutions(territory, user):

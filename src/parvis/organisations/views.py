@@ -17,6 +17,7 @@ from parvis.moderation.views import render_hidden
 from . import selectors, services
 from .forms import InvitationForm, OrganisationForm, RoleForm
 from .models import Organisation, OrganisationInvitation, OrganisationMembership
+from .sections import organisation_sections
 
 PAGE_SIZE = 24
 
@@ -122,6 +123,7 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "members": members,
+            "sections": organisation_sections.render(organisation, user),
             "is_member": rules.has_perm("organisations.leave_organisation", user, organisation),
             "can_edit": rules.has_perm(
                 "organisations.change_organisation_page", user, organisation

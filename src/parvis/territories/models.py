@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.collation import FRENCH
+
 
 class TerritoryKind(models.TextChoices):
     DEPARTEMENT = "departement", _("département")
@@ -42,7 +44,7 @@ class Territory(models.Model):
         max_length=12,
         help_text=_("INSEE code (département, arrondissement, commune) or SIREN (EPCI)."),
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, db_collation=FRENCH)
     slug = models.SlugField(_("slug"), max_length=160)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     epci_type = models.CharField(
