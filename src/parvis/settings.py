@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "parvis.officials",
     "parvis.notifications",
     "parvis.consultations",
+    "parvis.comments",
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",

@@ -78,6 +78,7 @@ for _name, _rule in {
     "links": {"value": lambda member: []},
     "directory_visibility": {"value": DirectoryVisibility.HIDDEN},
     "terms_accepted_at": {"value": None},
+    "allow_follows": {"value": False},
 }.items():
     privacy.erase_member_field(_name, **_rule)
 

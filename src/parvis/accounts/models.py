@@ -89,6 +89,14 @@ class User(AbstractUser):
         default=DirectoryVisibility.MEMBERS,
     )
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    allow_follows = models.BooleanField(
+        _("members may follow my activity"),
+        default=True,
+        help_text=_(
+            "Members who follow you see your public contributions on their home page. "
+            "Elected officials with a verified mandate can always be followed."
+        ),
+    )
 
     objects = UserManager()
 

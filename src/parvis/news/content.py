@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
@@ -214,3 +215,28 @@ pagecache.declare(
     scopes={"author": "author", "organisation": "organisation"},
     listed_if={"status": PostStatus.PUBLISHED},
 )
+
+
+# --- the "Follow" control on a member's profile (parvis.accounts.profile) ----------------------
+
+
+def profile_follow(member, viewer):
+    """The profile's follow control: shown when the member allows follows (or is a verified
+    official) and is not the viewer; one query for a member, none for a visitor."""
+    from urllib.parse import urlencode
+
+    shown = (member.allow_follows or bool(getattr(member, "verified_mandates", None))) and not (
+        viewer.is_authenticated and viewer.pk == member.pk
+    )
+    url = member.get_absolute_url()
+    return {
+        "template": "news/_follow_button.html",
+        "shown": shown,
+        "kind": "membre",
+        "following": shown and _follows(viewer, followed_user=member),
+        "next": url,
+        "login_url": reverse("account_login") + "?" + urlencode({"next": url}),
+    }
+
+
+profile_extras.register("follow", profile_follow)
