@@ -67,16 +67,31 @@ def comment_posted(activity):
         for user in User.objects.filter(pk__in=activity.data.get("mentioned_ids", []))
         if user.pk not in told and can_see(user)
     ]
+    # Every notice is written by batches (the outbox does not mix both ways in one activity).
     if mentioned:
         notices.append(
-            Notice("comments.mentioned", mentioned, context, url=url, target=comment, actor=actor)
+            Notice(
+                "comments.mentioned",
+                User.objects.filter(pk__in=[user.pk for user in mentioned]),
+                context,
+                url=url,
+                target=comment,
+                actor=actor,
+                batched=True,
+            )
         )
         told |= {user.pk for user in mentioned}
     parent_author = comment.parent.author if comment.parent_id else None
     if parent_author is not None and parent_author.pk not in told and can_see(parent_author):
         notices.append(
             Notice(
-                "comments.replied", [parent_author], context, url=url, target=comment, actor=actor
+                "comments.replied",
+                User.objects.filter(pk=parent_author.pk),
+                context,
+                url=url,
+                target=comment,
+                actor=actor,
+                batched=True,
             )
         )
         told.add(parent_author.pk)
