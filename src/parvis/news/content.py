@@ -194,11 +194,13 @@ privacy.export(
     fields=(
         "territory",
         "organisation",
-        ("elected_official", lambda row: row.followed_user),
+        ("member", lambda row: row.followed_user),
+        "group",
+        ("discussion", lambda row: row.thread.title if row.thread_id else None),
         "created_at",
     ),
     queryset=lambda member: Follow.objects.filter(user=member).select_related(
-        "territory", "organisation", "followed_user"
+        "territory", "organisation", "followed_user", "group", "thread"
     ),
 )
 privacy.erase("news.Follow.user", action=DELETE)
