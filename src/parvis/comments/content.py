@@ -34,7 +34,9 @@ home_blocks.register(
         template="comments/_home_following.html",
         context=followed_activity,
         order=45,  # core.home.ORDER: after the groups
-        tags=("groups.message", "comments.comment", "news.follow"),
+        # Members only (visitors never see it): their fragment, not the visitors' page, is
+        # retired by new messages and comments and by their follows.
+        member_tags=lambda user: ("groups.message", "comments.comment", "news.follow"),
     )
 )
 
