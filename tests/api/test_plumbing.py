@@ -66,11 +66,15 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-comment",
+        "api-reaction",
+        "api-follow",
     ]
 
 
 DOMAIN_APPS = (
     "agenda",
+    "comments",
     "consultations",
     "directory",
     "groups",

@@ -3,6 +3,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests.consultations.conftest import create_consultation
 
@@ -14,6 +15,8 @@ SITE = "https://parvis.oise.example"
 @pytest.fixture
 def pages(event, post, thread, association, official, settings):
     settings.PARVIS_SITE_URL = SITE
+    official.directory_visibility = "public"  # their page is open to visitors
+    official.save(update_fields=["directory_visibility"])
     consultation = create_consultation(organisation=association, title="Plan vélo")
     return {
         "event": event.get_absolute_url(),
@@ -22,7 +25,7 @@ def pages(event, post, thread, association, official, settings):
         "group": thread.group.get_absolute_url(),
         "thread": thread.get_absolute_url(),
         "organisation": association.get_absolute_url(),
-        "official": official.get_absolute_url(),
+        "official": reverse("officials:detail", args=[official.pk]),
     }
 
 
@@ -31,7 +34,7 @@ def pages(event, post, thread, association, official, settings):
 )
 def test_every_public_item_has_the_share_block(pages, name):
     path = pages[name]
-    html = Client(HTTP_HOST="evil.example").get(path).content.decode()
+    html = Client().get(path).content.decode()  # Host: testserver
     block = html.split('<section class="share"')[1].split("</section>")[0]
     url = SITE + path
     encoded = url.replace(":", "%3A").replace("/", "%2F")
@@ -40,7 +43,7 @@ def test_every_public_item_has_the_share_block(pages, name):
     assert f"share-offsite/?url={encoded}" in block
     assert f"sharer.php?u={encoded}" in block
     assert 'action="/partager/mastodon/"' in block
-    assert "evil.example" not in block
+    assert "testserver" not in block  # never the request's Host
     assert "<script src=" in block and "<script>" not in html  # an external file only
 
 

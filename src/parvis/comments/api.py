@@ -242,5 +242,5 @@ class ReactionViewSet(viewsets.GenericViewSet):
         return self._summary(item)
 
 
-router.register("commentaires", CommentViewSet, basename="api-comment", order=75)
-router.register("reactions", ReactionViewSet, basename="api-reaction", order=76)
+router.register("commentaires", CommentViewSet, basename="api-comment", order=90)
+router.register("reactions", ReactionViewSet, basename="api-reaction", order=91)

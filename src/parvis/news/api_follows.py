@@ -111,4 +111,4 @@ class FollowViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-router.register("abonnements", FollowViewSet, basename="api-follow", order=77)
+router.register("abonnements", FollowViewSet, basename="api-follow", order=92)
