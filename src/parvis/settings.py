@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "parvis.localreports",
     "parvis.volunteers",
     "parvis.conversations",
+    "parvis.comments",
     "parvis.moderation",
     "parvis.privacy",
     "parvis.api",

@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,7 +229,7 @@ def test_openstreetmap_link_searches_address_and_commune(make_event, visitor):
 
 def test_add_to_calendar_and_share_links(make_event, visitor):
     event = make_event()
-    absolute = "http://testserver" + event.get_absolute_url()
+    absolute = settings.PARVIS_SITE_URL + event.get_absolute_url()
 
     html = page_of(visitor, event)
 
@@ -236,12 +237,13 @@ def test_add_to_calendar_and_share_links(make_event, visitor):
     assert f'href="{ics}"' in html
     assert "Add to my calendar" in html
     assert 'href="mailto:?subject=' in html
-    assert "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver" in html
-    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver" in html
-    assert "https://s2f.kytta.dev/?text=" in html
-    assert absolute.replace(":", "%3A").replace("/", "%2F") in html
-    # No third-party script: the only script is the site's own service-worker registration.
-    assert re.findall(r'<script src="([^"]*)"', html) == ["/static/parvis/sw-register.js"]
+    encoded = absolute.replace(":", "%3A").replace("/", "%2F")
+    assert f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}" in html
+    assert f"https://www.facebook.com/sharer/sharer.php?u={encoded}" in html
+    assert f'action="{reverse("share_mastodon")}"' in html  # asks the member's instance
+    assert f'value="{absolute}" readonly' in html  # the link to copy, without JavaScript
+    # No third-party script: only the site's own static files.
+    assert all(src.startswith("/static/") for src in re.findall(r'<script src="([^"]*)"', html))
 
 
 def test_recurring_event_lists_next_ten_dates_with_see_more(make_event, visitor):

@@ -68,6 +68,9 @@ def test_each_domain_app_registers_its_routes():
         "api-group-message",
         "api-conversation",
         "api-question",
+        "api-comment",
+        "api-reaction",
+        "api-follow",
         "api-local-report",
         "api-volunteer-call",
     ]
@@ -75,6 +78,7 @@ def test_each_domain_app_registers_its_routes():
 
 DOMAIN_APPS = (
     "agenda",
+    "comments",
     "consultations",
     "conversations",
     "directory",

@@ -223,14 +223,14 @@ def test_following_an_organisation_not_verified_is_refused(
     assert not Follow.objects.exists()
 
 
-def test_following_a_member_who_is_not_an_official_is_refused(login, resident, other_resident):
+def test_following_a_member_who_does_not_allow_it_is_refused(login, resident, other_resident):
+    other_resident.allow_follows = False
+    other_resident.save(update_fields=["allow_follows"])
     response = login(resident).post(
-        "/actualites/suivre/", {"kind": "elu", "id": other_resident.pk}, follow=True
+        "/actualites/suivre/", {"kind": "membre", "id": other_resident.pk}, follow=True
     )
 
-    assert "Only elected officials whose mandate is verified can be followed." in (
-        response.content.decode()
-    )
+    assert "This member does not wish to be followed." in response.content.decode()
     assert not Follow.objects.exists()
 
 

@@ -107,4 +107,4 @@ def test_official_page_shows_their_posts_and_a_follow_button(login, resident, ma
 
     assert 'id="section-posts"' in page
     assert "Le mot du maire" in page
-    assert 'name="kind" value="elu"' in page
+    assert 'name="kind" value="membre"' in page

@@ -325,19 +325,22 @@ def test_follow_is_idempotent(resident, compiegne):
     assert Follow.objects.filter(user=resident).count() == 1
 
 
-def test_only_verified_organisations_and_officials_can_be_followed(
+def test_only_verified_organisations_and_members_who_allow_it_can_be_followed(
     resident, pending_association_manager, pending_official, official, institution
 ):
     with pytest.raises(ValidationError):
         follow_create(user=resident, target=pending_association_manager.pending_organisation)
+    pending_official.allow_follows = False
+    pending_official.save(update_fields=["allow_follows"])
     with pytest.raises(ValidationError):
-        follow_create(user=resident, target=pending_official)
-    with pytest.raises(ValidationError):
-        follow_create(user=resident, target=UserFactory(email="quelconque@example.org"))
-    follow_create(user=resident, target=official)
+        follow_create(user=resident, target=pending_official)  # no verified mandate, no consent
+    official.allow_follows = False
+    official.save(update_fields=["allow_follows"])
+    follow_create(user=resident, target=official)  # a verified official can always be followed
     follow_create(user=resident, target=institution)
+    follow_create(user=resident, target=UserFactory(email="quelconque@example.org"))
 
-    assert Follow.objects.filter(user=resident).count() == 2
+    assert Follow.objects.filter(user=resident).count() == 3
 
 
 def test_official_cannot_follow_themself(official):

@@ -79,6 +79,7 @@ for _name, _rule in {
     "directory_visibility": {"value": DirectoryVisibility.HIDDEN},
     "terms_accepted_at": {"value": None},
     "identity_verified_at": {"value": None},
+    "allow_follows": {"value": False},
 }.items():
     privacy.erase_member_field(_name, **_rule)
 

@@ -130,6 +130,14 @@ class ProfileForm(forms.Form):
         choices=DirectoryVisibility.choices,
         widget=forms.RadioSelect,
     )
+    allow_follows = forms.BooleanField(
+        label=_("Members may follow my activity"),
+        required=False,
+        help_text=_(
+            "Members who follow you see your public contributions on their home page. "
+            "Elected officials with a verified mandate can always be followed."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault(
@@ -142,6 +150,7 @@ class ProfileForm(forms.Form):
                 "website": user.website,
                 "links": "\n".join(user.links or []),
                 "directory_visibility": user.directory_visibility,
+                "allow_follows": user.allow_follows,
             },
         )
         super().__init__(*args, **kwargs)

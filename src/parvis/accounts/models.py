@@ -99,6 +99,14 @@ class User(AbstractUser):
             "member changes them."
         ),
     )
+    allow_follows = models.BooleanField(
+        _("members may follow my activity"),
+        default=True,
+        help_text=_(
+            "Members who follow you see your public contributions on their home page. "
+            "Elected officials with a verified mandate can always be followed."
+        ),
+    )
 
     objects = UserManager()
 

@@ -31,6 +31,7 @@ PROFILE_FIELDS = (
     "website",
     "links",
     "directory_visibility",
+    "allow_follows",
 )
 
 

@@ -41,6 +41,7 @@ def profile_edit(request):
                 website=data["website"],
                 links=data["links"],
                 directory_visibility=data["directory_visibility"],
+                allow_follows=data["allow_follows"],
             )
         except ValidationError as error:
             user.refresh_from_db()

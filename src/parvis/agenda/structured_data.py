@@ -5,7 +5,7 @@
 """
 
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -36,19 +36,6 @@ def openstreetmap_url(event):
         if part
     )
     return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
-
-
-def share_links(*, title, url):
-    """Plain share links (no script, no third-party widget): (label, href) pairs."""
-    text = f"{title} {url}"
-    return {
-        "email": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
-        "mastodon": "https://s2f.kytta.dev/?" + urlencode({"text": text}, quote_via=quote),
-        "linkedin": "https://www.linkedin.com/sharing/share-offsite/?"
-        + urlencode({"url": url}, quote_via=quote),
-        "facebook": "https://www.facebook.com/sharer/sharer.php?"
-        + urlencode({"u": url}, quote_via=quote),
-    }
 
 
 def _iso(value, all_day):

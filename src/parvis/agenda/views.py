@@ -42,7 +42,7 @@ from .selectors import (
     rsvped_occurrence_ids,
 )
 from .services import rsvp_cancel, rsvp_create, rsvp_refusal
-from .structured_data import event_jsonld, openstreetmap_url, plain_summary, share_links
+from .structured_data import event_jsonld, openstreetmap_url, plain_summary
 
 #: Dates listed on the event page before "see all dates".
 DATES_SHOWN = 10
@@ -313,7 +313,7 @@ def _date_display(occurrence, all_day):
 @public_page(
     "agenda.eventoccurrence@event:{pk}",
     "agenda.eventoccurrence@event:{pk}@activity",  # the dates' participants
-    params=("dates",),
+    params=("dates", "commentaires"),
 )
 def event_detail(request, pk, slug):
     event, redirect_response = _event_or_404(request, pk, slug)
@@ -368,7 +368,6 @@ def event_detail(request, pk, slug):
         "member_linked": member_linked,
         "official": official,
         "osm_url": openstreetmap_url(event),
-        "share": share_links(title=event.title, url=url),
         "absolute_url": url,
         "image_url": image_url,
         "ics_url": _url_or_empty("agenda:event_ics", pk=event.pk, slug=event.slug),

@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
@@ -11,6 +12,7 @@ from parvis.core.pagecache import public_page
 
 from .home import home_blocks
 from .selectors import departement_with_figures
+from .share import clean_instance, mastodon_share_url
 
 
 # The tags are read once the apps are loaded (when the URLs are): the blocks' own, registered
@@ -81,3 +83,19 @@ def design(request):
         for name in ("Camille Lefèvre", "Mohamed Benali", "Élodie Martin", "Jean-Pierre Roux")
     ]
     return render(request, "core/design.html", {"people": people})
+
+
+def share_mastodon(request):
+    """The share form's Mastodon step (no JavaScript): off to the member's own instance's
+    share page, or back with a clear message when what they typed is not an instance."""
+    instance = clean_instance(request.GET.get("instance", ""))
+    text = (request.GET.get("texte") or "").replace("\x00", "")[:1000]
+    if instance is None or not text:
+        from django.utils.translation import gettext as _
+
+        messages.error(
+            request,
+            _("Type the address of your Mastodon instance, for example mastodon.social."),
+        )
+        return render(request, "core/share_mastodon.html", status=400)
+    return redirect(mastodon_share_url(instance, text))

@@ -336,3 +336,5 @@ class PostViewSet(
 
 
 router.register("actualites", PostViewSet, basename="api-post", order=60)
+
+from . import api_follows  # noqa: E402, F401  (/api/abonnements/)

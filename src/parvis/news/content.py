@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
@@ -195,11 +196,13 @@ privacy.export(
     fields=(
         "territory",
         "organisation",
-        ("elected_official", lambda row: row.followed_user),
+        ("member", lambda row: row.followed_user),
+        "group",
+        ("discussion", lambda row: row.thread.title if row.thread_id else None),
         "created_at",
     ),
     queryset=lambda member: Follow.objects.filter(user=member).select_related(
-        "territory", "organisation", "followed_user"
+        "territory", "organisation", "followed_user", "group", "thread"
     ),
 )
 privacy.erase("news.Follow.user", action=DELETE)
@@ -236,3 +239,26 @@ organisation_sections.register(
         order=ORGANISATION_ORDER["posts"],
     )
 )
+# --- the "Follow" control on a member's profile (parvis.accounts.profile) ----------------------
+
+
+def profile_follow(member, viewer):
+    """The profile's follow control: shown when the member allows follows (or is a verified
+    official) and is not the viewer; one query for a member, none for a visitor."""
+    from urllib.parse import urlencode
+
+    shown = (member.allow_follows or bool(getattr(member, "verified_mandates", None))) and not (
+        viewer.is_authenticated and viewer.pk == member.pk
+    )
+    url = member.get_absolute_url()
+    return {
+        "template": "news/_follow_button.html",
+        "shown": shown,
+        "kind": "membre",
+        "following": shown and _follows(viewer, followed_user=member),
+        "next": url,
+        "login_url": reverse("account_login") + "?" + urlencode({"next": url}),
+    }
+
+
+profile_extras.register("follow", profile_follow)

@@ -8,8 +8,10 @@ arrondissements); empty means the whole département. A published post is *live*
 ``publish_at`` (which may be in the future: a scheduled post) until its optional ``expires_at``
 (the end of display); see ``selectors.live_filter``.
 
-A ``Follow`` ties a member to one territory, one organisation or one elected official (exactly
-one of the three, a database constraint); the posts of what a member follows join their feed.
+A ``Follow`` ties a member to one territory, one organisation, one member (an elected official,
+or any member who allows it), one group or one discussion (exactly one, a database constraint);
+the posts of what a member follows join their feed, the activity of the members, groups and
+discussions they follow their home page.
 """
 
 import secrets
@@ -215,6 +217,19 @@ class Post(models.Model):
         return self.author.get_full_name()
 
 
+#: What a ``Follow`` may point at (exactly one of them).
+FOLLOW_TARGETS = ("territory", "organisation", "followed_user", "group", "thread")
+
+
+def _exactly_one(names):
+    condition = Q()
+    for name in names:
+        condition |= Q(**{f"{name}__isnull": False}) & Q(
+            **{f"{other}__isnull": True for other in names if other != name}
+        )
+    return condition
+
+
 class Follow(models.Model):
     """A member follows one territory, one organisation or one elected official."""
 
@@ -242,7 +257,23 @@ class Follow(models.Model):
     )
     followed_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("elected official"),
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+    )
+    thread = models.ForeignKey(
+        "groups.Thread",
+        verbose_name=_("discussion"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -256,24 +287,7 @@ class Follow(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        territory__isnull=False,
-                        organisation__isnull=True,
-                        followed_user__isnull=True,
-                    )
-                    | Q(
-                        territory__isnull=True,
-                        organisation__isnull=False,
-                        followed_user__isnull=True,
-                    )
-                    | Q(
-                        territory__isnull=True,
-                        organisation__isnull=True,
-                        followed_user__isnull=False,
-                    )
-                ),
-                name="follow_exactly_one_target",
+                condition=_exactly_one(FOLLOW_TARGETS), name="follow_exactly_one_target"
             ),
             models.UniqueConstraint(
                 fields=["user", "territory"],
@@ -290,6 +304,16 @@ class Follow(models.Model):
                 condition=Q(followed_user__isnull=False),
                 name="follow_unique_user",
             ),
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=Q(group__isnull=False),
+                name="follow_unique_group",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=Q(thread__isnull=False),
+                name="follow_unique_thread",
+            ),
         ]
 
     def __str__(self):
@@ -297,4 +321,6 @@ class Follow(models.Model):
 
     @property
     def target(self):
-        return self.territory or self.organisation or self.followed_user
+        return (
+            self.territory or self.organisation or self.followed_user or self.group or self.thread
+        )

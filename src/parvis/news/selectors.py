@@ -131,6 +131,9 @@ class Following:
     lineage_ids: set = field(default_factory=set)
     organisation_ids: set = field(default_factory=set)
     user_ids: set = field(default_factory=set)
+    #: Groups and discussions (their activity shows on the home page, not in the feed).
+    group_ids: set = field(default_factory=set)
+    thread_ids: set = field(default_factory=set)
 
     def __bool__(self):
         return bool(self.territory_ids or self.organisation_ids or self.user_ids)
@@ -145,8 +148,12 @@ class Following:
         return False
 
 
-def following_of(user):
-    """The territories, organisations and officials ``user`` follows (one query)."""
+def following_of(user, *, remember=False):
+    """The territories, organisations, members, groups and discussions ``user`` follows (one
+    query). ``remember``: kept on ``user`` for the rest of the request, so that the home
+    page's blocks (the feed, "activity of what you follow") read it once."""
+    if remember and "_parvis_following" in user.__dict__:
+        return user.__dict__["_parvis_following"]
     following = Following()
     if not user.is_authenticated:
         return following
@@ -155,6 +162,8 @@ def following_of(user):
         "territory_id",
         "organisation_id",
         "followed_user_id",
+        "group_id",
+        "thread_id",
         "territory__epci_id",
         "territory__arrondissement_id",
         "territory__departement_id",
@@ -166,6 +175,12 @@ def following_of(user):
             following.organisation_ids.add(follow.organisation_id)
         elif follow.followed_user_id:
             following.user_ids.add(follow.followed_user_id)
+        elif follow.group_id:
+            following.group_ids.add(follow.group_id)
+        elif follow.thread_id:
+            following.thread_ids.add(follow.thread_id)
+    if remember:
+        user.__dict__["_parvis_following"] = following
     return following
 
 
@@ -224,7 +239,8 @@ def feed_posts(user, *, commune=None, category=None, following=None, now=None, w
 def latest_for(user, limit=5, *, now=None):
     """The latest posts of ``user``'s feed, for the home page: at most 3 queries (the member's
     commune when not loaded yet, their follows, the posts)."""
-    return list(feed_posts(user, now=now, with_audience=False)[:limit])
+    following = following_of(user, remember=True) if user.is_authenticated else None
+    return list(feed_posts(user, now=now, following=following, with_audience=False)[:limit])
 
 
 # --- pages of a territory, an organisation, an official ---------------------------------------
@@ -313,7 +329,7 @@ def posts_managed_by(user, *, status=None):
 def follows_of(user):
     """``user``'s follows with their targets, for "what I follow"."""
     return Follow.objects.filter(user=user).select_related(
-        "territory", "organisation", "followed_user"
+        "territory", "organisation", "followed_user", "group", "thread", "thread__group"
     )
 
 

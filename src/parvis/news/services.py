@@ -393,33 +393,59 @@ def post_discard(*, post: Post, actor: User) -> None:
 # --- follows ------------------------------------------------------------------------------------
 
 
-def _follow_field(target):
-    """The ``Follow`` field for ``target``, after checking it may be followed."""
-    if isinstance(target, Territory):
-        return "territory"
-    if isinstance(target, Organisation):
-        if not target.is_verified:
-            raise ValidationError(_("Only verified organisations can be followed."))
-        return "organisation"
-    if isinstance(target, User):
-        if not (
-            target.is_active and target.mandates.filter(status=VerificationStatus.VERIFIED).exists()
-        ):
-            raise ValidationError(
-                _("Only elected officials whose mandate is verified can be followed.")
-            )
-        return "followed_user"
-    raise ValidationError(
-        _("Only territories, organisations and elected officials can be followed.")
+def _field_of(target):
+    """The ``Follow`` field that points at ``target``'s kind, or ``None``."""
+    from parvis.groups.models import Group, Thread
+
+    for model, name in (
+        (Territory, "territory"),
+        (Organisation, "organisation"),
+        (User, "followed_user"),
+        (Group, "group"),
+        (Thread, "thread"),
+    ):
+        if isinstance(target, model):
+            return name
+    return None
+
+
+def member_may_be_followed(member) -> bool:
+    """An active member who allows it, or an elected official with a verified mandate."""
+    return member.is_active and (
+        member.allow_follows or member.mandates.filter(status=VerificationStatus.VERIFIED).exists()
     )
 
 
+def _follow_field(target, user):
+    """The ``Follow`` field for ``target``, after checking ``user`` may follow it."""
+    from parvis.groups.selectors import group_is_visible_to, thread_is_visible_to
+
+    name = _field_of(target)
+    if name is None:
+        raise ValidationError(
+            _("Only territories, organisations, members, groups and discussions can be followed.")
+        )
+    if name == "organisation" and not target.is_verified:
+        raise ValidationError(_("Only verified organisations can be followed."))
+    if name == "followed_user" and not member_may_be_followed(target):
+        raise ValidationError(_("This member does not wish to be followed."))
+    if name == "group" and not (target.is_active and group_is_visible_to(target, user)):
+        raise ValidationError(_("This group cannot be followed."))
+    if name == "thread" and (
+        target.deleted_at is not None or not thread_is_visible_to(target, user)
+    ):
+        raise ValidationError(_("This discussion cannot be followed."))
+    return name
+
+
 def follow_create(*, user: User, target) -> Follow:
-    """``user`` follows ``target`` (a territory, a verified organisation or a verified elected
-    official): its posts join their feed. Idempotent: returns the existing follow if any."""
+    """``user`` follows ``target`` (a territory, a verified organisation, a member who allows
+    it or a verified elected official, a group they may read without joining it, or a
+    discussion): its posts join their feed, its activity their home page. Idempotent:
+    returns the existing follow if any."""
     if not is_active_member(user):
         raise PermissionDenied(_("Log in to follow."))
-    name = _follow_field(target)
+    name = _follow_field(target, user)
     if name == "followed_user" and target.pk == user.pk:
         raise ValidationError(_("You cannot follow yourself."))
     existing = Follow.objects.filter(user=user, **{name: target}).first()
@@ -437,15 +463,8 @@ def follow_create(*, user: User, target) -> Follow:
 
 def follow_delete(*, user: User, target) -> bool:
     """``user`` no longer follows ``target``. Returns whether a follow was removed."""
-    if not user.is_authenticated:
-        return False
-    if isinstance(target, Territory):
-        name = "territory"
-    elif isinstance(target, Organisation):
-        name = "organisation"
-    elif isinstance(target, User):
-        name = "followed_user"
-    else:
+    name = _field_of(target)
+    if not user.is_authenticated or name is None:
         return False
     deleted, _details = Follow.objects.filter(user=user, **{name: target}).delete()
     return bool(deleted)

@@ -20,6 +20,8 @@ from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
+from parvis.groups.models import Group, Thread
+from parvis.groups.selectors import group_is_visible_to, thread_is_visible_to
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.organisations.models import Organisation
@@ -49,7 +51,14 @@ STATUS_PARAMETERS = {
     "depubliees": PostStatus.UNPUBLISHED,
 }
 #: ``kind`` of the follow forms → model.
-FOLLOW_KINDS = {"territoire": Territory, "organisation": Organisation, "elu": User}
+FOLLOW_KINDS = {
+    "territoire": Territory,
+    "organisation": Organisation,
+    "elu": User,
+    "membre": User,
+    "groupe": Group,
+    "discussion": Thread,
+}
 
 
 # --- the feed -----------------------------------------------------------------------------------
@@ -107,7 +116,7 @@ def _post_or_404(request, pk, slug, *, suffix=""):
     return post, None
 
 
-@public_page("news.post:{pk}")
+@public_page("news.post:{pk}", params=("commentaires",))
 def post_detail(request, pk, slug):
     post, redirect_response = _post_or_404(request, pk, slug)
     if redirect_response:
@@ -326,6 +335,10 @@ def _follow_target(request):
         return None
     if isinstance(target, User) and not target.is_active:
         return None
+    if isinstance(target, Group) and not group_is_visible_to(target, request.user):
+        return None
+    if isinstance(target, Thread) and not thread_is_visible_to(target, request.user):
+        return None
     return target
 
 
@@ -352,9 +365,7 @@ def follow(request):
         for message in getattr(error, "messages", [str(error)]):
             messages.error(request, message)
     else:
-        messages.success(
-            request, _("You follow %(name)s: its information joins your feed.") % {"name": target}
-        )
+        messages.success(request, _("You now follow %(name)s.") % {"name": target})
     return _back(request, "news:index")
 
 
@@ -372,6 +383,7 @@ def unfollow(request):
 
 @login_required
 def follows(request):
+    """ "Mes abonnements": everything the member follows, each with a one-click unfollow."""
     follows = list(follows_of(request.user))
     return render(
         request,
@@ -379,6 +391,8 @@ def follows(request):
         {
             "territories": [f.territory for f in follows if f.territory_id],
             "organisations": [f.organisation for f in follows if f.organisation_id],
-            "officials": [f.followed_user for f in follows if f.followed_user_id],
+            "members": [f.followed_user for f in follows if f.followed_user_id],
+            "groups": [f.group for f in follows if f.group_id],
+            "threads": [f.thread for f in follows if f.thread_id],
         },
     )

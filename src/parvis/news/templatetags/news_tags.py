@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.groups.models import Group, Thread
 from parvis.organisations.models import Organisation
 from parvis.territories.models import Territory
 
@@ -38,14 +39,20 @@ def _follow_kind(target):
     if isinstance(target, Organisation):
         return "organisation", "organisation"
     if isinstance(target, User):
-        return "elu", "followed_user"
+        return "membre", "followed_user"
+    if isinstance(target, Group):
+        return "groupe", "group"
+    if isinstance(target, Thread):
+        return "discussion", "thread"
     return None, None
 
 
 @register.inclusion_tag("news/_follow_button.html", takes_context=True)
 def follow_button(context, target, official=None, following=None):
-    """Follow / unfollow ``target``; a visitor gets a link to log in. Nothing for what cannot
-    be followed (an organisation not verified, a member who is not a verified official).
+    """The one "Follow" / "Unfollow" control (a form button, no JavaScript) for a territory,
+    an organisation, a member, a group or a discussion; a visitor gets a link to log in.
+    Nothing for what cannot be followed (an organisation not verified, a member who does not
+    allow it and is not a verified official).
     Pass ``official=True`` and ``following`` when the page already knows them, to save the
     queries."""
     kind, field = _follow_kind(target)
@@ -55,9 +62,11 @@ def follow_button(context, target, official=None, following=None):
     if isinstance(target, Organisation):
         shown = shown and target.is_verified
     if isinstance(target, User) and shown:
-        if official is None:
+        if not target.allow_follows and official is None:
             official = target.mandates.filter(status=VerificationStatus.VERIFIED).exists()
-        shown = bool(official) and not (user is not None and user.pk == target.pk)
+        shown = (target.allow_follows or bool(official)) and not (
+            user is not None and user.pk == target.pk
+        )
     if not (shown and user is not None and user.is_authenticated):
         following = False
     elif following is None:
