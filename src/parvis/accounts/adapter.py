@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
+
+from parvis.core.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if data.get("terms"):
             user.terms_accepted_at = timezone.now()
         return super().save_user(request, user, form, commit=commit)
+
+    def get_client_ip(self, request):
+        """The client behind the trusted proxies (``core.clientip``): log-in rate limits and
+        the session list key on it, never on the proxy's address nor on a forged header."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address")
+        return address
 
     def pre_login(self, request, user, **kwargs):
         """Refuse the login of a suspended or banned member, saying why and until when."""

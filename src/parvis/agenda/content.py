@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK, site_text
@@ -238,3 +239,6 @@ pagecache.declare(
     activity_fields=("rsvp_count",),
 )
 pagecache.declare(Rsvp, scopes={"occurrence": "occurrence"})
+
+# A deleted event's image leaves storage (core.images).
+delete_files_with(Event, "image")

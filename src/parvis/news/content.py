@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
@@ -214,3 +215,6 @@ pagecache.declare(
     scopes={"author": "author", "organisation": "organisation"},
     listed_if={"status": PostStatus.PUBLISHED},
 )
+
+# A deleted post's image leaves storage (core.images).
+delete_files_with(Post, "image")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
 from parvis.notifications.services import notify
 from parvis.privacy import registry as privacy
@@ -272,3 +273,6 @@ pagecache.declare(
     listed_if={"status": VerificationStatus.VERIFIED},
 )
 pagecache.declare(OrganisationMembership, scopes={"organisation": "organisation"})
+
+# A deleted organisation's logo leaves storage (core.images).
+delete_files_with(Organisation, "logo")
