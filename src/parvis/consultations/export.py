@@ -13,10 +13,11 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
+from parvis.core.spreadsheets import safe_cell
+
 from .models import CHOICE_KINDS, Answer, Option, QuestionKind, Response
 from .results import shown_groups
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 1000
 
 
@@ -25,13 +26,6 @@ class Echo:
 
     def write(self, value):
         return value
-
-
-def safe_cell(value):
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _labels(consultation):
@@ -104,4 +98,4 @@ def export_csv_lines(consultation):
     writer = csv.writer(Echo())
     yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8
     for row in export_rows(consultation):
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow([safe_cell("" if cell is None else str(cell)) for cell in row])
