@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "parvis.core.siteurl.SiteURLMiddleware",  # absolute addresses from PARVIS_SITE_URL
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -197,8 +198,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Each may have its own database or server (docs/deployment.md "Redis"): the cache, bounded by
 # maxmemory and evicting, must never share a database with the broker or the sessions.
 REDIS_URL = env("REDIS_URL", "")
-REDIS_CACHE_URL = env("REDIS_CACHE_URL", REDIS_URL)
-REDIS_SESSIONS_URL = env("REDIS_SESSIONS_URL", REDIS_URL)
+REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
+REDIS_SESSIONS_URL = env("REDIS_SESSIONS_URL") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -355,7 +356,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{PARVIS_SITE_NAME} <noreply@par
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery: eager in the embedded default, Redis otherwise.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
