@@ -105,7 +105,7 @@ store["seen"] = "claire"
 store.save()
 celery_app.send_task("parvis.core.tasks.send_templated_email", args=[], queue="email")
 cache.set("pagecache:page:probe", "x", 300)
-cache.clear()  # what clear_page_cache and the tests do: FLUSHDB of the cache's database
+cache.clear()  # FLUSHDB of the cache's database (as the test suite does)
 survived_flush = cache.get("pagecache:page:probe")
 for number in range(400):  # 4 MB into a 2 MB cache: the oldest pages go
     cache.set(f"pagecache:page:{number}", "x" * 10_000, 300)
