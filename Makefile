@@ -102,7 +102,7 @@ lint: install
 	$(BIN)/lint-imports
 	$(DEMO_ENV) $(MANAGE) makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=') ALLOWED_HOSTS=parvis.example \
-		$(MANAGE) check --deploy --fail-level WARNING
+		REDIS_CACHE_URL=redis://127.0.0.1:6380/0 $(MANAGE) check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff check --fix .

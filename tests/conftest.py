@@ -45,6 +45,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_url(settings):
+    """The site the test client talks to: absolute addresses are built from PARVIS_SITE_URL,
+    never from the request's Host (core.siteurl)."""
+    settings.PARVIS_SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""
     cache.clear()

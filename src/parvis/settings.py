@@ -71,6 +71,11 @@ PARVIS_STAFF_MFA_REQUIRED = env_bool("PARVIS_STAFF_MFA_REQUIRED", True)
 # The site's own 404 page even with DEBUG on (the demo sets it): core.errors.
 PARVIS_FRIENDLY_ERRORS = env_bool("PARVIS_FRIENDLY_ERRORS", False)
 PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
+# The reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For (1: the nginx of deploy/; 0: none, the header is ignored). The client is the
+# address that many places from the right: rate limits (allauth, the API) and sessions key on it.
+PARVIS_TRUSTED_PROXIES = env_int("PARVIS_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PARVIS_TRUSTED_PROXIES
 # Moderation safeguards (docs/moderation.md)
 PARVIS_REPORTS_HIDE_THRESHOLD = env_int("PARVIS_REPORTS_HIDE_THRESHOLD", 3)
 PARVIS_REPORTS_PER_HOUR = env_int("PARVIS_REPORTS_PER_HOUR", 10)
@@ -144,6 +149,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "parvis.core.errors.FriendlyErrorsMiddleware",  # the site's 404 page in the demo
+    "parvis.core.siteurl.SiteURLMiddleware",  # absolute addresses from PARVIS_SITE_URL
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,17 +217,29 @@ if DATABASE_REPLICA_URL:
     MIDDLEWARE.insert(0, "parvis.core.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: the task broker, the sessions' copies and the cache (pages, fragments, rate limits).
+# Each may have its own database or server (docs/deployment.md "Redis"): the cache, bounded by
+# maxmemory and evicting, must never share a database with the broker or the sessions.
 REDIS_URL = env("REDIS_URL", "")
+REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
+REDIS_SESSIONS_URL = env("REDIS_SESSIONS_URL") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's, degrading to "no cache" while Redis is down (parvis.core.cache).
             "BACKEND": "parvis.core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "parvis"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+        },
+        "sessions": {
+            "BACKEND": "parvis.core.cache.RedisCache",
+            "LOCATION": REDIS_SESSIONS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "parvis"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
     }
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # A real, shared cache even without Redis, so allauth's rate limits hold.
     CACHES = {
@@ -390,7 +408,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{PARVIS_SITE_NAME} <noreply@par
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery: eager in the embedded default, Redis otherwise.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -480,9 +498,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "parvis.api.exceptions.exception_handler",
+    # Without it, DRF keys its throttles on the whole X-Forwarded-For a client sends.
+    "NUM_PROXIES": PARVIS_TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "parvis.api.throttling.AnonRateThrottle",
+        "parvis.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "60/minute"),

@@ -6,6 +6,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from parvis.agenda.export import CSV_COLUMNS
@@ -176,3 +177,21 @@ def test_exports_are_capped(visitor, make_event, monkeypatch):
 
     assert len(csv_rows(visitor)) == 3
     assert len(json_items(visitor)["events"]) == 3
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "-2+3+cmd|' /C calc'!A0",
+        "+SUM(1;1)",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "=1+1",
+    ],
+)
+def test_every_formula_start_is_neutralised_in_csv(visitor, make_event, hostile):
+    make_event(title=hostile, venue_name=hostile, address=hostile)
+    (row,) = csv_rows(visitor)
+    assert row["name"] == "'" + hostile
+    assert row["location_name"] == "'" + hostile

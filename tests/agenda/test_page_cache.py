@@ -71,7 +71,7 @@ def test_each_response_has_its_own_csrf_token_and_it_works(make_event):
     for _ in range(2):
         client = Client(enforce_csrf_checks=True)
         _, content, _ = get(client, "/agenda/")
-        assert pagecache.CSRF_PLACEHOLDER.encode() not in content
+        assert pagecache.placeholders()[0][:18].encode() not in content  # pc + deployment
         token = TOKEN.search(content).group(1).decode()
         tokens.append(token)
         # The language switcher posts with the token of the (cached) page.

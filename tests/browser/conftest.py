@@ -59,3 +59,10 @@ def assert_accessible():
         assert not violations, f"axe-core violations on {page.url}:\n{details}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _site_url_of_the_live_server(request, settings):
+    """Absolute addresses are built from PARVIS_SITE_URL (core.siteurl): the live server's."""
+    if "live_server" in request.fixturenames:
+        settings.PARVIS_SITE_URL = request.getfixturevalue("live_server").url

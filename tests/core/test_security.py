@@ -63,6 +63,8 @@ def test_production_settings_pass_the_deployment_checks():
             "DEBUG": "false",
             "SECRET_KEY": "k" * 20 + "3fj29f8h2f9h2398fh2398hf2398hf2p39fh",
             "ALLOWED_HOSTS": "parvis.example",
+            # The cache apart from the broker and the sessions (check parvis.W102).
+            "REDIS_CACHE_URL": "redis://127.0.0.1:6380/0",
         },
         capture_output=True,
         text=True,

@@ -8,6 +8,9 @@ nginx, sharing nothing but PostgreSQL and Redis.
 - Logging out through B logs the member out on A: the session is gone from Redis and the
   database.
 - A visitor's page stored in the page cache (Redis) by A is the one B serves.
+- Behind nginx, log-in rate limits key on each client's own address (``PARVIS_TRUSTED_PROXIES``):
+  a client locked out after five failures (from 127.0.0.2) does not lock out another (from
+  127.0.0.3), and a forged ``X-Forwarded-For`` does not free the first.
 
 nginx runs with the proxy settings of deploy/nginx/parvis.conf (its ``location /`` block, read
 from the file), on plain HTTP. Run with ``-s`` to see what was proved.
@@ -96,18 +99,22 @@ class Browser:
     redirect following. The servers run with production settings (``Secure`` cookies) behind
     a plain-HTTP loopback proxy: the jar sends cookies whatever their ``Secure`` flag."""
 
-    def __init__(self):
+    def __init__(self, source="127.0.0.1", headers=None):
         self.cookies = {}
+        self.source = source  # the loopback address it connects from
+        self.headers = headers or {}
 
     def request(self, method, port, path, form=None):
-        headers = {"Host": f"127.0.0.1:{port}", "Accept-Language": "fr"}
+        headers = {"Host": f"127.0.0.1:{port}", "Accept-Language": "fr", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=30, source_address=(self.source, 0)
+        )
         try:
             conn.request(method, path, body=body, headers=headers)
             raw = conn.getresponse()
@@ -216,6 +223,8 @@ def production_env(var_dir, shared):
         "MEDIA_ROOT": str(shared["media"]),
         "PARVIS_PRIVATE_ROOT": str(shared["private"]),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # nginx of deploy/ appends the address it saw to X-Forwarded-For.
+        "PARVIS_TRUSTED_PROXIES": "1",
     }
 
 
@@ -411,3 +420,46 @@ def test_a_visitor_page_cached_by_one_server_is_served_by_the_other(capsys, sett
     for port in (a, b):
         assert "Oise de nouveau" in welcome(visitor.get(port, "/"))
     report(capsys, "a write made by a third process retired the cached page on both servers")
+
+
+LOCKED_OUT = "Trop de tentatives de connexion échouées"
+
+
+def test_behind_nginx_a_client_locked_out_does_not_lock_out_the_others(
+    capsys, site, member, password
+):
+    proxy = site["proxy"]
+    attacker = Browser(source="127.0.0.2")
+    for number in range(5):
+        failed = attacker.post_form(
+            proxy,
+            "/compte/login/",
+            "/compte/login/",
+            {"login": f"inconnu{number}@example.org", "password": "mauvais-mot-de-passe"},
+        )
+        assert failed.status == 200
+        assert LOCKED_OUT not in failed.text
+    blocked = attacker.post_form(
+        proxy, "/compte/login/", "/compte/login/", {"login": member.email, "password": password}
+    )
+    assert blocked.status == 200
+    assert LOCKED_OUT in blocked.text
+    report(capsys, "five failures from 127.0.0.2 through nginx locked 127.0.0.2 out")
+
+    # Writing another address in X-Forwarded-For does not help: nginx appends the real one.
+    forger = Browser(source="127.0.0.2", headers={"X-Forwarded-For": "127.0.0.3"})
+    forged = forger.post_form(
+        proxy, "/compte/login/", "/compte/login/", {"login": member.email, "password": password}
+    )
+    assert forged.status == 200
+    assert LOCKED_OUT in forged.text
+    report(capsys, "a forged X-Forwarded-For from 127.0.0.2 is still locked out")
+
+    # Another visitor behind the same nginx logs in.
+    neighbour = Browser(source="127.0.0.3")
+    login = neighbour.post_form(
+        proxy, "/compte/login/", "/compte/login/", {"login": member.email, "password": password}
+    )
+    assert login.status == 302, login.text[-2000:]
+    assert is_logged_in(neighbour.get(proxy, "/"))
+    report(capsys, "the member logging in from 127.0.0.3 through the same nginx is not locked out")

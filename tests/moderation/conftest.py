@@ -1,8 +1,11 @@
 """Fixtures of the moderation tests: English msgids, staff MFA relaxed, a second moderator,
 events to report and helpers."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from parvis.moderation import services
 
@@ -42,10 +45,12 @@ def event(resident, beauvais):
 
 @pytest.fixture
 def members(beauvais):
-    """``members(n)``: n identified members of Beauvais."""
+    """``members(n)``: n identified members of Beauvais, established (joined two months ago:
+    their reports weigh fully, ``moderation.weighing``)."""
 
     def make(count):
-        return [UserFactory(commune=beauvais) for _ in range(count)]
+        joined = timezone.now() - dt.timedelta(days=60)
+        return [UserFactory(commune=beauvais, date_joined=joined) for _ in range(count)]
 
     return make
 

@@ -65,7 +65,7 @@ def test_member_asks_for_an_archive_and_is_told_when_it_is_ready(camille, reques
     assert notification.url == DATA
     [email] = [m for m in mail.outbox if camille.email in m.to]
     assert "archive of your data is ready" in email.subject
-    assert f"http://127.0.0.1:8000{export.get_absolute_url()}" in email.body
+    assert f"{settings.PARVIS_SITE_URL}{export.get_absolute_url()}" in email.body
     page = login(camille).get(DATA).content.decode()
     assert export.get_absolute_url() in page
     assert AuditEntry.objects.filter(action="gdpr.export", actor=camille).count() == 1

@@ -3,8 +3,11 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
+
+from parvis.core.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
         host = getattr(settings, "PARVIS_SITE_URL", "").split("://")[-1].rstrip("/")
         site = SimpleNamespace(name=settings.PARVIS_SITE_NAME, domain=host)
         return super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def get_client_ip(self, request):
+        """The client behind the trusted proxies (``core.clientip``): log-in rate limits and
+        the session list key on it, never on the proxy's address nor on a forged header."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address")
+        return address
 
     def pre_login(self, request, user, **kwargs):
         """Refuse the login of a suspended or banned member, saying why and until when."""

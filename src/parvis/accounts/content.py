@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
@@ -188,3 +189,6 @@ pagecache.declare(
 )
 pagecache.declare(Mandate, scopes={"user": "user"})
 pagecache.declare(ApiToken, silent=True)
+
+# A deleted user's photo leaves storage (core.images).
+delete_files_with(User, "photo")

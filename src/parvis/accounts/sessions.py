@@ -9,12 +9,17 @@ Django's ``cached_db`` store, with two changes:
   age: a session ended while Redis could not be told (a log-out during an outage) cannot come
   back from a stale copy for longer than that. A member's request reads the database once
   every 5 minutes at most.
+
+The copies live in the ``sessions`` cache (``REDIS_SESSIONS_URL``), apart from the evicting
+page cache; where no such cache is configured, in the default one.
 """
 
 import logging
 
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core.cache import caches
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +27,11 @@ CACHE_SECONDS = 300
 
 
 class SessionStore(CachedDBStore):
+    def __init__(self, session_key=None):
+        super(CachedDBStore, self).__init__(session_key)
+        alias = settings.SESSION_CACHE_ALIAS
+        self._cache = caches[alias if alias in settings.CACHES else "default"]
+
     def _cache_set(self, data, age):
         try:
             self._cache.set(self.cache_key, data, max(0, min(age, CACHE_SECONDS)))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.images import delete_files_with
 from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
 from parvis.moderation.audit import action_labels_register
@@ -294,3 +295,5 @@ organisation_sections.register(
         see_all_label=_("See all the events"),
     )
 )
+# A deleted event's image leaves storage (core.images).
+delete_files_with(Event, "image")

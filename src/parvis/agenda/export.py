@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from parvis.core.emails import absolute_url
+from parvis.core.spreadsheets import safe_cell
 
 from .feeds import WINDOW_AHEAD, WINDOW_PAST, windowed_occurrences
 from .filters import filter_occurrences, parse_filters
@@ -125,20 +126,10 @@ def occurrence_item(occurrence):
     }
 
 
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A CSV cell; text that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_row(item):
     location = item["location"]
     address = location["address"]
-    return [_cell(value) for value in _csv_values(item, location, address)]
+    return [safe_cell(value) for value in _csv_values(item, location, address)]
 
 
 def _csv_values(item, location, address):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
-from parvis.core.images import process_image
+from parvis.core.images import image_set
 from parvis.core.slugs import title_slug
 from parvis.groups.models import GroupStatus, Visibility
 from parvis.moderation.audit import audit_record
@@ -239,20 +239,8 @@ def _apply(event, data, *, editor):
 
 def _set_image(event, image):
     """``image``: an uploaded file (checked and re-encoded), ``False`` to remove it, ``None``
-    to leave it alone. Returns whether the image changed."""
-    if image is None:
-        return False
-    if image is False:
-        if not event.image:
-            return False
-        event.image = ""
-        return True
-    try:
-        clean = process_image(image, max_size=(1600, 1600))
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages}) from None
-    event.image.save("image.jpg", clean, save=False)
-    return True
+    to leave it alone. Returns whether it changed; the old file goes once committed."""
+    return image_set(event, "image", image, max_size=(1600, 1600))
 
 
 def _check_can_propose(author):

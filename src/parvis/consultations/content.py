@@ -53,6 +53,8 @@ moderation.register(
     is_visible_to=consultation_is_visible_to,
     template="moderation/items/consultation.html",
     select_related=("created_by", "organisation"),
+    # A verified institution's consultation: reports send it to review, never hide it.
+    verified_source=lambda consultation: consultation.organisation.is_verified,
 )
 
 

@@ -18,10 +18,11 @@ from django.db.models import CharField, Count, Prefetch, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils.translation import gettext as _
 
+from parvis.core.spreadsheets import safe_cell
+
 from .models import CHOICE_KINDS, Answer, Option, QuestionKind, Response
 from .results import OTHER, publishable_cells
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 1000
 
 
@@ -30,13 +31,6 @@ class Echo:
 
     def write(self, value):
         return value
-
-
-def safe_cell(value):
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _labels(consultation):
@@ -111,4 +105,4 @@ def export_csv_lines(consultation):
     writer = csv.writer(Echo())
     yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8
     for row in export_rows(consultation):
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow([safe_cell("" if cell is None else str(cell)) for cell in row])

@@ -14,6 +14,8 @@ def page_cache_placeholders(request):
     """While a visitor's page is rendered for the page cache (``core.pagecache``), the CSRF
     token and the CSP nonce are placeholders: each response gets its own. Listed after
     Django's ``csrf`` (built in) and ``csp`` processors, which it overrides then only."""
-    if getattr(request, pagecache.RENDERING, False):
-        return {"csrf_token": pagecache.CSRF_PLACEHOLDER, "csp_nonce": pagecache.NONCE_PLACEHOLDER}
+    marks = getattr(request, pagecache.RENDERING, None)
+    if marks:
+        csrf, nonce = marks
+        return {"csrf_token": csrf, "csp_nonce": nonce}
     return {}

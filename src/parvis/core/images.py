@@ -4,12 +4,17 @@ The browser's file name and declared type are never trusted: Pillow must recogni
 as one of the allowed raster formats (an SVG or HTML file renamed ``.jpg`` is refused), the
 image is decoded fully, then re-encoded from its pixels only, so no EXIF/GPS or other
 metadata survives.
+
+A replaced or removed image, and the images of a deleted item, leave storage once the change is
+committed (``image_set``, ``delete_files_with``): nothing stays public under ``/media/``.
 """
 
 import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -55,3 +60,47 @@ def process_image(uploaded, *, max_size=(800, 800), output_format="JPEG"):
         ) from None
     extension = "jpg" if output_format == "JPEG" else output_format.lower()
     return ContentFile(buffer.getvalue(), name=f"image.{extension}")
+
+
+def file_delete_on_commit(storage, name) -> None:
+    """Delete ``name`` from ``storage`` once the current transaction commits (at once outside
+    one); nothing is deleted if it rolls back, as the row still names the file then."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def image_set(instance, field_name, image, *, max_size=(1600, 1600)) -> bool:
+    """Set ``instance``'s image field (not saved): ``image`` an uploaded file (checked and
+    re-encoded, else ``ValidationError`` on the field), ``False`` to remove it, ``None`` to
+    leave it alone. The previous file is deleted once the change is committed. Returns
+    whether the image changed. Call it inside the transaction that saves ``instance``."""
+    if image is None:
+        return False
+    current = getattr(instance, field_name)
+    old_name, storage = current.name, current.storage
+    if image is False:
+        if not old_name:
+            return False
+        setattr(instance, field_name, "")
+    else:
+        try:
+            clean = process_image(image, max_size=max_size)
+        except ValidationError as error:
+            raise ValidationError({field_name: error.messages}) from None
+        current.save("image.jpg", clean, save=False)
+    file_delete_on_commit(storage, old_name)
+    return True
+
+
+def delete_files_with(model, *field_names) -> None:
+    """Delete the files of ``field_names`` when a row of ``model`` is deleted (cascades
+    included), once the deletion is committed."""
+
+    def deleted(sender, instance, **kwargs):
+        for name in field_names:
+            field_file = getattr(instance, name)
+            file_delete_on_commit(field_file.storage, field_file.name)
+
+    post_delete.connect(
+        deleted, sender=model, weak=False, dispatch_uid=f"parvis-files-{model._meta.label}"
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
@@ -507,3 +508,6 @@ pagecache.declare(Thread, scopes={"group": "group"})
 pagecache.declare(Message, scopes={"thread": "thread"})
 pagecache.declare(Membership, scopes={"group": "group"})
 pagecache.declare(ThreadRead, silent=True)  # a member's read markers (``reads_label``)
+
+# A deleted group's image leaves storage (core.images).
+delete_files_with(Group, "image")

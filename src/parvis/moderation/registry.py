@@ -68,6 +68,7 @@ class Reportable:
     title: Callable[[Any], str] = str
     is_author: Callable[[Any, Any], bool] | None = None
     author_filter: Callable[[Any], Any] | None = None
+    verified_source: Callable[[Any], bool] | None = None
 
     def get(self, pk):
         """The item ``pk`` with what the queue shows of it, or ``None``."""
@@ -78,6 +79,15 @@ class Reportable:
 
     def author_of(self, obj):
         return self.author(obj) if obj is not None else None
+
+    def speaks_for_verified_source(self, obj) -> bool:
+        """Whether ``obj`` speaks for a verified institution or official: reports send it to
+        review and never hide it by themselves (``weighing``)."""
+        if self.verified_source is not None:
+            return bool(self.verified_source(obj))
+        from .weighing import is_verified_official
+
+        return is_verified_official(self.author_of(obj))
 
 
 _by_model: dict[type[Model], Reportable] = {}
@@ -100,6 +110,7 @@ def register(
     title: Callable[[Any], str] | None = None,
     is_author: Callable[[Any, Any], bool] | None = None,
     author_filter: Callable[[Any], Any] | None = None,
+    verified_source: Callable[[Any], bool] | None = None,
 ) -> Reportable:
     """Make ``model`` reportable (see the module's docstring). Returns its ``Reportable``.
 
@@ -124,6 +135,9 @@ def register(
     - ``author_filter(user)``: the same as a ``Q`` on the model (the items ``user`` answers
       for), used by ``selectors.visible`` instead of ``author_field``; give it with
       ``is_author`` so that lists and pages agree (a post's team, a group's moderators).
+    - ``verified_source(item)``: whether the item speaks for a verified institution or
+      official; reports then send it to review and never hide it automatically (default: its
+      author holds a verified mandate).
     """
     concrete = model._meta.concrete_model
     key = f"{concrete._meta.app_label}.{concrete._meta.model_name}"
@@ -143,6 +157,7 @@ def register(
         title=title or str,
         is_author=is_author,
         author_filter=author_filter,
+        verified_source=verified_source,
     )
     _by_model[concrete] = entry
     _by_key[key] = entry

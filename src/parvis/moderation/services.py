@@ -6,8 +6,9 @@ staff actions in the audit log (``audit.audit_record``) and tells members after 
 ``ValidationError`` with a message for the person, and changes nothing.
 
 - ``report_create``: a member reports an item; the item's case opens (or re-opens); past
-  ``PARVIS_REPORTS_HIDE_THRESHOLD`` distinct reporters since the last decision, the item is
-  hidden until a moderator reviews it.
+  ``PARVIS_REPORTS_HIDE_THRESHOLD`` distinct reporters since the last decision (weighed by
+  account age and verification, ``weighing``), the item is hidden until a moderator reviews
+  it; an item of a verified institution or official only goes to review.
 - ``case_decide``: a moderator decides (dismiss, hide, restore, delete, warn, suspend, ban)
   with a ground and the facts; the author gets a statement of reasons (with how to appeal
   when the decision restricts them), the reporters learn the outcome.
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit, registry
+from . import ratelimit, registry, weighing
 from .audit import audit_record
 from .models import (
     ACCOUNT_ACTIONS,
@@ -190,7 +191,7 @@ def report_create(*, reporter, obj, reason: str, details: str = "") -> Report:
                 case.object_url = entry.public_url(obj)[:500]
                 case.author = author
                 updated += ["status", "opened_at", "object_repr", "object_url", "author"]
-            if _threshold_reached(case):
+            if _threshold_reached(case) and not entry.speaks_for_verified_source(obj):
                 _set_hidden(case, obj, entry, True, automatically=True)
                 updated += ["is_hidden", "hidden_automatically"]
                 _after_automatic_hiding(case, obj, entry, author)
@@ -211,7 +212,7 @@ def _threshold_reached(case) -> bool:
     reports = case.reports.all()
     if case.decided_at is not None:
         reports = reports.filter(created_at__gt=case.decided_at)
-    return reports.count() >= settings.PARVIS_REPORTS_HIDE_THRESHOLD
+    return weighing.hides_before_review(reports)
 
 
 def _after_automatic_hiding(case, obj, entry, author):

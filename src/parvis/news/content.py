@@ -16,7 +16,9 @@ from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.images import delete_files_with
 from parvis.moderation import registry as moderation
+from parvis.moderation.weighing import is_verified_official
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
 from parvis.organisations.sections import ORDER as ORGANISATION_ORDER
@@ -45,6 +47,14 @@ HOME_POSTS = 4
 
 # --- moderation -------------------------------------------------------------------------------
 
+
+def _post_has_verified_source(post):
+    if post.organisation_id is not None:
+        organisation = post.organisation
+        return organisation.kind == "institution" and organisation.is_verified
+    return is_verified_official(post.author)
+
+
 moderation.register(
     Post,
     label=_("information post"),
@@ -56,6 +66,8 @@ moderation.register(
     is_visible_to=post_is_visible_to,
     template="moderation/items/post.html",
     select_related=("author", "organisation", "category"),
+    # A verified institution's or official's post: reports send it to review, never hide it.
+    verified_source=_post_has_verified_source,
 )
 
 
@@ -262,3 +274,5 @@ def profile_follow(member, viewer):
 
 
 profile_extras.register("follow", profile_follow)
+# A deleted post's image leaves storage (core.images).
+delete_files_with(Post, "image")

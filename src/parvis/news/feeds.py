@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from parvis.core.richtext import render_markdown
+from parvis.core.siteurl import site_request
 from parvis.territories.models import Territory, TerritoryKind
 
 from .selectors import feed_posts
@@ -25,6 +26,10 @@ MAX_ITEMS = 50
 
 class DepartementFeed(Feed):
     """/actualites/flux.rss: the posts for the whole département."""
+
+    def get_feed(self, obj, request):
+        # Links on the configured site, never on the request's Host (core.siteurl).
+        return super().get_feed(obj, site_request(request))
 
     def title(self):
         return _("%(site)s — information for the whole département") % {

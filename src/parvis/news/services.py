@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.rules import is_active_member, is_identified_member
 from parvis.core.emails import absolute_url
-from parvis.core.images import process_image
+from parvis.core.images import image_set
 from parvis.core.slugs import title_slug
 from parvis.moderation.safeguards import check_not_sanctioned, check_posting_allowed
 from parvis.notifications.services import notify
@@ -174,20 +174,8 @@ def _validate(post, *, changed, is_new):
 
 def _set_image(post, image):
     """``image``: an uploaded file (checked and re-encoded), ``False`` to remove it, ``None``
-    to leave it alone. Returns whether the image changed."""
-    if image is None:
-        return False
-    if image is False:
-        if not post.image:
-            return False
-        post.image = ""
-        return True
-    try:
-        clean = process_image(image, max_size=(1600, 1600))
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages}) from None
-    post.image.save("image.jpg", clean, save=False)
-    return True
+    to leave it alone. Returns whether it changed; the old file goes once committed."""
+    return image_set(post, "image", image, max_size=(1600, 1600))
 
 
 def _go_live(post, now):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
+from parvis.core.images import delete_files_with
 from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
 from parvis.moderation.audit import action_labels_register
@@ -329,3 +330,5 @@ action_labels_register(
         "organisations.role_change": _("organisation role changed"),
     }
 )
+# A deleted organisation's logo leaves storage (core.images).
+delete_files_with(Organisation, "logo")

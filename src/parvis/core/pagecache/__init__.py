@@ -13,8 +13,6 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_init
 
 from .pages import (
-    CSRF_PLACEHOLDER,
-    NONCE_PLACEHOLDER,
     RENDERING,
     STATUS_HEADER,
     declared_tags,
@@ -22,6 +20,7 @@ from .pages import (
     enabled,
     fragment,
     page_key,
+    placeholders,
     public_page,
     serve,
 )
@@ -32,8 +31,6 @@ __all__ = [
     "ALL",
     "ALWAYS",
     "activity",
-    "CSRF_PLACEHOLDER",
-    "NONCE_PLACEHOLDER",
     "RENDERING",
     "STATUS_HEADER",
     "bulk",
@@ -48,6 +45,7 @@ __all__ = [
     "invalidate",
     "item",
     "page_key",
+    "placeholders",
     "public_page",
     "reads_label",
     "retire",

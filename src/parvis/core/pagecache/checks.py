@@ -41,3 +41,33 @@ def cached_views_declare_what_they_show(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def cache_apart_from_broker_and_sessions(app_configs=None, **kwargs):
+    """The cache evicts (``maxmemory``) and is flushed (``cache.clear()``): in the broker's or
+    the sessions' Redis database it would drop queued tasks or sessions."""
+    from django.conf import settings
+
+    cache_url = getattr(settings, "REDIS_CACHE_URL", "")
+    if not cache_url:
+        return []
+    shared = [
+        name
+        for name, url in (
+            ("CELERY_BROKER_URL", settings.CELERY_BROKER_URL),
+            ("REDIS_SESSIONS_URL", getattr(settings, "REDIS_SESSIONS_URL", "")),
+        )
+        if url == cache_url
+    ]
+    if not shared:
+        return []
+    return [
+        checks.Warning(
+            f"The cache's Redis database (REDIS_CACHE_URL) is also {' and '.join(shared)}: "
+            "evicting or flushing the cache would drop queued tasks or sessions.",
+            hint="Give the cache its own Redis server (maxmemory, allkeys-lru) or at least its "
+            "own database: docs/deployment.md, section Redis.",
+            id="parvis.W102",
+        )
+    ]

@@ -18,13 +18,17 @@ create entries nor reach the page; a page over ``PARVIS_PAGE_CACHE_MAX_BYTES`` i
 
 Per-request values are never stored: the page is rendered with placeholders for the CSRF token
 and the CSP nonce (``core.context_processors``), and each response gets this request's own.
-Only ``200`` responses without cookies of their own are stored.
+The placeholders are secret and new for each render (a part derived from ``SECRET_KEY``, a
+random part), stored with the page: no one can write them into content beforehand, so nothing
+is ever substituted inside what members wrote. Only ``200`` responses without cookies of their
+own are stored.
 """
 
 import contextvars
 import functools
 import hashlib
 import logging
+import secrets
 import time
 from contextlib import contextmanager
 
@@ -35,6 +39,7 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
+from django.utils.crypto import salted_hmac
 
 from ..routers import primary_reads
 from . import tags as tagging
@@ -42,17 +47,16 @@ from .writes import retired_count, tag_values
 
 logger = logging.getLogger("parvis.core.pagecache")
 
-CSRF_PLACEHOLDER = "parvis-pagecache-csrf-5e0b7d"
-NONCE_PLACEHOLDER = "parvis-pagecache-nonce-5e0b7d"
 #: A page past its time is served for up to this long more while one request renders it anew
 #: (never after a write: its tags no longer hold).
 RENEW_SECONDS = 30
 #: A page whose tags were retired this close to (or after) the start of its rendering may
 #: show data older than the write: it is served, not stored (clocks of app servers differ).
 SKEW_NS = 50_000_000
-#: The request attribute telling the context processors to render placeholders.
+#: The request attribute holding the placeholders to render (``Placeholders``), if any.
 RENDERING = "_parvis_pagecache_rendering"
-PAGE_KEY = "pagecache:page:{}"
+#: v2: pages stored with their own placeholders.
+PAGE_KEY = "pagecache:page:v2:{}"
 FRAGMENT_KEY = "pagecache:fragment:{}"
 #: Tells whether a visitor's page came from the cache ("hit") or was rendered ("miss").
 STATUS_HEADER = "X-Page-Cache"
@@ -245,21 +249,33 @@ def page_key(request, query) -> str:
     return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
-def _has_placeholders(content: bytes) -> bool:
-    return CSRF_PLACEHOLDER.encode() in content or NONCE_PLACEHOLDER.encode() in content
+def placeholders() -> tuple[str, str]:
+    """New placeholders for one render, ``(csrf, nonce)``: a part derived from ``SECRET_KEY``
+    (never the same on two deployments) and a random part (never the same twice)."""
+    deployment = salted_hmac(
+        "parvis.core.pagecache.placeholders", "v1", algorithm="sha256"
+    ).hexdigest()[:16]
+    render = secrets.token_hex(12)
+    return f"pc{deployment}c{render}", f"pc{deployment}n{render}"
 
 
-def _personalise(request, content: bytes) -> bytes:
-    """Put this request's CSRF token and CSP nonce where the placeholders are."""
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    if NONCE_PLACEHOLDER.encode() in content:
-        nonce = get_nonce(request)
-        content = content.replace(NONCE_PLACEHOLDER.encode(), str(nonce).encode())
+def _has_placeholders(content: bytes, marks) -> bool:
+    return any(mark.encode() in content for mark in marks or ())
+
+
+def _personalise(request, content: bytes, marks) -> bytes:
+    """Put this request's CSRF token and CSP nonce where this render's placeholders are."""
+    if not marks:
+        return content
+    csrf, nonce = (mark.encode() for mark in marks)
+    if csrf in content:
+        content = content.replace(csrf, get_token(request).encode())
+    if nonce in content:
+        content = content.replace(nonce, str(get_nonce(request)).encode())
     return content
 
 
-def _response(request, status, headers, content, streaming=False):
+def _response(request, status, headers, content, streaming=False, marks=None):
     etag = dict(headers).get("ETag")
     if etag:  # a feed or an API answer polled again: "304 Not Modified" when unchanged
         response = get_conditional_response(request, etag=etag)
@@ -268,7 +284,7 @@ def _response(request, status, headers, content, streaming=False):
     if streaming:  # a feed: no placeholder in it, and it stays a stream for its callers
         response = StreamingHttpResponse([content], status=status)
     else:
-        response = HttpResponse(_personalise(request, content), status=status)
+        response = HttpResponse(_personalise(request, content, marks), status=status)
     for name, value in headers:
         response[name] = value
     return response
@@ -284,16 +300,16 @@ def _storable(response) -> bool:
 
 
 @contextmanager
-def _rendering(request, query):
-    """Render with placeholders and with the reduced query string only."""
+def _rendering(request, query, marks):
+    """Render with the placeholders ``marks`` and with the reduced query string only."""
     saved = request.GET, request.META.get("QUERY_STRING", "")
     request.GET, request.META["QUERY_STRING"] = query, query.urlencode()
-    setattr(request, RENDERING, True)
+    setattr(request, RENDERING, marks)
     try:
         yield
     finally:
         request.GET, request.META["QUERY_STRING"] = saved
-        setattr(request, RENDERING, False)
+        setattr(request, RENDERING, None)
 
 
 def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
@@ -321,8 +337,9 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
         return response
     # A page to store is read from the primary, never a read replica: one rendered from a
     # replica still behind a write would be stored as if it were fresh (core.routers).
+    marks = placeholders()
     with primary_reads(), collecting() as found:
-        with _rendering(request, query):
+        with _rendering(request, query, marks):
             response = render()
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
@@ -334,19 +351,19 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
                 response.render()
         if not _storable(response):
             if not response.streaming:
-                response.content = _personalise(request, response.content)
+                response.content = _personalise(request, response.content, marks)
             return response
         content = b"".join(response.streaming_content) if response.streaming else response.content
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-    if not _has_placeholders(content):
+    if not _has_placeholders(content, marks):
         # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.
         digest = hashlib.blake2b(content, digest_size=16).hexdigest()
         headers.append(("ETag", f'"{digest}"'))
-    page = (response.status_code, headers, content, response.streaming)
+    page = (response.status_code, headers, content, response.streaming, marks)
     if len(content) <= settings.PARVIS_PAGE_CACHE_MAX_BYTES:
         seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
         _store(key, page, found, before, started, seconds)
-    response = _response(request, response.status_code, headers, content, response.streaming)
+    response = _response(request, response.status_code, headers, content, response.streaming, marks)
     response[STATUS_HEADER] = "miss"
     return response
 

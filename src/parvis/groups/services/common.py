@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.images import process_image
+from parvis.core.images import image_set
 from parvis.core.slugs import unique_slug
 from parvis.organisations.models import OrganisationMembership
 
@@ -160,21 +160,9 @@ def _check_organisation(organisation, actor):
 
 
 def _set_image(group, image):
-    """``image``: an uploaded file (checked and re-encoded), ``False`` to remove the image,
-    ``None`` to leave it alone. Returns whether it changed."""
-    if image is None:
-        return False
-    if image is False:
-        if not group.image:
-            return False
-        group.image = ""
-        return True
-    try:
-        clean = process_image(image, max_size=(1200, 1200))
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages}) from None
-    group.image.save("image.jpg", clean, save=False)
-    return True
+    """``image``: an uploaded file (checked and re-encoded), ``False`` to remove it, ``None``
+    to leave it alone. Returns whether it changed; the old file goes once committed."""
+    return image_set(group, "image", image, max_size=(1200, 1200))
 
 
 def _require_site_moderator(moderator):
