@@ -304,3 +304,15 @@ def test_api_refuses_an_invisible_character_in_a_group_name(resident):
     )
     assert response.status_code == 400
     assert "U+202E" in str(response.json())
+
+
+def test_a_password_set_anywhere_revokes_the_tokens(resident):
+    """The admin's form and ``manage.py changepassword`` call ``set_password`` then ``save``."""
+    _token, key = api_token_create(user=resident, name="Script")
+    resident.bio = "Nouvelle présentation."
+    resident.save()  # another change keeps the tokens
+    assert api(key).get(CURRENT_TOKEN).status_code == 200
+    resident.set_password(NEW_PASSWORD)
+    resident.save()
+    assert not ApiToken.objects.filter(user=resident).exists()
+    assert api(key).get(CURRENT_TOKEN).status_code == 401
