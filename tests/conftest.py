@@ -4,6 +4,8 @@ Personas: a resident of Beauvais, a resident of Compiègne, an association manag
 elected official, a moderator and a visitor (the anonymous client).
 """
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -17,6 +19,7 @@ from .factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    give_totp,
 )
 
 
@@ -204,17 +207,65 @@ def moderator(oise):
 
 
 @pytest.fixture
+def staff_without_mfa(oise):
+    """A site moderator (staff, "Modérateurs" group) who never set up two-factor
+    authentication: logged in with ``login(user, mfa=False)``, a member like any other."""
+    user = UserFactory(
+        email="agent.sans.2fa@example.org",
+        first_name="Marc",
+        last_name="Lambert",
+        commune=oise["beauvais"],
+        is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name="Modérateurs"))
+    return user
+
+
+@pytest.fixture
 def visitor(client):
     """The anonymous visitor: Django's test client, not logged in."""
     return client
 
 
+def record_session_authentication(client, user, *, mfa, reauthenticated=False):
+    """What allauth's log-in writes in the session: the password, then the second factor;
+    ``reauthenticated``: the password was just typed again (allauth's re-authentication)."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    now = time.time()
+    records = [{"method": "password", "at": now, "email": user.email}]
+    if reauthenticated:
+        records.append({"method": "password", "at": now, "reauthenticated": True})
+    if mfa:
+        authenticator = user.authenticator_set.exclude(type="recovery_codes").first()
+        records.append({"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
 @pytest.fixture
 def login(client):
-    """Log ``user`` into the test client (staff MFA is bypassed with force_login)."""
+    """Log ``user`` into the test client, as allauth's log-in would leave the session.
 
-    def _login(user):
+    A staff member logs in with two-factor authentication (a TOTP authenticator is set up for
+    them), so that their staff powers apply (``accounts.staff``); ``mfa=False`` logs them in
+    with the password only, as staff that never set up (or used) a second factor.
+    ``reauthenticated=True``: as if the member had just typed their password again, which
+    allauth asks before sensitive changes (e-mail address, API token, account deletion).
+    """
+
+    def _login(user, *, mfa=None, reauthenticated=False):
+        if mfa is None:
+            mfa = user.is_staff or user.is_superuser
+        if mfa:
+            give_totp(user)
         client.force_login(user)
+        record_session_authentication(client, user, mfa=mfa, reauthenticated=reauthenticated)
         return client
 
     return _login

@@ -84,3 +84,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = OrganisationRole.MANAGER
+
+
+def give_totp(user):
+    """Set up a TOTP authenticator for ``user`` (as the two-factor setup page does)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not is_mfa_enabled(user):
+        TOTP.activate(user, generate_totp_secret())
+
+
+def api_key_for(user, *, mfa=None, name="tests"):
+    """A personal API key of ``user``. A staff member's is created after two-factor
+    authentication (so it acts with staff powers) unless ``mfa=False``."""
+    from parvis.accounts.services import api_token_create
+
+    if mfa is None:
+        mfa = user.is_staff or user.is_superuser
+    if mfa:
+        give_totp(user)
+    _token, key = api_token_create(user=user, name=name, created_with_mfa=mfa)
+    return key

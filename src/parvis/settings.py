@@ -70,6 +70,8 @@ PARVIS_SITE_URL = env("PARVIS_SITE_URL", "http://127.0.0.1:8000")
 PARVIS_STAFF_MFA_REQUIRED = env_bool("PARVIS_STAFF_MFA_REQUIRED", True)
 # The site's own 404 page even with DEBUG on (the demo sets it): core.errors.
 PARVIS_FRIENDLY_ERRORS = env_bool("PARVIS_FRIENDLY_ERRORS", False)
+# Days a personal API token is valid for (0: no expiry); a password change revokes them all.
+PARVIS_API_TOKEN_DAYS = env_int("PARVIS_API_TOKEN_DAYS", 90)
 PARVIS_CONTACT_EMAIL = env("PARVIS_CONTACT_EMAIL", "contact@parvis.example")
 # The reverse proxies in front of the application that append the client's address to
 # X-Forwarded-For (1: the nginx of deploy/; 0: none, the header is ignored). The client is the
@@ -277,6 +279,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding or changing an e-mail address asks for the password again (allauth's re-authentication,
+# valid ACCOUNT_REAUTHENTICATION_TIMEOUT seconds); so do creating an API token and deleting
+# the account (our views, with allauth's ``reauthentication_required``).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Tell the member of security changes: the old address of an e-mail change, the address of a
+# password change or reset, two-factor authentication set up or removed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
@@ -284,6 +294,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "parvis.accounts.forms.SignupForm"
+# allauth's form with the same work for a known and a new address (timing enumeration).
+ACCOUNT_FORMS = {"signup": "parvis.accounts.signup.SignupForm"}
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "phone_number"
 ACCOUNT_ADAPTER = "parvis.franceconnect.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PARVIS_SITE_NAME}] "

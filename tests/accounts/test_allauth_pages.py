@@ -49,9 +49,11 @@ def test_member_allauth_pages_use_the_site_layout(login, resident, url):
     assert_csp_safe(html)
 
 
-def test_email_change_page_with_a_pending_address_has_no_inline_style(login, resident):
+def test_email_change_page_with_a_pending_address_has_no_inline_style(login, resident, password):
     client = login(resident)
-    client.post("/compte/email/", {"action_add": "", "email": "nouvelle@example.org"})
+    asked = client.post("/compte/email/", {"action_add": "", "email": "nouvelle@example.org"})
+    assert asked.url.startswith("/compte/reauthenticate/")  # the password again, first
+    client.post(asked.url, {"password": password})
     html = client.get("/compte/email/").content.decode()
     assert "nouvelle@example.org" in html
     assert 'id="pending-email"' in html

@@ -28,7 +28,7 @@ def current_code(secret):
 
 
 def test_staff_without_authenticator_is_sent_to_totp_setup(login, staff_member):
-    response = login(staff_member).get(ADMIN)
+    response = login(staff_member, mfa=False).get(ADMIN)
     assert response.status_code == 302
     assert response.url == f"{TOTP_SETUP}?next={ADMIN}"
 
@@ -50,15 +50,18 @@ def open_totp_setup(client, user, password):
     return page
 
 
+@pytest.mark.django_db(transaction=True)  # allauth records the activation after the commit
 def test_staff_activates_totp_through_the_form_then_reaches_the_admin(
-    client, staff_member, password
+    client, staff_member, password, mailoutbox
 ):
     open_totp_setup(client, staff_member, password)
     secret = client.session["mfa.totp.secret"]
     response = client.post(TOTP_SETUP, {"code": current_code(secret)})
     assert response.status_code == 302
     assert staff_member.authenticator_set.filter(type="totp").exists()
+    # The code typed to set it up counts as this session's second factor: powers at once.
     assert client.get(ADMIN).status_code == 200
+    assert [message.to for message in mailoutbox] == [[staff_member.email]]  # told of it
 
 
 def test_wrong_totp_code_activates_nothing(client, staff_member, password):

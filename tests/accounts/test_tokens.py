@@ -13,10 +13,14 @@ def revoke_url(token):
     return f"/compte/jetons/{token.pk}/revoquer/"
 
 
-def test_member_creates_a_token_and_sees_the_key_once(login, resident):
+def test_member_creates_a_token_and_sees_the_key_once(login, resident, password):
     client = login(resident)
     assert client.get(TOKENS).status_code == 200
-    response = client.post(TOKENS, {"name": "  Mon script  d'agenda "})
+    asked = client.post(TOKENS, {"name": "  Mon script  d'agenda "})
+    assert asked.status_code == 302  # the password again first (allauth's re-authentication)
+    assert asked.url == "/compte/reauthenticate/?next=%2Fcompte%2Fjetons%2F"
+    assert not ApiToken.objects.exists()
+    response = client.post(asked.url, {"password": password})  # resumes the creation
     assert response.status_code == 302
     assert response.url == CREATED
     token = ApiToken.objects.get(user=resident)
@@ -45,7 +49,7 @@ def test_member_creates_a_token_and_sees_the_key_once(login, resident):
     ("name", "message"), [("", "required"), ("   ", "required"), ("x" * 81, "at most 80")]
 )
 def test_token_needs_a_name(login, resident, name, message):
-    response = login(resident).post(TOKENS, {"name": name})
+    response = login(resident, reauthenticated=True).post(TOKENS, {"name": name})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["name"])
     assert not ApiToken.objects.exists()

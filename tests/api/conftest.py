@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from parvis.accounts.services import api_token_create
+from ..factories import api_key_for
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def api_as():
     """An API client authenticated by ``user``'s personal token."""
 
     def _as(user):
-        _, key = api_token_create(user=user, name="tests")
+        key = api_key_for(user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from parvis.accounts.services import api_token_create
 from parvis.consultations.models import ConsultationStatus, QuestionKind, Response
 from parvis.consultations.services import response_submit
 from tests.factories import UserFactory
 
+from ..factories import api_key_for
 from .conftest import full_answers, question
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def api():
 @pytest.fixture
 def api_as():
     def _as(user):
-        _, key = api_token_create(user=user, name="tests")
+        key = api_key_for(user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client

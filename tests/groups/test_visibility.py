@@ -25,9 +25,10 @@ PERSONAS = (
     "banned",
     "ex_member",
     "moderator",
+    "staff_without_mfa",  # a site moderator whose session passed no second factor
 )
 #: Personas who may not read the private group's content.
-OUTSIDERS = ("visitor", "non_member", "banned", "ex_member")
+OUTSIDERS = ("visitor", "non_member", "banned", "ex_member", "staff_without_mfa")
 LOGIN = "login"  # expected: a redirect to the login page
 
 SECRET_TITLE = "Ordre du jour de la réunion de mars"
@@ -49,6 +50,8 @@ class Route:
 def _statuses(default, **overrides):
     values = dict.fromkeys(PERSONAS, default)
     values.update(overrides)
+    # Staff powers need two-factor authentication: without it, a moderator is a non-member.
+    values["staff_without_mfa"] = values["non_member"]
     return values
 
 
@@ -247,10 +250,12 @@ def world(private_group, thread, member, owner, non_member, oise):
 
 
 @pytest.fixture
-def as_persona(client, request):
+def as_persona(client, request, login):
     def _as(persona):
+        if persona == "staff_without_mfa":
+            return login(request.getfixturevalue(persona), mfa=False)
         if persona != "visitor":
-            client.force_login(request.getfixturevalue(persona))
+            return login(request.getfixturevalue(persona))
         return client
 
     return _as

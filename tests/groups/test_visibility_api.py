@@ -10,10 +10,9 @@ tell that it exists. A refusal (any 4xx) changes nothing.
 import pytest
 from rest_framework.test import APIClient
 
-from parvis.accounts.services import api_token_create
 from parvis.groups import services
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 from . import test_visibility as pages
 from .conftest import add_member
 
@@ -28,6 +27,8 @@ Route = pages.Route
 def statuses(default, **overrides):
     values = dict.fromkeys(PERSONAS, default)
     values.update(overrides)
+    # A staff member's token created without two-factor authentication: a non-member's access.
+    values["staff_without_mfa"] = values["non_member"]
     return values
 
 
@@ -196,7 +197,8 @@ def api_as_persona(request):
     def _as(persona):
         client = APIClient()
         if persona != "visitor":
-            _, key = api_token_create(user=request.getfixturevalue(persona), name="tests")
+            user = request.getfixturevalue(persona)
+            key = api_key_for(user, mfa=False if persona == "staff_without_mfa" else None)
             client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 

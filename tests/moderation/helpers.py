@@ -42,9 +42,9 @@ def api_as(user):
     """An API client authenticated by ``user``'s personal token."""
     from rest_framework.test import APIClient
 
-    from parvis.accounts.services import api_token_create
+    from ..factories import api_key_for
 
-    _token, key = api_token_create(user=user, name="tests")
+    key = api_key_for(user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

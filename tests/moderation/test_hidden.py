@@ -44,11 +44,11 @@ def test_hidden_event_page_shows_the_notice_to_visitors_and_other_members(
 
 
 def test_author_and_staff_still_see_a_hidden_event_with_a_banner(
-    client, event, hide, resident, moderator
+    client, event, hide, resident, moderator, login
 ):
     hide(event)
     for user in (resident, moderator):
-        client.force_login(user)
+        client = login(user)
         page = client.get(event.get_absolute_url()).content.decode()
         assert "Fête des voisins" in page
         assert "Only its author and the moderators can see it." in page

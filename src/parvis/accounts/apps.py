@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and members")
 
     def ready(self):
-        from . import signals
+        from . import security, signals, staff  # noqa: F401 (their signal receivers)
 
         # Also after a test database flush, which empties the tables the data migration filled.
         # Connected for every app: the permissions of later apps exist only after their turn.

@@ -2,14 +2,16 @@ import hashlib
 from contextlib import suppress
 
 from allauth.account.adapter import get_adapter
-from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions import app_settings as usersessions_settings
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, empty
 from redis.exceptions import RedisError
+
+from .staff import staff_mfa_url, staff_user_for_request
 
 CACHE_ERRORS = (RedisError, OSError)
 
@@ -19,23 +21,34 @@ _USER_AGENT_LENGTH = UserSession._meta.get_field("user_agent").max_length
 
 
 class StaffMFAMiddleware:
-    """Send a staff member without an authenticator to set one up before any admin page."""
+    """Staff powers only after a second factor (``PARVIS_STAFF_MFA_REQUIRED``), see ``staff``.
+
+    ``request.user`` of a staff account whose session did not pass two-factor authentication
+    becomes the same account as an ordinary member (lazily: visitors cost nothing), and the
+    admin sends it to set up an authenticator, or to confirm the one it has.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            settings.PARVIS_STAFF_MFA_REQUIRED
-            and user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and request.path.startswith(reverse("admin:index"))
-            and not is_mfa_enabled(user)
+        if not settings.PARVIS_STAFF_MFA_REQUIRED or not hasattr(request, "user"):
+            return self.get_response(request)
+        original = request.user
+        request.user = SimpleLazyObject(lambda: staff_user_for_request(request, _unwrap(original)))
+        if request.path.startswith(reverse("admin:index")) and getattr(
+            request.user, "staff_powers_suspended", False
         ):
-            return redirect(reverse("mfa_activate_totp") + f"?next={request.path}")
+            return redirect(staff_mfa_url(request.user) + f"?next={request.path}")
         return self.get_response(request)
+
+
+def _unwrap(user):
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 class UserSessionsMiddleware:

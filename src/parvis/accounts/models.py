@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.validators import validate_visible_text
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -56,8 +58,10 @@ def photo_upload_to(instance, filename):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    first_name = models.CharField(_("first name"), max_length=80)
-    last_name = models.CharField(_("last name"), max_length=80)
+    first_name = models.CharField(
+        _("first name"), max_length=80, validators=[validate_visible_text]
+    )
+    last_name = models.CharField(_("last name"), max_length=80, validators=[validate_visible_text])
     kind = models.CharField(
         _("profile type"),
         max_length=20,
@@ -213,11 +217,18 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, validators=[validate_visible_text])
     prefix = models.CharField(_("prefix"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    #: After this moment the token is refused (``PARVIS_API_TOKEN_DAYS`` after its creation).
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    #: Created in a session that passed two-factor authentication: a staff member's token acts
+    #: with staff powers only then (``accounts.staff``).
+    created_with_mfa = models.BooleanField(
+        _("created after two-factor authentication"), default=False
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -226,3 +237,7 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -7,6 +7,7 @@ message for the member.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -204,14 +205,30 @@ def mandate_withdraw(*, user: User, mandate: Mandate) -> None:
     mandate.delete()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it with its key, which is never stored."""
+def api_token_create(
+    *, user: User, name: str, created_with_mfa: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with its key, which is never stored.
+
+    It expires ``PARVIS_API_TOKEN_DAYS`` days later (never with 0); ``created_with_mfa`` says
+    the creating session passed two-factor authentication (see ``accounts.staff``).
+    """
     _require_active(user)
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("Give the token a name."), code="empty")
     key = secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token(key))
+    now = timezone.now()
+    days = settings.PARVIS_API_TOKEN_DAYS
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=hash_token(key),
+        created_at=now,
+        expires_at=now + timedelta(days=days) if days > 0 else None,
+        created_with_mfa=created_with_mfa,
+    )
     token.full_clean(exclude=["user"])
     token.save()
     return token, key
@@ -243,3 +260,10 @@ def identity_unverify(*, user: User) -> None:
     if user.identity_verified_at:
         user.identity_verified_at = None
         user.save(update_fields=["identity_verified_at"])
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user`` (their password changed: whoever had it loses the API
+    too); return how many there were."""
+    deleted, _by_model = ApiToken.objects.filter(user_id=user.pk).delete()
+    return deleted

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.validators import validate_visible_text
+
 NAME_MAX_LENGTH = 80
 MAX_LINKS = 5
 
@@ -26,6 +28,7 @@ def clean_person_name(value):
     name = " ".join((value or "").split())
     if not name:
         raise ValidationError(_("Enter a name."), code="empty")
+    validate_visible_text(name)
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
             _("A name has %(max)d characters at most (this one has %(length)d)."),

@@ -1,3 +1,5 @@
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from . import selectors, services
 from .forms import ApiTokenForm, MandateForm, ProfileForm
 from .models import ApiToken, Mandate, VerificationStatus
 from .profile import profile_extras
+from .staff import session_passed_mfa
 
 _NEW_TOKEN_SESSION_KEY = "parvis_new_api_token"
 
@@ -98,17 +101,26 @@ def mandate_withdraw(request, pk):
 
 
 @login_required
+@reauthentication_required(allow_get=True)  # creating a token asks for the password again
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        token, key = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            created_with_mfa=session_passed_mfa(request, request.user),
+        )
         request.session[_NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "key": key}
         return redirect("accounts:token_created")
     return render(
         request,
         "accounts/token_list.html",
-        {"form": form, "tokens": selectors.api_tokens_of(request.user)},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(request.user),
+            "lifetime_days": settings.PARVIS_API_TOKEN_DAYS,
+        },
     )
 
 

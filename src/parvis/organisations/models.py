@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.core.collation import FRENCH
+from parvis.core.validators import validate_visible_text
 
 from .validators import validate_rna, validate_siren
 
@@ -25,7 +26,9 @@ def logo_upload_to(instance, filename):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=150, db_collation=FRENCH)
+    name = models.CharField(
+        _("name"), max_length=150, db_collation=FRENCH, validators=[validate_visible_text]
+    )
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     description = models.TextField(_("description"), max_length=5000, blank=True)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.validators import validate_visible_text
+
 
 class Theme(models.TextChoices):
     CITIZENSHIP = "citizenship", _("citizenship and local life")
@@ -50,7 +52,7 @@ def image_upload_to(instance, filename):
 
 
 class Group(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_visible_text])
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     description = models.TextField(
         _("description"), max_length=5000, blank=True, help_text=_("Markdown is accepted.")
