@@ -11,7 +11,7 @@ import pytest
 from django import forms
 
 from .conftest import api_messages, looks_french
-from .writes import BODYLESS, SAME_AS, WRITES, Case
+from .writes import API_NOT_YET_COVERED, BODYLESS, SAME_AS, WRITES, Case
 
 
 def derived_cases(write):
@@ -130,6 +130,8 @@ def test_every_api_write_is_covered():
         if method in {"post", "put", "patch", "delete"}
     }
     covered = {write.api_operation for write in WRITES if write.api_operation}
-    missing = operations - covered - set(BODYLESS) - set(SAME_AS)
+    missing = operations - covered - set(BODYLESS) - set(SAME_AS) - set(API_NOT_YET_COVERED)
     assert not missing, f"API writes without parity/hostile tests: {sorted(missing)}"
-    assert not (set(BODYLESS) | set(SAME_AS) | covered) - operations  # no stale entry
+    listed = set(BODYLESS) | set(SAME_AS) | set(API_NOT_YET_COVERED) | covered
+    assert not listed - operations  # no stale entry
+    assert not set(API_NOT_YET_COVERED) & covered  # a covered write leaves the gap list

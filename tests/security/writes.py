@@ -437,6 +437,22 @@ FORMS_NOT_YET_COVERED = {
     "parvis.moderation.forms.AppealForm": "appeal statement",
     "parvis.moderation.forms.DecisionForm": "staff decision",
     "parvis.organisations.forms.InvitationForm": "e-mail address",
+    # The capabilities of this round (issues 14-17): validated in their services (bad input
+    # is tested in each app's own tests), not in the generated corpus yet.
+    "parvis.comments.forms.CommentForm": "comment (tests/comments)",
+    "parvis.comments.forms.DeleteForm": "staff reason (tests/comments)",
+    "parvis.conversations.forms.DelegationForm": "e-mail address (tests/conversations)",
+    "parvis.conversations.forms.MessageForm": "private message (tests/conversations)",
+    "parvis.conversations.forms.StartForm": "private message (tests/conversations)",
+    "parvis.franceconnect.forms.LinkForm": "password (tests/franceconnect)",
+    "parvis.franceconnect.forms.SignupForm": "e-mail address (tests/franceconnect)",
+    "parvis.localreports.forms.ReportForm": "local report (tests/localreports)",
+    "parvis.localreports.forms.TriageForm": "agent's comment (tests/localreports)",
+    "parvis.questions.forms.AnswerForm": "official's answer (tests/questions)",
+    "parvis.questions.forms.AskForm": "question (tests/questions)",
+    "parvis.questions.forms.RefuseForm": "staff reason (tests/questions)",
+    "parvis.volunteers.forms.CallForm": "call for volunteers (tests/volunteers)",
+    "parvis.volunteers.forms.MessageForm": "organisers' message (tests/volunteers)",
 }
 
 #: API write operations without a body to check (joining, leaving, RSVP, publishing...), and
@@ -448,6 +464,34 @@ BODYLESS = {
     ("post", "/api/groupes/{slug}/rejoindre/"): "no input",
     ("post", "/api/groupes/{slug}/quitter/"): "no input",
     ("delete", "/api/groupes/{slug}/demander/"): "no input",
+    ("post", "/api/questions/{id}/soutien/"): "no input",
+    ("delete", "/api/questions/{id}/soutien/"): "no input",
+    ("post", "/api/questions/{id}/suivi/"): "no input",
+    ("delete", "/api/questions/{id}/suivi/"): "no input",
+    ("post", "/api/signalements/{id}/soutien/"): "no input",
+    ("delete", "/api/signalements/{id}/soutien/"): "no input",
+    ("post", "/api/benevolat/{id}/inscription/"): "a slot's id only",
+    ("delete", "/api/benevolat/{id}/inscription/"): "a slot's id only",
+    ("post", "/api/messages/{id}/lu/"): "no input",
+    ("delete", "/api/abonnements/{id}/"): "no input",
+    ("delete", "/api/commentaires/{id}/"): "no input",
+}
+#: API writes with text of this round's capabilities, validated in their services (bad input
+#: tested in each app's tests) but not in the generated parity and hostile tests yet: listed so
+#: the gap is visible.
+API_NOT_YET_COVERED = {
+    ("post", "/api/questions/"): "tests/questions/test_api.py",
+    ("post", "/api/questions/{id}/reponse/"): "tests/questions/test_api.py",
+    ("post", "/api/signalements/"): "tests/localreports/test_views.py",
+    ("post", "/api/signalements/{id}/suivi/"): "tests/localreports/test_views.py",
+    ("post", "/api/commentaires/"): "tests/comments",
+    ("patch", "/api/commentaires/{id}/"): "tests/comments",
+    ("post", "/api/commentaires/{id}/retirer/"): "tests/comments",
+    ("post", "/api/messages/"): "tests/conversations",
+    ("post", "/api/messages/{id}/messages/"): "tests/conversations",
+    ("post", "/api/abonnements/"): "tests/comments",
+    ("post", "/api/reactions/"): "tests/comments",
+    ("post", "/api/reactions/retirer/"): "tests/comments",
 }
 #: API operations that share their serializer and service with a listed one.
 SAME_AS = {
