@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from parvis.core import search_views
 from parvis.core import views as core_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +17,8 @@ admin.site.index_title = _("Moderation and verification")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
+    path("recherche/", search_views.search_page, name="search"),
+    path("recherche/suggestions/", search_views.suggestions, name="search_suggestions"),
     path("mentions-legales/", core_views.page, {"template": "legal"}, name="legal"),
     path("confidentialite/", core_views.page, {"template": "privacy"}, name="privacy"),
     path(
