@@ -66,6 +66,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group",
         "api-group-thread",
         "api-group-message",
+        "api-search",  # core's /api/recherche/ (parvis.core.api), order 90
     ]
 
 

@@ -35,7 +35,7 @@ The ``french_unaccent`` configuration (French stemming, accents ignored) is crea
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 from urllib.parse import urlencode
@@ -134,7 +134,6 @@ class SearchProvider:
     result: Callable[[Any], Result]
     see_all_url: Callable[[Query], str] | None = None
     order: int = 100
-    description: str | Promise = field(default="")
 
 
 class SearchRegistry:
