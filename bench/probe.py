@@ -54,6 +54,14 @@ def pages():
         ("ics feed", "/agenda/flux.ics", False),
         ("directory search", "/annuaire/?type=associations&q=sport", False),
         ("api events", "/api/evenements/", False),
+        # The search box (parvis.core.search): a common word ("marché": weekly markets, groups,
+        # associations, posts) over every type, one type by pages, the typeahead and the API.
+        ("search (visitor)", "/recherche/?q=march%C3%A9", False),
+        ("search (member)", "/recherche/?q=march%C3%A9", True),
+        ("search one type", "/recherche/?q=march%C3%A9&type=evenements", False),
+        ("search suggestions", "/recherche/suggestions/?q=marc", False),
+        ("search name typo", "/recherche/?q=Beauvias", False),
+        ("api search", "/api/recherche/?q=march%C3%A9", False),
     ]
     if apps.is_installed("parvis.groups"):
         from parvis.groups.models import Group, GroupStatus, Thread, Visibility

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
-from parvis.core import pwa
+from parvis.core import pwa, search_views
 from parvis.core import views as core_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -30,6 +30,8 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("hors-ligne/", pwa.offline, name="offline"),
+    path("recherche/", search_views.search_page, name="search"),
+    path("recherche/suggestions/", search_views.suggestions, name="search_suggestions"),
     path("mentions-legales/", core_views.page, {"template": "legal"}, name="legal"),
     path("confidentialite/", core_views.page, {"template": "privacy"}, name="privacy"),
     path(

@@ -67,6 +67,7 @@ def test_each_domain_app_registers_its_routes():
         "api-group-thread",
         "api-group-message",
         "api-conversation",
+        "api-search",  # core's /api/recherche/ (parvis.core.api), order 90
         "api-question",
         "api-comment",
         "api-reaction",

@@ -26,7 +26,10 @@ from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 from parvis.territories.selectors import territory_containers, territory_scope
 
-from . import notifications  # noqa: F401  (the notification kinds)
+from . import (
+    notifications,  # noqa: F401  (the notification kinds)
+    search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
+)
 from .filters import AgendaFilters, filter_occurrences, local_midnight
 from .models import Event, EventOccurrence, EventStatus, Rsvp
 from .selectors import event_is_visible_to, public_occurrences, upcoming_near

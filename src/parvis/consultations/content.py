@@ -24,7 +24,11 @@ from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 
-from . import activities, notifications  # noqa: F401  (the notification and activity kinds)
+from . import (  # noqa: F401  (the notification and activity kinds)
+    activities,
+    notifications,
+    search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
+)
 from .models import Comment, Consultation, Response
 from .selectors import (
     consultation_is_visible_to,

@@ -4,6 +4,8 @@ no content type of its own: it searches those of accounts, organisations and off
 
 from parvis.core.home import ORDER, HomeBlock, home_blocks
 
+from . import search_provider  # noqa: F401  (its types in the search box: parvis.core.search)
+
 home_blocks.register(
     HomeBlock(key="directory", template="directory/_home_block.html", order=ORDER["directory"])
 )

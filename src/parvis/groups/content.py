@@ -29,7 +29,11 @@ from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, PortalSection, portal_sections
 from parvis.territories.selectors import territory_containers
 
-from . import activities, notifications  # noqa: F401  (the notification and activity kinds)
+from . import (  # noqa: F401  (the notification and activity kinds)
+    activities,
+    notifications,
+    search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
+)
 from .models import (
     Ban,
     Group,

@@ -12,7 +12,10 @@ from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER as PORTAL_ORDER
 from parvis.territories.portal import SECTION_LIMIT, PortalSection, portal_sections
 
-from . import selectors
+from . import (
+    search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
+    selectors,
+)
 from .sections import ORDER, OfficialSection, official_sections
 
 

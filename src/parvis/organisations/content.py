@@ -25,7 +25,10 @@ from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 from parvis.territories.selectors import commune_in, territory_containers, territory_scope
 
-from . import notifications  # noqa: F401  (the notification kinds)
+from . import (
+    notifications,  # noqa: F401  (the notification kinds)
+    search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
+)
 from .models import (
     InvitationStatus,
     Organisation,

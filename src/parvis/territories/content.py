@@ -2,6 +2,7 @@
 
 from parvis.core import pagecache
 
+from . import search_provider  # noqa: F401  (its types in the search box: parvis.core.search)
 from .models import Territory
 
 # --- page cache --------------------------------------------------------------------------------

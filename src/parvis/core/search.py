@@ -1,0 +1,278 @@
+"""One search box across every content type: the search registry.
+
+Each domain app registers, from its ``content.py`` (``parvis.core.content``), a
+``SearchProvider`` for each of its content types; core imports none of them. The search page
+(``/recherche/``), its suggestions (the header's typeahead) and the API (``/api/recherche/``)
+ask every provider for its best matches, one query each (with a ``LIMIT``), and show them
+grouped by type, each group with a "see all" link.
+
+.. code-block:: python
+
+    from parvis.core import search
+
+    search.providers.register(
+        search.SearchProvider(
+            key="evenements",  # ?type=evenements, the API's "type"
+            label=_("Events"),
+            order=search.ORDER["events"],
+            query=events_matching,  # (user, query: search.Query) -> ranked queryset
+            result=lambda event: search.Result(title=event.title, url=..., detail=...),
+            see_all_url=lambda query: f"/agenda/?q={query.urlencoded}",  # optional
+        )
+    )
+
+``query(user, query)`` returns the rows ``user`` may see that match ``query`` (never hidden
+nor deleted ones: use the app's visibility selectors and ``exclude_hidden``), best first, shaped
+so that ``result(row)`` costs no query (``select_related``, annotations). The helpers below
+build the match: ``text_search`` (PostgreSQL full text with the ``french_unaccent``
+configuration, each word a prefix, all required; ``icontains`` on other databases) and
+``name_search`` (the same, or trigram similarity of a name: typos forgiven).
+
+The ``french_unaccent`` configuration (French stemming, accents ignored) is created by
+``directory/migrations/0001``; the ``pg_trgm`` extension by ``territories/migrations/0002``.
+"""
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.db import connections
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils.functional import Promise
+
+CONFIG = "french_unaccent"
+MAX_LENGTH = 200  # characters of a query read; the rest is ignored
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+#: Results per type on the search page and in the API's overview; suggestions show fewer.
+GROUP_LIMIT = 5
+SUGGESTION_LIMIT = 3
+PER_PAGE = 20
+#: Trigram similarity (0..1) above which a name counts as a match despite typos.
+TRIGRAM_THRESHOLD = 0.35
+#: Suggested order of the groups, lower first (a new type picks a free number).
+ORDER = {
+    "communes": 10,
+    "events": 20,
+    "groups": 30,
+    "discussions": 35,
+    "organisations": 40,
+    "officials": 50,
+    "news": 60,
+    "consultations": 70,
+    "members": 80,
+}
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the person typed, cleaned: ``text`` (trimmed, at most ``MAX_LENGTH`` characters)
+    and its ``words`` (letters and digits only: safe in a raw tsquery)."""
+
+    text: str
+    words: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, raw):
+        text = " ".join(str(raw or "").replace("\x00", " ").split())[:MAX_LENGTH]
+        words = tuple(word[:MAX_WORD_LENGTH] for word in _WORD.findall(text))[:MAX_WORDS]
+        return cls(text=" ".join(words), words=words)
+
+    def __bool__(self):
+        return bool(self.words)
+
+    @property
+    def urlencoded(self):
+        """``q=<text>`` for a link."""
+        return urlencode({"q": self.text})
+
+
+@dataclass(frozen=True)
+class Result:
+    """One result as the pages and the API show it."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """A content type the search box finds.
+
+    ``key``
+        its slug in ``/recherche/?type=<key>`` and the API's ``type``.
+    ``label``
+        the group's heading (a lazy translation, plural: "Events").
+    ``query``
+        ``(user, query) -> queryset``: the matching rows ``user`` may see, best first.
+    ``result``
+        ``(row) -> Result``, without a query.
+    ``see_all_url``
+        ``(query) -> str``: the app's own list filtered on the words, or ``None`` for the
+        search page of this type only.
+    ``order``
+        groups show by increasing order, then key.
+    """
+
+    key: str
+    label: str | Promise
+    query: Callable[[Any, Query], Any]
+    result: Callable[[Any], Result]
+    see_all_url: Callable[[Query], str] | None = None
+    order: int = 100
+
+
+class SearchRegistry:
+    """The content types of the search box, registered by their apps."""
+
+    def __init__(self):
+        self._providers: dict[str, SearchProvider] = {}
+
+    def __contains__(self, key):
+        return key in self._providers
+
+    def __len__(self):
+        return len(self._providers)
+
+    def register(self, provider):
+        """Add ``provider`` (replacing one with the same key) and return it."""
+        if not isinstance(provider, SearchProvider):
+            raise TypeError(f"Register a SearchProvider, not {type(provider).__name__}.")
+        self._providers[provider.key] = provider
+        return provider
+
+    def unregister(self, key):
+        self._providers.pop(key, None)
+
+    def get(self, key):
+        return self._providers.get(key)
+
+    def all(self):
+        return sorted(self._providers.values(), key=lambda p: (p.order, p.key))
+
+
+#: The registry the apps fill from their ``content.py``.
+providers = SearchRegistry()
+
+
+@dataclass
+class Group:
+    """The results of one type: ``results`` (at most the limit) and whether there are more."""
+
+    provider: SearchProvider
+    results: list[Result]
+    has_more: bool
+    see_all_url: str
+
+    @property
+    def key(self):
+        return self.provider.key
+
+    @property
+    def label(self):
+        return self.provider.label
+
+
+def see_all_url(provider, query):
+    if provider.see_all_url is not None:
+        url = provider.see_all_url(query)
+        if url:
+            return url
+    return f"{reverse('search')}?{urlencode({'q': query.text, 'type': provider.key})}"
+
+
+def search_all(user, query, *, limit=GROUP_LIMIT, types=None):
+    """The groups of results of every provider (or of the keys in ``types``) with at least one
+    result: one query per provider, ``limit + 1`` rows each."""
+    if not query:
+        return []
+    groups = []
+    for provider in providers.all():
+        if types and provider.key not in types:
+            continue
+        rows = list(provider.query(user, query)[: limit + 1])
+        if rows:
+            groups.append(
+                Group(
+                    provider=provider,
+                    results=[provider.result(row) for row in rows[:limit]],
+                    has_more=len(rows) > limit,
+                    see_all_url=see_all_url(provider, query),
+                )
+            )
+    return groups
+
+
+# --- building the match ---------------------------------------------------------------------
+
+
+def full_text_available(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def prefix_query(words):
+    """Every word as a prefix, all required: ``eleve:* & beauv:*``."""
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
+
+
+def _contains_every_word(queryset, words, fields):
+    for word in words:
+        queryset = queryset.filter(
+            reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+        )
+    return queryset
+
+
+def text_search(queryset, query, *, vector, fallback_fields):
+    """``queryset`` narrowed to rows whose ``vector`` (a ``SearchVector`` indexed with the
+    same expression) holds every word as a prefix, with a ``score``; ``icontains`` on each
+    word elsewhere (``score`` 0)."""
+    if not full_text_available(queryset):
+        return _contains_every_word(queryset, query.words, fallback_fields).annotate(
+            score=Value(0.0, output_field=FloatField())
+        )
+    tsquery = prefix_query(query.words)
+    return (
+        queryset.alias(document=vector)
+        .filter(document=tsquery)
+        .annotate(score=SearchRank(F("document"), tsquery))
+    )
+
+
+def name_search(queryset, query, *, vector, names, fallback_fields=None):
+    """Like ``text_search``, and also the rows one of whose ``names`` (fields) is similar to
+    the text typed (trigrams: "Beauvias" finds "Beauvais", "Dupond" finds "Dupont"); the
+    ``score`` adds the best similarity."""
+    if not full_text_available(queryset):
+        return _contains_every_word(queryset, query.words, fallback_fields or names).annotate(
+            score=Value(0.0, output_field=FloatField())
+        )
+    tsquery = prefix_query(query.words)
+    text = query.text.lower()
+    similar = reduce(operator.or_, (Q(**{f"{name}__trigram_similar": text}) for name in names))
+    similarity = (
+        TrigramSimilarity(names[0], text)
+        if len(names) == 1
+        else Greatest(*(TrigramSimilarity(name, text) for name in names))
+    )
+    # ``%`` (pg_trgm's threshold, 0.3) lets the trigram index find the candidates; the
+    # stricter threshold leaves out short names that merely share a word with a longer query.
+    return (
+        queryset.alias(document=vector, similarity=similarity)
+        .filter(Q(document=tsquery) | (similar & Q(similarity__gte=TRIGRAM_THRESHOLD)))
+        .annotate(score=Coalesce(SearchRank(F("document"), tsquery), 0.0) + F("similarity"))
+    )

@@ -1,0 +1,65 @@
+"""The search page (``/recherche/``) and the header's suggestions (``/recherche/suggestions/``):
+the types registered in ``parvis.core.search``, one query each with a ``LIMIT``."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import search
+from .pagination import CappedPaginator
+from .routers import replica_reads
+
+
+def _page_number(request):
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 6 else 1
+
+
+@require_GET
+@replica_reads
+def search_page(request):
+    """Every type's best matches, grouped; or, with ``?type=<key>``, that type only, by pages
+    (a capped count and the page: two queries)."""
+    query = search.Query.parse(request.GET.get("q", ""))
+    key = request.GET.get("type", "")
+    provider = search.providers.get(key) if key else None
+    context = {"query": query, "providers": search.providers.all(), "provider": provider}
+    if key and provider is None:
+        context["unknown_type"] = True
+    if provider is not None:
+        page = None
+        if query:
+            paginator = CappedPaginator(provider.query(request.user, query), search.PER_PAGE)
+            page = paginator.get_page(_page_number(request))
+            page.results = [provider.result(row) for row in page.object_list]
+        context["page"] = page
+    elif query:
+        context["groups"] = search.search_all(request.user, query)
+    status = 404 if context.get("unknown_type") else 200
+    return render(request, "core/search.html", context, status=status)
+
+
+@require_GET
+@never_cache
+@replica_reads
+def suggestions(request):
+    """The header's typeahead: a few results of each type, as JSON."""
+    query = search.Query.parse(request.GET.get("q", ""))
+    groups = search.search_all(request.user, query, limit=search.SUGGESTION_LIMIT)
+    return JsonResponse(
+        {
+            "q": query.text,
+            "url": f"{reverse('search')}?{query.urlencoded}",
+            "groups": [
+                {
+                    "type": group.key,
+                    "label": str(group.label),
+                    "see_all_url": group.see_all_url,
+                    "results": [result.__dict__ for result in group.results],
+                }
+                for group in groups
+            ],
+        }
+    )

@@ -1,0 +1,63 @@
+"""The search pages cost a fixed number of queries whatever the volume: one per type (with a
+LIMIT) for the overview, a capped count and one page for a type."""
+
+import pytest
+
+from parvis.core import search
+from tests.factories import UserFactory
+
+from .conftest import build_world
+
+pytestmark = pytest.mark.postgresql
+
+#: One query per registered type (nine today), for a visitor (no session).
+VISITOR_OVERVIEW = 9
+#: The same plus what every member's page costs: the session, the user, the user sessions'
+#: bookkeeping (5, with savepoints), the sanction check and the unread notifications' count.
+MEMBER_OVERVIEW = VISITOR_OVERVIEW + 9
+
+
+def grow(oise, volume):
+    for number in range(volume):
+        build_world(oise, suffix=f" {number}")
+
+
+@pytest.mark.parametrize("volume", [0, 6])
+def test_overview_queries_do_not_grow_with_the_results(
+    client, login, oise, world, volume, django_assert_max_num_queries
+):
+    grow(oise, volume)
+    assert len(search.providers) == VISITOR_OVERVIEW
+    with django_assert_max_num_queries(VISITOR_OVERVIEW):
+        response = client.get("/recherche/", {"q": "marché"})
+    assert len(response.context["groups"]) == 8
+    if volume:
+        assert any(group.has_more for group in response.context["groups"])
+    with django_assert_max_num_queries(VISITOR_OVERVIEW):
+        client.get("/recherche/suggestions/", {"q": "marché"})
+    login(UserFactory(commune=oise["beauvais"]))
+    with django_assert_max_num_queries(MEMBER_OVERVIEW):
+        response = client.get("/recherche/", {"q": "marché"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("volume", [0, 6])
+@pytest.mark.parametrize("key", ["evenements", "discussions", "organisations", "membres"])
+def test_one_type_page_is_two_queries(
+    client, oise, world, volume, key, django_assert_max_num_queries
+):
+    grow(oise, volume)
+    with django_assert_max_num_queries(2):
+        response = client.get("/recherche/", {"q": "marché", "type": key})
+    assert response.context["page"].results
+
+
+@pytest.mark.parametrize("volume", [0, 6])
+def test_api_queries_do_not_grow(client, oise, world, volume, django_assert_max_num_queries):
+    grow(oise, volume)
+    with django_assert_max_num_queries(VISITOR_OVERVIEW):
+        response = client.get("/api/recherche/", {"q": "marché"})
+    assert len(response.json()["groups"]) == 8
+    with django_assert_max_num_queries(1):
+        response = client.get("/api/recherche/", {"q": "marché", "type": "evenements"})
+    assert response.json()["groups"][0]["results"]
