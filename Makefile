@@ -45,7 +45,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20): apt-get install nodejs npm"; exit 1; }
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR)/leaflet && mkdir -p $(VENDOR)/leaflet
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	touch $(VENDOR_STAMP)
 
 install: $(STAMP) $(VENDOR_STAMP)

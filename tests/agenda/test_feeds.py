@@ -261,14 +261,22 @@ def test_subscribe_partial_keeps_the_current_filters(rf, oise):
     from django.contrib.auth.models import AnonymousUser
     from django.template.loader import render_to_string
 
-    request = rf.get("/agenda/?category=sport&commune=60057")
-    request.user = AnonymousUser()
+    from parvis.agenda.views import webcal
 
-    html = render_to_string("agenda/_subscribe.html", request=request)
+    request = rf.get("/agenda/?category=sport&commune=60057&from=2027-01-01&to=2027-01-31")
+    request.user = AnonymousUser()
+    # What the finding pages give it (views._finding_context): the feed without the dates.
+    feed_url = "/agenda/flux.ics?category=sport&commune=60057"
+    html = render_to_string(
+        "agenda/_subscribe.html",
+        {"feed_url": feed_url, "webcal_url": webcal(request, feed_url)},
+        request=request,
+    )
 
     assert 'href="/agenda/flux.ics?category=sport&amp;commune=60057"' in html
-    assert 'href="/agenda/export.csv?category=sport&amp;commune=60057"' in html
-    assert 'href="/agenda/export.json?category=sport&amp;commune=60057"' in html
+    assert 'href="webcal://' in html
+    assert 'href="/agenda/export.csv?category=sport&amp;commune=60057&amp;from=2027-01-01' in html
+    assert 'href="/agenda/export.json?category=sport&amp;commune=60057&amp;from=2027-01-01' in html
 
 
 @pytest.mark.parametrize("query", ["", "?category=culture"])

@@ -71,9 +71,9 @@ def test_resident_writes_to_an_association_and_gets_its_answer(
     other = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=PHONE)
     manager_page = other.new_page()
     log_in(manager_page, live_server, manager.email)
-    badge = manager_page.locator(".account-nav a[href='/messages/'] .badge")
+    badge = manager_page.locator(".header-quick a[href='/messages/'] .badge")
     assert badge.inner_text().startswith("1")
-    manager_page.locator(".account-nav a[href='/messages/']").click()
+    manager_page.locator(".header-quick a[href='/messages/']").click()
     manager_page.wait_for_url(f"{live_server.url}/messages/")
     assert "Une parcelle pour ma famille" in manager_page.content()
     assert_accessible(manager_page)
@@ -93,10 +93,10 @@ def test_resident_writes_to_an_association_and_gets_its_answer(
 
     # The resident sees the badge and the association's answer.
     page.goto(f"{live_server.url}/")
-    badge = page.locator(".account-nav a[href='/messages/'] .badge")
+    badge = page.locator(".header-quick a[href='/messages/'] .badge")
     assert badge.inner_text().startswith("1")
     assert_accessible(page)
-    page.locator(".account-nav a[href='/messages/']").click()
+    page.locator(".header-quick a[href='/messages/']").click()
     page.wait_for_url(f"{live_server.url}/messages/")
     assert_accessible(page)
     page.get_by_role("link", name="Une parcelle pour ma famille").click()
@@ -107,7 +107,7 @@ def test_resident_writes_to_an_association_and_gets_its_answer(
     assert "Léa Dubois" not in article.inner_text()  # answered as the association
     assert_accessible(page)
     shot(page, "3-conversation")
-    assert page.locator(".account-nav a[href='/messages/'] .badge").count() == 0
+    assert page.locator(".header-quick a[href='/messages/'] .badge").count() == 0
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
 
 

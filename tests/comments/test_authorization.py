@@ -33,6 +33,12 @@ def comment(event, people):
     return services.comment_post(item=event, author=people["member"], body="Mon avis")
 
 
+@pytest.fixture(autouse=True)
+def _staff_powers_without_mfa(settings):
+    """Staff MFA is tested in tests/accounts (and the matrix): here the moderator's powers."""
+    settings.PARVIS_STAFF_MFA_REQUIRED = False
+
+
 def client_as(user):
     client = Client()
     if user is not None:
