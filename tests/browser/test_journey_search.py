@@ -28,6 +28,7 @@ def world(categories, oise):
 
 def search_from_header(page, live_server, text):
     page.goto(live_server.url + "/")
+    page.locator("header summary.menu-toggle").click()  # the search box is in the menu
     box = page.get_by_role("searchbox", name="Rechercher sur le site")
     box.fill(text)
     box.press("Enter")
@@ -40,6 +41,7 @@ def test_visitor_searches_marche_and_reaches_an_event_a_group_and_an_organisatio
     # Typeahead: suggestions appear under the box, announced, reachable with the keyboard.
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server.url + "/")
+    page.locator("header summary.menu-toggle").click()  # the search box is in the menu
     box = page.get_by_role("searchbox", name="Rechercher sur le site")
     box.press_sequentially("marché", delay=30)
     suggestions = page.locator("#search-suggestions")
