@@ -220,3 +220,17 @@ def test_the_unanswered_list_is_oldest_first(make_question):
     old = make_question(published_at=now - dt.timedelta(days=30))
     make_question(status=QuestionStatus.ANSWERED, answer="Oui.", answered_at=now)
     assert list(selectors.unanswered_by_age()) == [old, recent]
+
+
+def test_an_officials_delegated_staff_answers_for_them(make_question, mayor, oise):
+    from parvis.conversations.models import Delegation
+
+    question = make_question()
+    staff = UserFactory(commune=oise["beauvais"])
+    with pytest.raises(PermissionDenied):
+        services.question_answer(question=question, by=staff, body="Réponse.")
+    Delegation.objects.create(official=mayor, delegate=staff)
+    staff = type(staff).objects.get(pk=staff.pk)  # a new request: delegations read afresh
+    services.question_answer(question=question, by=staff, body="Réponse du cabinet.")
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED and question.answered_by == staff

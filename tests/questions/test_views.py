@@ -184,8 +184,9 @@ def test_the_list_costs_a_constant_number_of_queries(
     for index in range(count):
         make_question(title=f"Question numéro {index} sur la commune ?")
     client.force_login(resident)
-    # The session, the member and their bookkeeping, the unread counts, then the list.
-    with django_assert_max_num_queries(13):
+    # The session, the member and their bookkeeping, the unread counts, the officials who
+    # delegate to them, then the list.
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("questions:index")).status_code == 200
 
 

@@ -20,6 +20,7 @@ from parvis.territories.portal import SECTION_LIMIT, PortalSection, portal_secti
 
 from . import (
     notifications,  # noqa: F401  (the notification kinds)
+    search_provider,  # noqa: F401  (the search box)
     services,
 )
 from .models import OPEN_STATUSES, Photo, Report, Support, Update

@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from parvis.accounts.models import Mandate, MandateRole, User, VerificationStatus
+from parvis.conversations.models import Delegation
 from parvis.moderation.selectors import annotate_hidden, visible
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
 from parvis.territories.models import TerritoryKind
@@ -65,13 +66,34 @@ def may_answer(user, question) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     if question.official_id is not None:
-        return question.official_id == user.pk
+        return question.official_id == user.pk or question.official_id in officials_delegating_to(
+            user
+        )
     return question.institution_id in institutions_answered_by(user)
 
 
+def officials_delegating_to(user):
+    """Primary keys of the officials who named ``user`` among their staff (the delegation of
+    their messages, ``conversations.Delegation``): their staff answer their questions too."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_parvis_question_delegations", None)
+    if cached is None:
+        cached = list(
+            Delegation.objects.filter(delegate=user).values_list("official_id", flat=True)
+        )
+        user._parvis_question_delegations = cached
+    return cached
+
+
 def addressed_to(user):
-    """``Q`` for the questions ``user`` answers for."""
-    return Q(official=user.pk) | Q(institution__in=institutions_answered_by(user))
+    """``Q`` for the questions ``user`` answers for (as the official, their staff, or an
+    agent of the institution)."""
+    return (
+        Q(official=user.pk)
+        | Q(official__in=officials_delegating_to(user))
+        | Q(institution__in=institutions_answered_by(user))
+    )
 
 
 def questions_visible_to(user):

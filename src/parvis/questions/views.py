@@ -33,6 +33,7 @@ from .selectors import (
     is_question_moderator,
     may_answer,
     member_state,
+    officials_delegating_to,
     question_for_page,
     question_is_visible_to,
     question_list,
@@ -315,7 +316,7 @@ def questions_mine(request):
     user = request.user
     asked = questions_visible_to(user).filter(author=user).order_by("-created_at", "-pk")[:100]
     received = None
-    if user.mandates.exists() or institutions_answered_by(user):
+    if user.mandates.exists() or institutions_answered_by(user) or officials_delegating_to(user):
         received = (
             questions_visible_to(user)
             .filter(addressed_to(user), status__in=PUBLIC_STATUSES)

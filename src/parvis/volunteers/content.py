@@ -19,7 +19,10 @@ from parvis.privacy.registry import CUSTOM, DELETE, SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import SECTION_LIMIT, PortalSection, portal_sections
 
-from . import notifications  # noqa: F401  (the notification kinds)
+from . import (
+    notifications,  # noqa: F401  (the notification kinds)
+    search_provider,  # noqa: F401  (the search box)
+)
 from .models import Call, MemberSkill, Signup, Slot
 from .selectors import call_is_visible_to, can_run, member_skills, open_calls, open_calls_near
 
