@@ -53,11 +53,10 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.locator("header summary.menu-toggle").click()  # the account is in the menu
     assert page.locator("header nav.account-nav").get_by_text("Amélie Fournier").is_visible()
     assert_accessible(page)
-    page.locator("header summary.menu-toggle").click()
-
-    page.get_by_role("link", name="Annuaire").first.click()
+    # The main menu is in the same folding menu below 100 rem (the browser's 1280 px).
+    page.locator("header nav.main-menu").get_by_role("link", name="Annuaire").click()
     page.get_by_role("link", name=re.compile("Associations")).first.click()
-    page.fill("input[name=q]", "Beauvaisis")
+    page.fill("main input[name=q]", "Beauvaisis")
     page.locator("main form button[type=submit]").first.click()
     result = page.get_by_role("link", name="Les Amis du Beauvaisis")
     assert result.is_visible()

@@ -115,8 +115,8 @@ def test_a_member_of_no_moderation_group_sees_no_queue(login, waiting, beauvais)
 def test_later_queues_register_themselves(login, moderator, waiting):
     backoffice.register(
         backoffice.Queue(
-            key="questions",
-            label="Questions aux élus",
+            key="later-type",  # not a real queue's key: unregistering it removes nothing real
+            label="Un futur type de contenu",
             queryset=lambda: Event.objects.none(),
             since="created_at",
             admin_model="agenda.event",
@@ -127,8 +127,8 @@ def test_later_queues_register_themselves(login, moderator, waiting):
     try:
         page = login(moderator).get("/admin/").content.decode()
     finally:
-        backoffice.unregister("questions")
-    assert "Questions aux élus" in _queue(page, "questions")
+        backoffice.unregister("later-type")
+    assert "Un futur type de contenu" in _queue(page, "later-type")
 
 
 # --- decisions where the moderator is -----------------------------------------------------

@@ -71,6 +71,7 @@ def test_the_dashboard_lists_the_questions_queue_and_the_page_has_decision_butto
 ):
     question = make_question(status=QuestionStatus.PENDING, title="Une question à modérer ?")
     client = login(moderator)
+    assert moderator.has_perm("questions.change_question")  # the moderators' group gives it
     dashboard = client.get("/admin/").content.decode()
     assert "Questions to the elected officials to moderate" in dashboard
     page = client.get(f"{QUEUE}{question.pk}/change/").content.decode()
