@@ -230,11 +230,6 @@ def test_the_franceconnect_identity_is_exported_then_erased_with_the_account(
     assert franceconnect_sign_in(client, "pierre")["Location"] == reverse("socialaccount_signup")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug after merging re-authentication (issue 17 item 6): linking FranceConnect "
-    "from the settings no longer creates the social account; to fix next session.",
-)
 def test_a_logged_in_member_links_franceconnect_from_their_settings(
     client, franceconnect, resident, password
 ):
@@ -242,7 +237,11 @@ def test_a_logged_in_member_links_franceconnect_from_their_settings(
     page = client.get(reverse("accounts:settings")).content.decode()
     assert "S’identifier avec" in page and "?process=connect" in page
     response = franceconnect_sign_in(client, "angela", process="connect")
+    # Linking an identity is a sensitive change: the password is asked again (issue 17, item 6).
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(response["Location"], {"password": password}, follow=True)
+    assert response.status_code == 200
     resident.refresh_from_db()
     assert SocialAccount.objects.get().user == resident
     assert (resident.first_name, resident.last_name) == ("Angela Claire Louise", "Dubois")

@@ -163,6 +163,7 @@ def similar_open(*, commune, category, latitude=None, longitude=None, user=None)
     candidates = list(
         reports_visible_to(user or AnonymousUser())
         .filter(commune=commune, category=category, status__in=OPEN_STATUSES)
+        .prefetch_related("photos")  # the cards show the first photo
         .order_by("-support_count", "-created_at")[:50]
     )
     if latitude is None or longitude is None:

@@ -300,8 +300,6 @@ def question_close(request, pk, slug):
         return redirect_to_login(question.get_absolute_url())
     try:
         services.question_close(question=question, by=request.user)
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parvis.consultations.export import safe_cell
 from parvis.core.pagecache import public_page
+from parvis.core.spreadsheets import safe_cell
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.territories.models import Territory, TerritoryKind
