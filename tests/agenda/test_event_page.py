@@ -425,7 +425,8 @@ def test_jsonld_of_recurring_event_uses_next_date(make_event, visitor):
         timezone.localdate() - dt.timedelta(days=7), dt.time(18, 0), tzinfo=PARIS
     )
     event = make_event(start=start, end=start + dt.timedelta(hours=2), rrule="FREQ=WEEKLY;COUNT=3")
-    upcoming = event.occurrences.filter(start__gt=timezone.now()).order_by("start").first()
+    # The page names the first date not yet over (an evening under way is still "next").
+    upcoming = event.occurrences.filter(end__gt=timezone.now()).order_by("start").first()
 
     data = jsonld_of(page_of(visitor, event))
 

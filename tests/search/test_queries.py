@@ -12,10 +12,11 @@ pytestmark = pytest.mark.postgresql
 
 #: One query per registered type (twelve today), for a visitor (no session).
 VISITOR_OVERVIEW = 12
-#: The same plus what every member's page costs: the session, the user, the user sessions'
-#: bookkeeping (5, with savepoints), the sanction check, the header's unread counts
-#: (notifications, messages) and the staff two-factor check: eleven, whatever the volume.
-MEMBER_OVERVIEW = VISITOR_OVERVIEW + 11
+#: The same plus what a member's page costs: the user, the user sessions' bookkeeping (5, with
+#: savepoints), the sanction check, the member's commune, the header's unread counts
+#: (notifications, messages) and the questions type's two look-ups of what the member answers
+#: for (an official's delegations, their organisations): twelve, whatever the volume.
+MEMBER_OVERVIEW = VISITOR_OVERVIEW + 12
 
 
 def grow(oise, volume):
