@@ -62,8 +62,11 @@ demo: install
 test-services:
 	$(TEST_ENV) bash scripts/test-services.sh
 
+# The suite runs in one process per core (pytest-xdist; each test file stays in one process, so
+# its module fixtures are built once). TEST_PROCESSES=1 runs it in this process alone.
+TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 test: test-services install
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(if $(filter-out 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist loadfile) $(PYTEST_ARGS)
 
 # The benchmark: seeds parvis_bench_* databases on $$BENCH_POSTGRES (default the local
 # PostgreSQL), serves with gunicorn and drives each page with wrk. See docs/performance.md.

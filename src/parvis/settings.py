@@ -225,6 +225,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "")
 REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
 REDIS_SESSIONS_URL = env("REDIS_SESSIONS_URL") or REDIS_URL
+
+
+def _redis_database_shifted(url, shift):
+    """``url`` with its database number moved ``shift`` places (0-15, wrapping)."""
+    parts = urllib.parse.urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{(number + shift) % 16}"))
+
+
+# The test suite runs in parallel processes (pytest-xdist, `make test`), and every test empties
+# its Redis database: each process gets its own (gw0 the given one, gw1 the next...).
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _TEST_PROCESS.startswith("gw") and REDIS_URL:
+    _shift = int(_TEST_PROCESS[2:])
+    REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL = (
+        _redis_database_shifted(url, _shift)
+        for url in (REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL)
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
