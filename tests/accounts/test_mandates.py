@@ -5,7 +5,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from parvis.accounts.models import Mandate, MandateRole, ProfileKind, VerificationStatus
-from parvis.accounts.services import mandate_declare, mandate_reject, mandate_verify
+from parvis.accounts.services import (
+    mandate_changes_request,
+    mandate_declare,
+    mandate_reject,
+    mandate_resubmit,
+    mandate_verify,
+)
 
 from ..factories import MandateFactory
 
@@ -188,6 +194,46 @@ def test_member_sees_the_reason_of_a_rejection(login, resident, pending_mandate,
     html = login(resident).get(MANDATES).content.decode()
     assert "Pas sur la liste." in html
     assert "Rejected" in html
+
+
+def test_member_acts_on_requested_changes_and_submits_the_mandate_again(
+    login, resident, pending_mandate, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        mandate_changes_request(
+            mandate=pending_mandate, moderator=moderator, reason="Indiquez votre nom complet."
+        )
+    assert "Indiquez votre nom complet." in mail.outbox[0].body
+    assert "/compte/mandats/" in mail.outbox[0].body
+    client = login(resident)
+    html = client.get(MANDATES).content.decode()
+    assert "Changes requested" in html and "Indiquez votre nom complet." in html
+    assert "Submit again" in html and withdraw_url(pending_mandate) in html
+    response = client.post(f"/compte/mandats/{pending_mandate.pk}/renvoyer/")
+    assert response.status_code == 302 and response.url == MANDATES
+    pending_mandate.refresh_from_db()
+    assert pending_mandate.status == VerificationStatus.PENDING
+    # Submitting again what already waits is refused with a message and changes nothing.
+    page = client.post(f"/compte/mandats/{pending_mandate.pk}/renvoyer/", follow=True)
+    assert "Only a mandate sent back with changes" in page.content.decode()
+
+
+def test_only_the_holder_submits_a_mandate_again(other_resident, pending_mandate, moderator):
+    mandate_changes_request(mandate=pending_mandate, moderator=moderator, reason="Nom ?")
+    with pytest.raises(PermissionDenied):
+        mandate_resubmit(user=other_resident, mandate=pending_mandate)
+    with pytest.raises(ValidationError, match="Say what to change"):
+        mandate_changes_request(mandate=pending_mandate, moderator=moderator, reason=" ")
+    pending_mandate.refresh_from_db()
+    assert pending_mandate.status == VerificationStatus.CHANGES_REQUESTED
+
+
+def test_member_withdraws_a_mandate_sent_back_for_changes(
+    login, resident, pending_mandate, moderator
+):
+    mandate_changes_request(mandate=pending_mandate, moderator=moderator, reason="Nom ?")
+    login(resident).post(withdraw_url(pending_mandate))
+    assert not Mandate.objects.filter(pk=pending_mandate.pk).exists()
 
 
 def test_member_lists_only_their_own_mandates(login, other_resident, pending_mandate):

@@ -10,6 +10,7 @@ from django.utils import timezone
 #: A route with kwargs that no entry fills fails the matrix: say where its objects come from.
 KWARGS = {
     "accounts:mandate_withdraw": {"pk": "pk:mandate"},
+    "accounts:mandate_resubmit": {"pk": "pk:mandate"},
     "accounts:token_revoke": {"pk": "pk:token"},
     "members:profile": {"pk": "pk:member"},
     "organisations:invitation_accept": {"pk": "pk:org_invitation"},

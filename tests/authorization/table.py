@@ -49,6 +49,7 @@ ROUTES = {
     'account_set_password': 'L:L 302 302 302 302 302 302 302 302',
     'account_signup': '200 302 302 302 302 302 302 302 302',
     'accounts:mandate_withdraw': 'L:L 200 404:404 404:404 404:404 404:404 404:404 404:404 404:404',
+    'accounts:mandate_resubmit': 'L:L 405:302 405:404 405:404 405:404 405:404 405:404 405:404 405:404',
     'accounts:mandates': 'L:L 200 200 200 200 200 200 200 200',
     'accounts:profile_edit': 'L:L 200 200 200 200 200 200 200 200',
     'accounts:settings': 'L:L 200 200 200 200 200 200 200 200',

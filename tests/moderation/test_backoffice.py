@@ -216,6 +216,44 @@ def test_refuse_an_organisation_from_its_page(login, moderator, waiting):
     assert Organisation.objects.filter(status=VerificationStatus.PENDING).count() == 1
 
 
+def test_request_changes_on_a_mandate_sends_it_back_to_the_member(
+    login, moderator, waiting, django_capture_on_commit_callbacks
+):
+    mandate = waiting["mandate"]
+    client = login(moderator)
+    page = client.get(reverse("admin:organisations_pendingmandate_change", args=[mandate.pk]))
+    assert "Request changes" in page.content.decode()
+    url = reverse("admin:organisations_pendingmandate_decide", args=[mandate.pk, "changes"])
+    assert "Give the reason" in client.post(url, {"reason": " "}).content.decode()
+    assert Mandate.objects.get(pk=mandate.pk).status == VerificationStatus.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "Votre nom diffère de la liste officielle."})
+    mandate.refresh_from_db()
+    assert mandate.status == VerificationStatus.CHANGES_REQUESTED
+    assert mandate.rejection_reason == "Votre nom diffère de la liste officielle."
+    assert response.url == reverse("admin:index")  # out of the queue, which is now empty
+    (notice,) = notifications_of(mandate.user, "accounts.mandate_verification")
+    assert notice.params["changes"] and "liste officielle" in notice.params["reason"]
+    entry = AuditEntry.objects.get(action="accounts.mandate_changes_request")
+    assert entry.actor == moderator and entry.reason == mandate.rejection_reason
+
+
+def test_request_changes_on_an_organisation_from_its_page(login, moderator, waiting):
+    first, second = waiting["organisations"]
+    url = reverse("admin:organisations_pendingorganisation_decide", args=[first.pk, "changes"])
+    response = login(moderator).post(url, {"reason": "Ajoutez le numéro RNA."})
+    first.refresh_from_db()
+    assert first.status == VerificationStatus.CHANGES_REQUESTED
+    assert first.rejection_reason == "Ajoutez le numéro RNA."
+    assert response.url == reverse(
+        "admin:organisations_pendingorganisation_change", args=[second.pk]
+    )
+    assert AuditEntry.objects.filter(action="organisations.changes_request").count() == 1
+    # A second decision on it is refused: it no longer waits for a moderator.
+    login(moderator).post(url, {"reason": "Encore ?"})
+    assert AuditEntry.objects.filter(action="organisations.changes_request").count() == 1
+
+
 def test_members_cannot_decide(login, resident, waiting):
     event = waiting["events"][0]
     response = login(resident).post(

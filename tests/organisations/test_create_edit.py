@@ -4,6 +4,7 @@ import pytest
 from PIL import Image
 
 from parvis.accounts.models import VerificationStatus
+from parvis.organisations import services
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationRole
 
 from ..factories import OrganisationFactory
@@ -184,6 +185,27 @@ def test_manager_changing_the_rna_sends_a_verified_organisation_back_to_verifica
     assert association.rna == "W609999999"
     assert association.status == VerificationStatus.PENDING
     assert "awaits a moderator" in client.get(response.url).content.decode()
+
+
+def test_an_organisation_sent_back_for_changes_returns_to_verification_on_its_next_edit(
+    login, editor, association, moderator, django_capture_on_commit_callbacks
+):
+    association.status = VerificationStatus.PENDING
+    association.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_changes_request(
+            organisation=association, moderator=moderator, reason="Décrivez vos activités."
+        )
+    client = login(editor)
+    page = client.get(f"/organisations/{association.slug}/").content.decode()
+    assert "asks for changes" in page and "Décrivez vos activités." in page
+    response = client.post(
+        edit(association),
+        {"description": "Randonnées et nettoyage des berges.", "website": ""},
+    )
+    association.refresh_from_db()
+    assert association.status == VerificationStatus.PENDING
+    assert "sent back to the moderators" in client.get(response.url).content.decode()
 
 
 def test_manager_editing_only_the_description_keeps_the_verification(

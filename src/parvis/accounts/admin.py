@@ -156,6 +156,13 @@ def _mandate_verify(mandate, moderator):
     return _("Mandate verified.")
 
 
+def _mandate_changes_request(mandate, moderator, *, reason):
+    from .services import mandate_changes_request
+
+    mandate_changes_request(mandate=mandate, moderator=moderator, reason=reason)
+    return _("Changes requested on the mandate: %(reason)s") % {"reason": reason}
+
+
 def _mandate_reject(mandate, moderator, *, reason):
     from .services import mandate_reject
 
@@ -181,6 +188,19 @@ MANDATE_DECISIONS = (
             "shown on their profile. They may declare it again with the right details."
         ),
         done=_("Mandate refused; the member has been told why."),
+    ),
+    ReviewDecision(
+        "changes",
+        _("Request changes"),
+        perform=_mandate_changes_request,
+        needs_reason=True,
+        style="changes",
+        intro=_(
+            "Say what the member should change (for example their name as on the official "
+            "list, or a document to send): it is e-mailed to them and shown with the mandate. "
+            "They submit it again once done, and it comes back to this queue."
+        ),
+        done=_("Mandate sent back to the member with what to change."),
     ),
 )
 

@@ -157,6 +157,9 @@ class VerificationStatus(models.TextChoices):
     PENDING = "pending", _("awaiting verification")
     VERIFIED = "verified", _("verified")
     REJECTED = "rejected", _("rejected")
+    # Sent back by a moderator with what to change; waits for the member (or the
+    # organisation's team) to act, then goes back to PENDING.
+    CHANGES_REQUESTED = "changes", _("changes requested")
 
 
 class Mandate(models.Model):

@@ -63,7 +63,11 @@ def is_owner(user, obj):
 
 @rules.predicate
 def is_pending(user, mandate):
-    return mandate is not None and mandate.status == VerificationStatus.PENDING
+    """No moderator has settled ``mandate`` yet (awaiting them, or sent back for changes)."""
+    return mandate is not None and mandate.status in (
+        VerificationStatus.PENDING,
+        VerificationStatus.CHANGES_REQUESTED,
+    )
 
 
 rules.add_perm("accounts.view_member_profile", can_see_member)

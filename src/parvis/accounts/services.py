@@ -23,6 +23,9 @@ from parvis.notifications.services import notify
 from .models import ApiToken, Mandate, ProfileKind, User, VerificationStatus, hash_token
 from .validators import clean_links, clean_person_name
 
+# A claim no moderator has settled yet may be withdrawn by its holder.
+WITHDRAWABLE = (VerificationStatus.PENDING, VerificationStatus.CHANGES_REQUESTED)
+
 # Profile fields a member may change themselves (``kind`` is not one of them).
 PROFILE_FIELDS = (
     "first_name",
@@ -123,6 +126,54 @@ def mandate_reject(*, mandate: Mandate, moderator: User, reason: str) -> Mandate
     return mandate
 
 
+def mandate_changes_request(*, mandate: Mandate, moderator: User, reason: str) -> Mandate:
+    """Send a mandate awaiting verification back to its holder with what to change (for
+    example their name as on the official list); they act on it, then submit it again."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what to change: it is sent to the member."))
+    if mandate.status != VerificationStatus.PENDING:
+        raise ValidationError(_("This mandate is not awaiting verification."))
+    member = mandate.user
+    mandate.status = VerificationStatus.CHANGES_REQUESTED
+    mandate.rejection_reason = reason
+    mandate.reviewed_by = moderator
+    mandate.reviewed_at = timezone.now()
+    with transaction.atomic():
+        mandate.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=moderator,
+            action="accounts.mandate_changes_request",
+            target=mandate,
+            target_repr=f"{member}: {mandate}",
+            reason=reason,
+        )
+        notify(
+            recipients=[member],
+            type_key="accounts.mandate_verification",
+            url=reverse("accounts:mandates"),
+            context=_mandate_email_context(mandate, verified=False, changes=True, reason=reason),
+        )
+    return mandate
+
+
+def mandate_resubmit(*, user: User, mandate: Mandate) -> Mandate:
+    """Submit again a mandate a moderator sent back with changes to make: it waits in the
+    moderators' queue again (their message stays on it until they decide)."""
+    _require_active(user)
+    if mandate.user_id != user.pk:
+        raise PermissionDenied(_("This is not your mandate."))
+    if mandate.status != VerificationStatus.CHANGES_REQUESTED:
+        raise ValidationError(
+            _("Only a mandate sent back with changes to make can be submitted again."),
+            code="not_sent_back",
+        )
+    mandate.status = VerificationStatus.PENDING
+    mandate.save(update_fields=["status"])
+    return mandate
+
+
 def _require_active(user):
     if not (user.is_authenticated and user.is_active):
         raise PermissionDenied(_("Log in to do this."))
@@ -198,7 +249,7 @@ def mandate_withdraw(*, user: User, mandate: Mandate) -> None:
     """Withdraw a claim that no moderator has reviewed yet."""
     if mandate.user_id != user.pk:
         raise PermissionDenied(_("This is not your mandate."))
-    if mandate.status != VerificationStatus.PENDING:
+    if mandate.status not in WITHDRAWABLE:
         raise ValidationError(
             _("Only a mandate awaiting verification can be withdrawn."), code="not_pending"
         )

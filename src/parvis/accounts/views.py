@@ -13,7 +13,7 @@ from parvis.moderation.views import render_hidden
 
 from . import selectors, services
 from .forms import ApiTokenForm, MandateForm, ProfileForm
-from .models import ApiToken, Mandate, VerificationStatus
+from .models import ApiToken, Mandate
 from .profile import profile_extras
 from .staff import session_passed_mfa
 
@@ -91,13 +91,30 @@ def mandate_withdraw(request, pk):
         Mandate.objects.select_related("territory"),
         pk=pk,
         user=request.user,
-        status=VerificationStatus.PENDING,
+        status__in=services.WITHDRAWABLE,
     )
     if request.method == "POST":
         services.mandate_withdraw(user=request.user, mandate=mandate)
         messages.success(request, _("Your declaration has been withdrawn."))
         return redirect("accounts:mandates")
     return render(request, "accounts/mandate_withdraw.html", {"mandate": mandate})
+
+
+@login_required
+@require_http_methods(["POST"])
+def mandate_resubmit(request, pk):
+    """Submit again a mandate a moderator sent back with changes to make."""
+    mandate = get_object_or_404(Mandate, pk=pk, user=request.user)
+    try:
+        services.mandate_resubmit(user=request.user, mandate=mandate)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your mandate has been submitted again. A moderator will verify it."),
+        )
+    return redirect("accounts:mandates")
 
 
 @login_required

@@ -44,6 +44,13 @@ def _reject(organisation, moderator, *, reason):
     return _("Organisation rejected: %(reason)s") % {"reason": reason}
 
 
+def _changes_request(organisation, moderator, *, reason):
+    services.organisation_changes_request(
+        organisation=organisation, moderator=moderator, reason=reason
+    )
+    return _("Changes requested on the organisation: %(reason)s") % {"reason": reason}
+
+
 class MembershipInline(admin.TabularInline):
     model = OrganisationMembership
     extra = 0
@@ -70,6 +77,19 @@ ORGANISATION_DECISIONS = (
             "hidden from the public."
         ),
         done=_("Organisation refused; its managers have been told why."),
+    ),
+    ReviewDecision(
+        "changes",
+        _("Request changes"),
+        perform=_changes_request,
+        needs_reason=True,
+        style="changes",
+        intro=_(
+            "Say what the team should change: it is e-mailed to the managers and shown on the "
+            "organisation's page, which stays hidden from the public. Their next edit sends it "
+            "back to this queue."
+        ),
+        done=_("Organisation sent back to its managers with what to change."),
     ),
 )
 

@@ -308,7 +308,11 @@ backoffice.register(
         admin_model="organisations.pendingmandate",
         permission="accounts.change_mandate",
         order=40,
-        decisions=("accounts.mandate_verify", "accounts.mandate_reject"),
+        decisions=(
+            "accounts.mandate_verify",
+            "accounts.mandate_reject",
+            "accounts.mandate_changes_request",
+        ),
     )
 )
 backoffice.register(
@@ -320,7 +324,11 @@ backoffice.register(
         admin_model="organisations.pendingorganisation",
         permission="organisations.change_organisation",
         order=50,
-        decisions=("organisations.verify", "organisations.reject"),
+        decisions=(
+            "organisations.verify",
+            "organisations.reject",
+            "organisations.changes_request",
+        ),
     )
 )
 action_labels_register(
@@ -329,6 +337,8 @@ action_labels_register(
         "accounts.mandate_reject": _("mandate refused"),
         "organisations.verify": _("organisation approved"),
         "organisations.reject": _("organisation refused"),
+        "accounts.mandate_changes_request": _("changes requested on a mandate"),
+        "organisations.changes_request": _("changes requested on an organisation"),
         "organisations.member_remove": _("organisation member removed"),
         "organisations.role_change": _("organisation role changed"),
     }

@@ -8,12 +8,16 @@ from parvis.notifications.registry import Delivery, NotificationType, register
 def _verification_text(context):
     if context.get("verified"):
         return _("%(organisation)s is verified.") % context
+    if context.get("changes"):
+        return _("Changes are requested on %(organisation)s before its verification.") % context
     return _("%(organisation)s could not be verified.") % context
 
 
 def _verification_email(context):
     if context.get("verified"):
         return "organisations/emails/verified"
+    if context.get("changes"):
+        return "organisations/emails/changes_requested"
     return "organisations/emails/rejected"
 
 

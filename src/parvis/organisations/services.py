@@ -143,7 +143,7 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
     for field in updated:
         setattr(organisation, field, changes[field])
     # A verified organisation changing its identity, or a rejected one correcting it, waits
-    # for a moderator again.
+    # for a moderator again (and so does one sent back with changes, below).
     back_to_verification = (
         organisation.status == VerificationStatus.VERIFIED
         and any(field in REVERIFY_FIELDS for field in updated)
@@ -152,6 +152,8 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
         and any(field in IDENTITY_FIELDS for field in updated)
     )
     organisation.full_clean()
+    # Sent back with changes to make: the team's next edit, whatever it is, resubmits it.
+    changes_requested = organisation.status == VerificationStatus.CHANGES_REQUESTED
     old_logo = organisation.logo.name if organisation.logo else ""
     with transaction.atomic():
         if logo is None and organisation.logo:
@@ -160,7 +162,7 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
         elif logo:
             organisation.logo.save(logo.name, logo, save=False)
             updated.append("logo")
-        if back_to_verification:
+        if back_to_verification or (changes_requested and updated):
             organisation.status = VerificationStatus.PENDING
             organisation.reviewed_by = None
             organisation.reviewed_at = None
@@ -378,4 +380,33 @@ def organisation_reject(
             actor=moderator, action="organisations.reject", target=organisation, reason=reason
         )
         _notify_managers(organisation, verified=False, reason=reason)
+    return organisation
+
+
+def organisation_changes_request(
+    *, organisation: Organisation, moderator: User, reason: str
+) -> Organisation:
+    """Send an organisation awaiting verification back to its team with what to change; it
+    stays hidden from the public, and their next edit sends it back for verification."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what to change: it is sent to the managers."))
+    if organisation.status != VerificationStatus.PENDING:
+        raise ValidationError(_("This organisation is not awaiting verification."))
+    organisation.status = VerificationStatus.CHANGES_REQUESTED
+    organisation.rejection_reason = reason
+    organisation.reviewed_by = moderator
+    organisation.reviewed_at = timezone.now()
+    with transaction.atomic():
+        organisation.save(
+            update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
+        )
+        audit_record(
+            actor=moderator,
+            action="organisations.changes_request",
+            target=organisation,
+            reason=reason,
+        )
+        _notify_managers(organisation, verified=False, changes=True, reason=reason)
     return organisation

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
 from parvis.core.pagecache import public_page
@@ -150,6 +151,7 @@ def organisation_edit(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         was_verified = organisation.is_verified
+        was_sent_back = organisation.status == VerificationStatus.CHANGES_REQUESTED
         try:
             services.organisation_update(
                 organisation=organisation, actor=request.user, **form.changes()
@@ -164,6 +166,11 @@ def organisation_edit(request, slug):
                         "The organisation's identity has changed: it awaits a moderator's "
                         "verification again and is hidden from the public until then."
                     ),
+                )
+            if was_sent_back and organisation.status == VerificationStatus.PENDING:
+                messages.info(
+                    request,
+                    _("The organisation has been sent back to the moderators for verification."),
                 )
             messages.success(request, _("The organisation's page has been updated."))
             return redirect(organisation)
