@@ -57,11 +57,6 @@ def results_are_public(user, consultation):
     return consultation is not None and results_public(consultation)
 
 
-@rules.predicate
-def is_published(user, consultation):
-    return consultation is not None and consultation.status == ConsultationStatus.PUBLISHED
-
-
 def results_public(consultation, now=None):
     """Whether anyone may read the results: published, and closed — or open with live
     results."""
