@@ -39,7 +39,8 @@ def _reset_models():
 
     from parvis.accounts.models import User
     from parvis.agenda.models import Event, EventOccurrence, Rsvp
-    from parvis.consultations.models import Answer, Comment, Consultation, Option, Question
+    from parvis.comments.models import Comment
+    from parvis.consultations.models import Answer, Consultation, Option, Question
     from parvis.consultations.models import Response as ConsultationResponse
     from parvis.groups.models import (
         Group,

@@ -33,11 +33,12 @@ def seed_consultations(ctx):
     audience answer the closed and open ones, at most once each, with their commune at
     answer time; ``response_count`` is kept. A few comments in each discussion."""
     from django.db import transaction
+    from django.utils.html import escape
     from django.utils.text import slugify
 
+    from parvis.comments.models import Comment
     from parvis.consultations.models import (
         Answer,
-        Comment,
         Consultation,
         ConsultationStatus,
         Option,
@@ -179,9 +180,10 @@ def seed_consultations(ctx):
                 progress.advance(len(responses))
             comments = [
                 Comment(
-                    consultation_id=consultation.pk,
+                    target=f"consultations.consultation:{consultation.pk}",
                     author_id=ctx.members[member],
-                    body=rng.choice(template.comments or MESSAGE_BODIES),
+                    body=(body := rng.choice(template.comments or MESSAGE_BODIES)),
+                    body_html=f"<p>{escape(body)}</p>",
                     created_at=consultation.opens_at + dt.timedelta(seconds=rng.uniform(0, span)),
                 )
                 for member in respondents[: rng.randint(0, 6)]

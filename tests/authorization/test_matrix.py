@@ -56,7 +56,8 @@ def database_state():
         )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
-        return cursor.fetchall()
+        # Sorted: UNION ALL promises no order (a parallel append may mix the parts).
+        return sorted(cursor.fetchall())
 
 
 def _status(response):

@@ -38,6 +38,7 @@ def build_world(request, oise):
     """Create the objects, return (URL kwargs by placeholder, users by persona)."""
     from parvis.accounts.models import Mandate, MandateRole
     from parvis.accounts.services import api_token_create
+    from parvis.comments.models import Comment
     from parvis.groups import services as groups
     from parvis.groups.models import JoinPolicy, Theme, Visibility
     from parvis.moderation import services as moderation
@@ -84,7 +85,9 @@ def build_world(request, oise):
     reported = create_event(created_by=manager, commune=beauvais, title="Vide-grenier")
     post = create_post(author=manager, organisation=association)
     consultation = create_consultation(organisation=association, created_by=manager)
-    comment = consultation.comments.create(author=member, body="Bonne idée.")
+    comment = Comment.objects.create(
+        target=f"consultations.consultation:{consultation.pk}", author=member, body="Bonne idée."
+    )
 
     token, _key = api_token_create(user=member, name="Script")
     mandate = Mandate.objects.create(

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from parvis.consultations.models import Comment, Consultation, ConsultationStatus, Question
-from parvis.consultations.services import comment_post, response_submit
+from parvis.consultations.models import Consultation, ConsultationStatus, Question
+from parvis.consultations.services import response_submit
 
 from .conftest import full_answers
 
@@ -109,21 +109,6 @@ def test_moderator_publishes_drafts(login, moderator, make_consultation):
     )
     draft.refresh_from_db()
     assert draft.status == ConsultationStatus.PUBLISHED
-
-
-def test_moderator_deletes_a_message_with_a_reason(login, moderator, make_consultation, resident):
-    comment = comment_post(consultation=make_consultation(), author=resident, body="Spam")
-    login(moderator).post(
-        "/admin/consultations/comment/",
-        {
-            "action": "delete_comments",
-            "_selected_action": [comment.pk],
-            "apply": "1",
-            "reason": "Message publicitaire.",
-        },
-    )
-    comment = Comment.objects.get()
-    assert comment.is_deleted and comment.deletion_reason == "Message publicitaire."
 
 
 def test_residents_cannot_open_the_consultations_admin(login, resident):

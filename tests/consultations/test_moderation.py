@@ -1,13 +1,13 @@
-"""Discussion messages join moderation: members report them; a message hidden by the
-moderators is replaced by a notice (its author and the staff still see it); deleting it keeps
-the thread readable."""
+"""Comments on consultations (the comments app) join moderation: members report them; a
+comment hidden by the moderators is replaced by a notice (its author and the staff still see
+it); deleting it keeps the thread readable."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from parvis.consultations.models import Comment
-from parvis.consultations.services import comment_post
+from parvis.comments.models import Comment
+from parvis.comments.services import comment_post
 from parvis.moderation import registry
 from parvis.moderation.models import DecisionAction, Ground, Report, ReportReason
 from parvis.moderation.services import case_decide, report_create
@@ -19,14 +19,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def comment(make_consultation, resident):
-    return comment_post(consultation=make_consultation(), author=resident, body="Achetez **ici**")
+    return comment_post(item=make_consultation(), author=resident, body="Achetez **ici**")
+
+
+def page_of(comment):
+    return comment.get_absolute_url().split("#")[0]
+
+
+def posted(consultation, body):
+    return {"body": body}, f"/commentaires/consultations.consultation:{consultation.pk}/nouveau/"
 
 
 def test_discussion_messages_are_reportable(login, comment, resident, other_resident):
     assert registry.get_for_model(Comment) is not None
-    url = comment.consultation.get_absolute_url()
+    url = page_of(comment)
     page = login(other_resident).get(url).content.decode()
-    report_url = f"/moderation/signaler/consultations.comment/{comment.pk}/"
+    report_url = f"/moderation/signaler/comments.comment/{comment.pk}/"
     assert report_url in page
     page = login(resident).get(url).content.decode()
     assert report_url not in page  # not on one's own message
@@ -45,7 +53,7 @@ def test_a_message_hidden_by_the_moderators_shows_a_notice(
         ground=Ground.SPAM,
         facts="Publicité sans rapport avec la consultation.",
     )
-    url = comment.consultation.get_absolute_url()
+    url = page_of(comment)
 
     page = client.get(url).content.decode()
     assert "hidden by moderation" in page and "Achetez" not in page
@@ -65,9 +73,9 @@ def test_a_message_deleted_by_the_moderators_leaves_a_notice(
         facts="Publicité.",
     )
     comment.refresh_from_db()
-    assert comment.is_deleted
-    page = client.get(comment.consultation.get_absolute_url()).content.decode()
-    assert "Deleted by the moderators." in page and "Achetez" not in page
+    assert comment.deleted_at is not None
+    page = client.get(page_of(comment)).content.decode()
+    assert "This comment was removed by a moderator." in page and "Achetez" not in page
 
 
 # --- the consultation itself ----------------------------------------------------------------
@@ -136,10 +144,8 @@ def test_its_page_shows_a_notice_to_others_and_a_banner_to_its_institution_and_s
     assert api_as(agent).get(f"/api/consultations/{hidden_consultation.pk}/").status_code == 200
 
     # Nobody else can take part in it meanwhile.
-    response = login(resident).post(
-        hidden_consultation.get_absolute_url() + "discussion/", {"body": "Bonjour"}
-    )
-    assert NOTICE in response.content.decode()
+    data, url = posted(hidden_consultation, "Bonjour")
+    assert login(resident).post(url, data).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -150,7 +156,7 @@ def test_a_suspended_member_cannot_post_in_the_discussion(make_consultation, res
     consultation = make_consultation()
     suspend(resident)
     with pytest.raises(ValidationError, match="Your account is suspended until"):
-        comment_post(consultation=consultation, author=resident, body="Mon avis")
+        comment_post(item=consultation, author=resident, body="Mon avis")
     assert not Comment.objects.exists()
 
 
@@ -160,7 +166,8 @@ def test_a_suspended_member_posting_from_the_page_is_logged_out_and_nothing_is_p
     consultation = make_consultation()
     client = login(resident)
     suspend(resident)
-    response = client.post(consultation.get_absolute_url() + "discussion/", {"body": "Mon avis"})
+    data, url = posted(consultation, "Mon avis")
+    response = client.post(url, data)
     assert response.status_code == 302
     assert not Comment.objects.exists()
     assert "_auth_user_id" not in client.session
@@ -171,17 +178,18 @@ def test_a_new_accounts_message_with_many_links_is_refused_with_a_message(
 ):
     consultation = make_consultation()
     body = "Voir https://a.example, https://b.example et https://c.example"
-    response = login(resident).post(consultation.get_absolute_url() + "discussion/", {"body": body})
+    data, url = posted(consultation, body)
+    response = login(resident).post(url, data)
     html = response.content.decode()
     assert response.status_code == 200 and "Please remove some links" in html
     assert not Comment.objects.exists()
-    comment_post(consultation=consultation, author=resident, body="Voir https://a.example")
+    comment_post(item=consultation, author=resident, body="Voir https://a.example")
 
 
 def test_a_new_account_posts_a_few_messages_a_day(settings, make_consultation, resident):
     settings.PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = 1
     consultation = make_consultation()
-    comment_post(consultation=consultation, author=resident, body="Premier avis")
+    comment_post(item=consultation, author=resident, body="Premier avis")
     with pytest.raises(ValidationError, match="Your account is new"):
-        comment_post(consultation=consultation, author=resident, body="Second avis")
+        comment_post(item=consultation, author=resident, body="Second avis")
     assert Comment.objects.count() == 1

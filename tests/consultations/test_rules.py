@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from parvis.consultations.models import ConsultationStatus, ResultsVisibility
+from parvis.consultations.models import ResultsVisibility
 from parvis.consultations.selectors import answer_refusal
 from parvis.consultations.services import response_submit
 from parvis.organisations.models import OrganisationKind
@@ -160,31 +160,10 @@ def test_live_results_wait_for_the_opening(make_consultation, resident):
     assert not resident.has_perm("consultations.view_results", upcoming)
 
 
-@pytest.mark.parametrize(
-    ("name", "allowed"),
-    [
-        ("visitor", False),
-        ("resident", True),
-        ("other_resident", True),
-        ("association_manager", True),
-        ("official", True),
-        ("moderator", True),
-        ("agent", True),
-    ],
-)
-def test_who_may_take_part_in_the_discussion(persona, make_consultation, name, allowed):
-    consultation = make_consultation()
-    draft = make_consultation(title="Brouillon", status=ConsultationStatus.DRAFT)
-    user = persona(name)
-    assert user.has_perm("consultations.comment", consultation) is allowed
-    assert not user.has_perm("consultations.comment", draft)
-
-
-def test_unverified_member_may_neither_answer_nor_discuss(make_consultation, oise):
+def test_unverified_member_may_not_answer(make_consultation, oise):
     consultation = make_consultation()
     member = UserFactory(commune=oise["beauvais"], verified_email=False)
     assert answer_refusal(consultation, member).code == "not_identified"
-    assert not member.has_perm("consultations.comment", consultation)
 
 
 def test_member_without_commune_is_asked_for_it(make_consultation):

@@ -1,4 +1,5 @@
-"""Writes of consultations: creation, edition, publication, answers, conclusion, discussion."""
+"""Writes of consultations: creation, edition, publication, answers, conclusion (the discussion:
+test_comments.py)."""
 
 import datetime as dt
 
@@ -11,7 +12,6 @@ from parvis.accounts.models import VerificationStatus
 from parvis.consultations import services
 from parvis.consultations.models import (
     Answer,
-    Comment,
     Consultation,
     ConsultationStatus,
     Option,
@@ -378,58 +378,6 @@ def test_conclusion_is_published_once_closed(make_consultation, agent, resident)
     consultation.refresh_from_db()
     assert consultation.conclusion == "Corrigé"
     assert consultation.conclusion_published_at == published
-
-
-# --- discussion -----------------------------------------------------------------------------------
-
-
-def test_identified_members_discuss_and_delete_their_messages(make_consultation, other_resident):
-    consultation = make_consultation()
-    comment = services.comment_post(
-        consultation=consultation, author=other_resident, body="  Bonne idée !  "
-    )
-    assert comment.body == "Bonne idée !"
-    services.comment_delete(comment=comment, actor=other_resident)
-    comment.refresh_from_db()
-    assert comment.is_deleted and comment.deletion_reason == ""
-
-
-def test_agent_deletes_a_message_with_a_reason_only(make_consultation, resident, agent):
-    consultation = make_consultation()
-    comment = services.comment_post(consultation=consultation, author=resident, body="Hors sujet")
-    with pytest.raises(ValidationError):
-        services.comment_delete(comment=comment, actor=agent)
-    services.comment_delete(comment=comment, actor=agent, reason="Hors sujet.")
-    comment.refresh_from_db()
-    assert comment.deleted_by == agent and comment.deletion_reason == "Hors sujet."
-
-
-def test_stranger_cannot_delete_a_message(make_consultation, resident, other_resident):
-    comment = services.comment_post(
-        consultation=make_consultation(), author=resident, body="Mon avis"
-    )
-    with pytest.raises(PermissionDenied):
-        services.comment_delete(comment=comment, actor=other_resident, reason="Non")
-    comment.refresh_from_db()
-    assert not comment.is_deleted
-
-
-def test_discussion_refuses_drafts_visitors_and_floods(make_consultation, resident, oise):
-    with pytest.raises(ValidationError):
-        services.comment_post(
-            consultation=make_consultation(status=ConsultationStatus.DRAFT),
-            author=resident,
-            body="Tôt",
-        )
-    consultation = make_consultation()
-    with pytest.raises(PermissionDenied):
-        services.comment_post(consultation=consultation, author=AnonymousUser(), body="Anonyme")
-    for number in range(services.COMMENT_BURST):
-        services.comment_post(consultation=consultation, author=resident, body=f"Message {number}")
-    with pytest.raises(ValidationError) as error:
-        services.comment_post(consultation=consultation, author=resident, body="Encore")
-    assert "wait a few minutes" in " ".join(error.value.messages)
-    assert Comment.objects.count() == services.COMMENT_BURST
 
 
 def test_options_belong_to_their_question(make_consultation):

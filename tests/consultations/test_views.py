@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from parvis.consultations.models import (
     Answer,
-    Comment,
     Consultation,
     ConsultationStatus,
     QuestionKind,
@@ -478,61 +477,3 @@ def test_conclusion_waits_for_the_closing(login, make_consultation, agent):
     assert "once the consultation is closed" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.conclusion == ""
-
-
-# --- discussion ---------------------------------------------------------------------------------
-
-
-def test_members_discuss_with_sanitised_markdown(client, login, make_consultation, other_resident):
-    consultation = make_consultation()
-    url = consultation.get_absolute_url()
-    response = login(other_resident).post(url + "discussion/", {"body": HOSTILE})
-    assert response.status_code == 302
-    client.logout()
-    page = client.get(url).content.decode()
-    assert "Hugo Lefebvre" in page
-    assert "<strong>gras</strong>" in page
-    assert_sanitised(page)
-
-
-def test_empty_or_huge_messages_are_refused(login, make_consultation, resident):
-    consultation = make_consultation()
-    client = login(resident)
-    for body in ("   ", "x" * 5001):
-        response = client.post(consultation.get_absolute_url() + "discussion/", {"body": body})
-        assert response.status_code == 200
-    assert not Comment.objects.exists()
-
-
-def test_visitor_cannot_post_a_message(client, make_consultation):
-    consultation = make_consultation()
-    response = client.post(consultation.get_absolute_url() + "discussion/", {"body": "Salut"})
-    assert response.status_code == 302 and "/compte/" in response["Location"]
-    assert not Comment.objects.exists()
-
-
-def test_agent_deletes_a_message_with_a_reason(client, login, make_consultation, resident, agent):
-    consultation = make_consultation()
-    login(resident).post(consultation.get_absolute_url() + "discussion/", {"body": "Pub !"})
-    comment = Comment.objects.get()
-    url = consultation.get_absolute_url() + f"discussion/{comment.pk}/supprimer/"
-    agent_client = login(agent)
-    page = agent_client.post(url, {"reason": ""}).content.decode()
-    assert "Give the reason" in page
-    agent_client.post(url, {"reason": "Publicité."})
-    client.logout()
-    page = client.get(consultation.get_absolute_url()).content.decode()
-    assert "Message deleted: Publicité." in page and "Pub !" not in page
-
-
-def test_a_stranger_cannot_delete_a_message(login, make_consultation, resident, other_resident):
-    consultation = make_consultation()
-    login(resident).post(consultation.get_absolute_url() + "discussion/", {"body": "Mon avis"})
-    comment = Comment.objects.get()
-    url = consultation.get_absolute_url() + f"discussion/{comment.pk}/supprimer/"
-    assert login(other_resident).post(url, {"reason": "Non"}).status_code == 403
-    comment.refresh_from_db()
-    assert not comment.is_deleted
-    other = make_consultation(title="Autre")
-    forged = other.get_absolute_url() + f"discussion/{comment.pk}/supprimer/"
-    assert login(resident).post(forged).status_code == 404

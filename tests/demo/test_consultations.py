@@ -5,7 +5,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from parvis.consultations.models import Comment, Consultation, Response
+from parvis.comments.models import Comment
+from parvis.consultations.models import Consultation, Response
 from parvis.consultations.results import compute_results
 from parvis.consultations.selectors import consultation_for_page
 
@@ -37,7 +38,10 @@ def test_demo_has_an_open_and_a_closed_consultation_with_answers(oise):
     for consultation in (closed, opened):
         assert consultation.response_count == consultation.responses.count() > 0
         assert not consultation.responses.filter(member__is_staff=True).exists()
-    assert opened.comments.exists()
+    # Its discussion is the comments app's, the council's agent answering a member.
+    comments = Comment.objects.filter(target=f"consultations.consultation:{opened.pk}")
+    assert comments.filter(parent__isnull=True).exists()
+    assert comments.filter(parent__isnull=False, author=opened.created_by).exists()
 
     before = rows()
     assert "nothing changed" in load_demo()

@@ -20,7 +20,8 @@ from PIL import Image
 from parvis.accounts import services as account_services
 from parvis.accounts.models import MandateRole, VerificationStatus
 from parvis.agenda.models import Rsvp
-from parvis.consultations.models import Comment, Response
+from parvis.comments.models import Comment
+from parvis.consultations.models import Response
 from parvis.groups import services as group_services
 from parvis.groups.models import Role, Visibility
 from parvis.moderation.services import report_create
@@ -190,7 +191,10 @@ def rich(camille, hugo, successor, oise, association):
     consultation = create_consultation(organisation=institution)
     response = Response.objects.create(consultation=consultation, member=camille, commune=beauvais)
     comment = Comment.objects.create(
-        consultation=consultation, author=camille, body="Plus de pistes cyclables !"
+        target=f"consultations.consultation:{consultation.pk}",
+        author=camille,
+        body="Plus de pistes cyclables !",
+        body_html="<p>Plus de pistes cyclables !</p>",
     )
 
     # Notifications, preferences, a report she made.

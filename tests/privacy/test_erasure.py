@@ -13,7 +13,8 @@ from django.db.models.functions import Cast
 
 from parvis.accounts.models import ERASED_EMAIL_DOMAIN, ApiToken, Mandate, User
 from parvis.agenda.models import Event, Rsvp
-from parvis.consultations.models import Comment, Response
+from parvis.comments.models import Comment
+from parvis.consultations.models import Response
 from parvis.groups.models import (
     GroupStatus,
     Membership,

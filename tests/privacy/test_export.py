@@ -134,7 +134,11 @@ def test_archive_holds_the_members_data_and_files(camille, rich, request_export,
     assert [row["title"] for row in sections["posts"]] == ["Fermeture de la mairie annexe"]
     assert [row["territory"][:8] for row in sections["follows"]] == ["Beauvais"]
     assert sections["consultation_answers"][0]["consultation"] == "Plan vélo départemental"
-    assert sections["consultation_comments"][0]["body"] == "Plus de pistes cyclables !"
+    # Her comment on the consultation: the comments app's, like those on events and posts.
+    (comment,) = sections["comments"]
+    assert comment["body"] == "Plus de pistes cyclables !"
+    assert comment["target"].startswith("consultations.consultation:")
+    assert comment["url"].endswith(f"#commentaire-{rich['comment'].pk}")
     assert [row["type_key"] for row in sections["notifications"]] == ["privacy.export_ready"]
     assert sections["notification_preferences"][0]["delivery"] == "daily"
     assert sections["reports_made"][0]["details"] == "Un code"

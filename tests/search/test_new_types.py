@@ -3,11 +3,16 @@ search box, with their own visibility: never a pending question, a hidden report
 call."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from parvis.core import search
 from parvis.localreports.models import Category, Report
+from parvis.localreports.search_provider import _vector as reports_vector
 from parvis.questions.models import Question, QuestionStatus, Theme
+from parvis.questions.search_provider import _vector as questions_vector
 from parvis.volunteers.models import Call, CallStatus
+from parvis.volunteers.search_provider import _vector as calls_vector
 
 from ..moderation.helpers import hide
 
@@ -82,3 +87,74 @@ def test_questions_reports_and_calls_are_found(
         )
     page = titles(client, "brocante", "benevolat")
     assert "Bénévoles pour la brocante" in page and "an dernier" not in page
+
+
+def _plan(queryset):
+    """The plan PostgreSQL chooses when a full scan is not an option (a few hundred rows
+    would be scanned otherwise, whatever the index)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def test_their_searches_use_the_gin_indexes(
+    resident, official, association, association_manager, beauvais
+):
+    """A thousand rows of each, then EXPLAIN: each type's search can be answered from its GIN
+    expression index (the provider's vector compiles to the index's expression)."""
+    now = timezone.now()
+    category, _ = Category.objects.get_or_create(
+        slug="eclairage-public", defaults={"name": "Éclairage public"}
+    )
+    Question.objects.bulk_create(
+        Question(
+            author=resident,
+            commune=beauvais,
+            official=official,
+            theme=Theme.CULTURE,
+            title=f"Question numéro {number} sur la voirie",
+            body="Les trottoirs sont abîmés.",
+            status=QuestionStatus.ANSWERED,
+            published_at=now,
+        )
+        for number in range(1000)
+    )
+    categories = list(Category.objects.order_by("pk"))  # the default ones, and this one
+    Report.objects.bulk_create(
+        Report(
+            author=resident,
+            commune=beauvais,
+            category=categories[number % len(categories)],
+            description=f"Nid-de-poule numéro {number}.",
+            address="Rue de Calais",
+        )
+        for number in range(1000)
+    )
+    Call.objects.bulk_create(
+        Call(
+            title=f"Bénévoles pour la fête numéro {number}",
+            description="Tenir la buvette.",
+            commune=beauvais,
+            organisation=association,
+            created_by=association_manager,
+            status=CallStatus.OPEN,
+        )
+        for number in range(1000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE questions_question; ANALYZE localreports_report; ANALYZE volunteers_call"
+        )
+    query = search.Query.parse("lampadaire")
+    # The provider's own vector on the bare table (as tests/groups/test_search.py does): the
+    # expression the query compiles to is the index's.
+    for model, vector, index in (
+        (Question, questions_vector, "questions_question_fts"),
+        (Report, reports_vector, "localreports_report_fts"),
+        (Call, calls_vector, "volunteers_call_fts"),
+    ):
+        matching = search.text_search(
+            model.objects.order_by(), query, vector=vector(), fallback_fields=()
+        )
+        plan = _plan(matching)
+        assert index in plan, plan

@@ -19,8 +19,10 @@ from parvis.accounts.forms import ProfileForm
 from parvis.accounts.models import DirectoryVisibility
 from parvis.agenda.forms import CancelForm, EventForm
 from parvis.agenda.models import Event
-from parvis.consultations.forms import AnswerForm, CommentForm
-from parvis.consultations.models import Answer, Comment
+from parvis.comments.forms import CommentForm
+from parvis.comments.models import Comment
+from parvis.consultations.forms import AnswerForm
+from parvis.consultations.models import Answer
 from parvis.groups.forms import GroupForm, JoinRequestForm, MessageEditForm, ReplyForm, ThreadForm
 from parvis.groups.models import Group, JoinPolicy, Message, Theme, Thread, Visibility
 from parvis.moderation.forms import ReportForm
@@ -390,9 +392,10 @@ WRITES += [
         name="consultation_comment",
         setup=_comment_world,
         form_class=CommentForm,
+        # The comments app's form, on a consultation (the same form on events and posts).
         form_url=lambda world: reverse(
-            "consultations:comment",
-            kwargs={"pk": world["consultation"].pk, "slug": world["consultation"].slug},
+            "comments:create",
+            kwargs={"target": f"consultations.consultation:{world['consultation'].pk}"},
         ),
         form_data=lambda world: {"body": "Bonne idée."},
         stored=_count(Comment),
@@ -426,7 +429,6 @@ FORMS_ELSEWHERE = {
 FORMS_NOT_YET_COVERED = {
     "parvis.accounts.forms.ApiTokenForm": "token name",
     "parvis.accounts.forms.SignupForm": "allauth sign-up (names: issue 17 item 6)",
-    "parvis.consultations.forms.CommentDeleteForm": "staff reason",
     "parvis.consultations.forms.ConclusionForm": "institution's conclusion",
     "parvis.consultations.forms.ConsultationForm": "institution's consultation",
     "parvis.consultations.forms.QuestionForm": "institution's questions",
@@ -439,7 +441,6 @@ FORMS_NOT_YET_COVERED = {
     "parvis.organisations.forms.InvitationForm": "e-mail address",
     # The capabilities of this round (issues 14-17): validated in their services (bad input
     # is tested in each app's own tests), not in the generated corpus yet.
-    "parvis.comments.forms.CommentForm": "comment (tests/comments)",
     "parvis.comments.forms.DeleteForm": "staff reason (tests/comments)",
     "parvis.conversations.forms.DelegationForm": "e-mail address (tests/conversations)",
     "parvis.conversations.forms.MessageForm": "private message (tests/conversations)",

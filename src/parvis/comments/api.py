@@ -3,7 +3,8 @@ selectors and services as the pages.
 
 Everyone reads the comments and reactions of an item they may see (``?cible=agenda.event:42``);
 members comment, reply, edit and delete their own comments, react (one reaction per item,
-a new one replaces it) and take their reaction back. Staff remove a comment with a reason.
+a new one replaces it) and take their reaction back. Staff (and a consultation's institution,
+on its comments) remove a comment with a reason.
 """
 
 from django.http import Http404
@@ -25,8 +26,8 @@ TARGET_PARAMETER = OpenApiParameter(
     "cible",
     str,
     required=True,
-    description="The item: `agenda.event:<id>`, `news.post:<id>`, `groups.message:<id>` or "
-    "`comments.comment:<id>`.",
+    description="The item: `agenda.event:<id>`, `news.post:<id>`, "
+    "`consultations.consultation:<id>`, `groups.message:<id>` or `comments.comment:<id>`.",
 )
 
 
@@ -90,7 +91,9 @@ class CommentViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Comments on events and news posts, oldest first (replies carry their `parent`)."""
+    """Comments on events, news posts and consultations, oldest first (replies carry their
+    `parent`). On a consultation, only identified members (verified e-mail, commune given)
+    comment: the others get 403 with the reason."""
 
     serializer_class = CommentSerializer
     filter_backends = []
@@ -152,7 +155,8 @@ class CommentViewSet(
     @extend_schema(request=CommentRemoveSerializer, responses=CommentSerializer)
     @action(detail=True, methods=["post"], url_path="retirer")
     def remove(self, request, pk=None):
-        """Staff: remove a comment, with the reason sent to its author."""
+        """Staff, and the agents of a consultation's institution on its comments: remove a
+        comment, with the reason sent to its author."""
         comment = self.get_object()
         serializer = CommentRemoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

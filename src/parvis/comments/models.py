@@ -1,4 +1,4 @@
-"""Comments on news posts and events (one level of replies) and positive reactions on
+"""Comments on news posts, events and consultations (one level of replies) and positive reactions on
 group messages, comments, posts and events.
 
 Both point at their item with ``target``, a plain key ``"<app_label>.<model>:<pk>"``

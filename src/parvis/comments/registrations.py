@@ -1,10 +1,14 @@
-"""The types registered in ``targets``: events and news posts (comments and reactions),
-group messages and comments (reactions). Imported by ``content.py`` at start-up."""
+"""The types registered in ``targets``: events, news posts and consultations (comments and
+reactions), group messages and comments (reactions). Imported by ``content.py`` at start-up."""
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from parvis.accounts.rules import is_identified_member
 from parvis.agenda.models import Event, EventStatus
 from parvis.agenda.selectors import event_is_visible_to
+from parvis.consultations.models import Consultation, ConsultationStatus
+from parvis.consultations.selectors import consultation_is_visible_to, user_manages
 from parvis.groups.models import Message
 from parvis.groups.selectors import message_is_visible_to
 from parvis.news.models import Post
@@ -48,6 +52,36 @@ register(
         open_for_comments=lambda post: post.is_live(),
         publisher=lambda post: post.organisation if post.organisation_id else post.author,
         select_related=("author", "organisation"),
+    )
+)
+
+
+def _consultation_refusal(consultation, user):
+    """A consultation's discussion is for identified members (verified e-mail, commune
+    given), as its answers are."""
+    if is_identified_member(user):
+        return None
+    return _(
+        "Only identified members (verified e-mail address and commune) can take part in the "
+        "discussion."
+    )
+
+
+register(
+    TargetType(
+        key="consultations.consultation",
+        model=Consultation,
+        is_visible_to=consultation_is_visible_to,
+        # The agent who wrote it is told; the followers of its institution too.
+        author=lambda consultation: consultation.created_by,
+        page=lambda consultation: f"consultations.consultation:{consultation.pk}",
+        title=lambda consultation: consultation.title,
+        # Published: open, then closed (the discussion goes on around the results).
+        open_for_comments=lambda consultation: consultation.status == ConsultationStatus.PUBLISHED,
+        publisher=lambda consultation: consultation.organisation,
+        comment_refusal=_consultation_refusal,
+        removes_comments=lambda consultation, user: user_manages(user, consultation),
+        select_related=("created_by", "organisation"),
     )
 )
 register(

@@ -122,10 +122,10 @@ def _mentions(body, *, item, target, author):
 
 
 def comment_post(*, item, author: User, body: str, parent: Comment | None = None) -> Comment:
-    """``author`` comments on ``item`` (an event or a news post they may see, open for
-    comments), or replies to ``parent`` (a comment on the same item; one level of replies).
-    Mentioned members, the parent's author, the item's author and the followers of its
-    publisher are told after the commit."""
+    """``author`` comments on ``item`` (an event, a news post or a consultation they may
+    see, open for comments, and the item's own rule met), or replies to ``parent`` (a
+    comment on the same item; one level of replies). Mentioned members, the parent's author,
+    the item's author and the followers of its publisher are told after the commit."""
     _require_member(author)
     target_type = type_for(item)
     if target_type is None or not target_type.commentable:
@@ -134,6 +134,9 @@ def comment_post(*, item, author: User, body: str, parent: Comment | None = None
         raise PermissionDenied(_("You may not comment on this item."))
     if not target_type.open_for_comments(item):
         raise ValidationError(_("Comments are closed on this item."))
+    refusal = target_type.comment_refusal(item, author) if target_type.comment_refusal else None
+    if refusal:
+        raise PermissionDenied(refusal)
     body = _clean_body(body)
     target = key_of(item)
     if parent is not None:
@@ -193,12 +196,29 @@ def _item_of(comment):
     return resolve(comment.target)
 
 
+def may_remove(comment: Comment, user) -> bool:
+    """Whether ``user`` may remove someone else's ``comment`` with a reason: the moderators
+    (staff), and those who answer for its item's discussion when its type says so (the
+    agents of a consultation's institution)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    target_type, item = _item_of(comment)
+    return bool(
+        item is not None
+        and target_type.removes_comments is not None
+        and target_type.removes_comments(item, user)
+    )
+
+
 def comment_delete(*, comment: Comment, actor: User, reason: str = "") -> Comment:
-    """Its author deletes a comment (the text goes), or a moderator with a stated reason
-    (kept out of sight for an appeal). A placeholder keeps the replies readable."""
+    """Its author deletes a comment (the text goes), or a moderator (or an agent of the
+    consultation's institution, ``may_remove``) with a stated reason (kept out of sight for an
+    appeal). A placeholder keeps the replies readable."""
     _require_member(actor)
     own = comment.author_id == actor.pk
-    if not own and not actor.is_staff:
+    if not own and not may_remove(comment, actor):
         raise PermissionDenied(_("You may only delete your own comments."))
     if comment.deleted_at is not None:
         raise ValidationError(_("This comment is already deleted."))

@@ -3,7 +3,8 @@
 An item is named by a plain key, ``"<app_label>.<model>:<pk>"`` (``agenda.event:42``), stored
 on comments and reactions. Each type says who may see an item, who answers for it (told of
 comments and reactions), whose followers hear of its comments, which page shows it (what a
-comment or a reaction retires from the page cache), and whether members may comment on it.
+comment or a reaction retires from the page cache), and whether members may comment on it
+(with, optionally, a rule of its own and the people who may remove its comments).
 """
 
 from dataclasses import dataclass, field
@@ -31,6 +32,12 @@ class TargetType:
     open_for_comments: Any = None
     #: item -> the publisher whose followers hear of its comments (organisation or member).
     publisher: Any = None
+    #: (item, user) -> why ``user`` may not comment on it (a sentence), or None: a rule of the
+    #: item's own on top of the common ones (consultations: identified members only).
+    comment_refusal: Any = None
+    #: (item, user) -> whether ``user`` answers for the item's discussion and may remove a
+    #: comment with a reason, like a moderator (consultations: the institution's agents).
+    removes_comments: Any = None
     select_related: tuple = field(default_factory=tuple)
 
     @property

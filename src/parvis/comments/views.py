@@ -104,7 +104,7 @@ def comment_delete(request, pk):
         return redirect_to_login(request.get_full_path())
     comment, item = _comment_or_404(request, pk)
     own = comment.author_id == request.user.pk
-    if not (own or request.user.is_staff):
+    if not (own or services.may_remove(comment, request.user)):
         raise Http404
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

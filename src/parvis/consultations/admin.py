@@ -1,5 +1,6 @@
 """Consultations in the admin: moderators create and correct them (questions inline, options
-on each question's page), publish drafts, and delete discussion messages with a reason.
+on each question's page) and publish drafts. Comments on consultations are the comments
+app's (removed with a reason from the moderation queue or the page).
 
 Questions and options are locked (read-only) once someone has answered. Answers are never
 listed here: the results page and the CSV export show them without identities.
@@ -12,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from parvis.core.admin import count_message, immediate_action, reason_action
+from parvis.core.admin import count_message, immediate_action
 from parvis.organisations.models import OrganisationKind
 
 from . import services
 from .activities import consultation_announce
-from .models import Comment, Consultation, ConsultationStatus, Option, Question
+from .models import Consultation, ConsultationStatus, Option, Question
 
 
 def _publish(consultation, moderator):
@@ -172,41 +173,3 @@ class QuestionAdmin(admin.ModelAdmin):
         if obj is not None and _has_responses(obj.consultation):
             return False
         return super().has_delete_permission(request, obj)
-
-
-def _delete_comment(comment, moderator, *, reason):
-    services.comment_delete(comment=comment, actor=moderator, reason=reason)
-    return _("Message deleted: %(reason)s") % {"reason": reason}
-
-
-delete_comments_action = reason_action(
-    name="delete_comments",
-    description=_("Delete the selected messages (with a reason)"),
-    title=_("Delete messages"),
-    intro=_("The reason is shown in place of each message in the discussion."),
-    perform=_delete_comment,
-    done_message=count_message(
-        ngettext_lazy("%(count)d message deleted.", "%(count)d messages deleted.", "count")
-    ),
-)
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ("consultation", "author", "created_at", "deleted_at")
-    list_filter = (("deleted_at", admin.EmptyFieldListFilter),)
-    list_select_related = ("consultation", "author")
-    search_fields = ("body", "consultation__title", "author__last_name")
-    readonly_fields = (
-        "consultation",
-        "author",
-        "body",
-        "created_at",
-        "deleted_at",
-        "deleted_by",
-        "deletion_reason",
-    )
-    actions = [delete_comments_action]
-
-    def has_add_permission(self, request):
-        return False

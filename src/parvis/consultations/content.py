@@ -1,15 +1,13 @@
 """What the platform knows about consultations, declared once (see ``parvis.core.content``):
-how a consultation and a message of its discussion are reported and removed, the sections
+how a consultation is reported and removed (its discussion is the comments app's), the sections
 they fill ("Open consultations" on the territory pages and the home page, "Consultations of
 their institution" on the elected officials' pages; one query each, with a ``LIMIT``), the
 notification and activity kinds (``notifications.py``, ``activities.py``) and what a member's
-data export and erasure do with their answers and messages."""
+data export and erasure do with their answers."""
 
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
@@ -19,8 +17,7 @@ from parvis.moderation import registry as moderation
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
 from parvis.officials.sections import OfficialSection, official_sections
 from parvis.privacy import registry as privacy
-from parvis.privacy.helpers import STAFF_WORK
-from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP, SET_NULL
+from parvis.privacy.registry import SET_NULL
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 
@@ -29,7 +26,7 @@ from . import (  # noqa: F401  (the notification and activity kinds)
     notifications,
     search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
 )
-from .models import Comment, Consultation, Response
+from .models import Consultation, Response
 from .selectors import (
     consultation_is_visible_to,
     consultations_of_organisations,
@@ -43,8 +40,8 @@ from .selectors import (
 HOME_CONSULTATIONS = 4
 
 # --- moderation -------------------------------------------------------------------------------
-# The consultations themselves, and the messages of their discussions: members report them,
-# moderators hide, restore or delete them from the queue.
+# The consultations themselves: members report them, moderators hide, restore or delete them
+# from the queue (their comments are registered by the comments app).
 
 moderation.register(
     Consultation,
@@ -59,36 +56,6 @@ moderation.register(
     select_related=("created_by", "organisation"),
     # A verified institution's consultation: reports send it to review, never hide it.
     verified_source=lambda consultation: consultation.organisation.is_verified,
-)
-
-
-def _comment_is_visible_to(comment, user):
-    return not comment.is_deleted and consultation_is_visible_to(comment.consultation, user)
-
-
-def _comment_url(comment):
-    return f"{comment.consultation.get_absolute_url()}#message-{comment.pk}"
-
-
-def _delete_comment(comment, decision=None):
-    """A moderators' deletion keeps the row, replaced by a notice (the thread stays readable)."""
-    if comment.deleted_at is None:
-        comment.deleted_at = timezone.now()
-        comment.deleted_by_id = getattr(decision, "moderator_id", None)
-        comment.deletion_reason = str(_("Deleted by the moderators."))
-        comment.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
-
-
-moderation.register(
-    Comment,
-    label=_("consultation message"),
-    author=lambda comment: comment.author,
-    author_field="author",
-    is_visible_to=_comment_is_visible_to,
-    public_url=_comment_url,
-    delete=_delete_comment,
-    select_related=("author", "consultation", "consultation__organisation"),
-    title=lambda comment: Truncator(comment.body).chars(80),
 )
 
 
@@ -159,27 +126,6 @@ home_blocks.register(
 # --- personal data (parvis.privacy.registry) ------------------------------------------------
 
 
-@privacy.plan_step(order=CONTRIBUTIONS)
-def _plan_comments(plan):
-    """How many messages in consultations the member would erase with their contributions."""
-    plan.counts["comments"] = Comment.objects.filter(
-        author=plan.member, deleted_at__isnull=True
-    ).count()
-
-
-def _comments(context):
-    """Kept without their author, or erased at the member's choice (a "message deleted"
-    note stays in the discussion)."""
-    comments = Comment.objects.filter(author=context.member)
-    if context.delete_contributions:
-        erased = comments.filter(deleted_at__isnull=True).update(
-            body="", deleted_at=context.now, deletion_reason=""
-        )
-        comments.update(body="")
-        context.count("consultations.Comment.author (erased)", erased)
-    context.count("consultations.Comment.author", comments.update(author=None))
-
-
 def _answers(row):
     return [
         {
@@ -218,17 +164,6 @@ privacy.export(
 # The results do not change: the answers stay, without the member (anonymous statistics).
 privacy.erase("consultations.Response.member", action=SET_NULL)
 
-privacy.export(
-    "consultations.Comment.author",
-    section="consultation_comments",
-    fields=("consultation", "body", "created_at", "deleted_at"),
-    queryset=lambda member: Comment.objects.filter(author=member).select_related("consultation"),
-)
-privacy.erase("consultations.Comment.author", action=CUSTOM, handler=_comments)
-privacy.not_exported("consultations.Comment.deleted_by", reason=STAFF_WORK)
-privacy.erase("consultations.Comment.deleted_by", action=KEEP, reason=STAFF_WORK)
-
 
 # --- page cache --------------------------------------------------------------------------------
 pagecache.declare(Response, scopes={"consultation": "consultation"})
-pagecache.declare(Comment, scopes={"consultation": "consultation"})

@@ -406,22 +406,3 @@ class ConclusionForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Markdown is accepted. Shown on the consultation and its results."),
         error_messages={"required": _("Write what the institution did with the answers.")},
     )
-
-
-class CommentForm(ServiceErrorsMixin, forms.Form):
-    body = forms.CharField(
-        label=_("Your message"),
-        max_length=services.COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown is accepted. Your full name is shown with your message."),
-        error_messages={"required": _("Write your message.")},
-    )
-
-
-class CommentDeleteForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (shown in place of the message)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )

@@ -11,7 +11,9 @@
   (or the predicate ``may_answer``), never ``has_perm``.
 - ``consultations.view_results``: everyone once results are public (live, or after closing),
   and the managers at any time.
-- ``consultations.comment``: identified members, on a published consultation.
+
+Commenting is the comments app's (``parvis.comments.registrations``: identified members, on a
+published consultation).
 
 The Django model permissions (``consultations.change_consultation``...) are the moderators'
 admin permissions and are not redefined here.
@@ -19,7 +21,7 @@ admin permissions and are not redefined here.
 
 import rules
 
-from parvis.accounts.rules import is_active_member, is_identified_member
+from parvis.accounts.rules import is_active_member
 
 from . import selectors
 from .models import ConsultationStatus, Phase, ResultsVisibility
@@ -55,11 +57,6 @@ def results_are_public(user, consultation):
     return consultation is not None and results_public(consultation)
 
 
-@rules.predicate
-def is_published(user, consultation):
-    return consultation is not None and consultation.status == ConsultationStatus.PUBLISHED
-
-
 def results_public(consultation, now=None):
     """Whether anyone may read the results: published, and closed — or open with live
     results."""
@@ -81,4 +78,3 @@ rules.add_perm("consultations.manage_consultation", can_manage)
 rules.add_perm("consultations.edit_questions", can_manage & has_no_responses)
 rules.add_perm("consultations.answer_consultation", may_answer)
 rules.add_perm("consultations.view_results", results_are_public | can_manage)
-rules.add_perm("consultations.comment", is_identified_member & is_published)

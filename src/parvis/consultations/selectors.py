@@ -37,7 +37,6 @@ from parvis.territories.models import Territory, TerritoryKind
 
 from .models import (
     Answer,
-    Comment,
     Consultation,
     ConsultationStatus,
     Option,
@@ -448,14 +447,6 @@ def open_in_territory(territory, *, limit=5, now=None):
         )
         qs = qs.filter(~targeted | hits)
     return list(qs.order_by("closes_at", "pk")[:limit])
-
-
-def comments_of(consultation):
-    """The consultation's discussion, oldest first, with the authors (for a paginator); each
-    message carries ``moderation_hidden`` (same query)."""
-    return annotate_hidden(
-        Comment.objects.filter(consultation=consultation).select_related("author")
-    )
 
 
 # --- announcements (notifications) ------------------------------------------------------------

@@ -11,7 +11,6 @@ exists, replaces its answers. The unique constraint on (consultation, member) is
 a concurrent insert that loses the race falls back on changing the existing response.
 """
 
-import datetime as dt
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,12 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User, VerificationStatus
-from parvis.accounts.rules import is_identified_member
 from parvis.core.slugs import title_slug
 from parvis.moderation.safeguards import (
-    check_links_allowed,
     check_not_sanctioned,
-    check_posting_allowed,
 )
 from parvis.organisations.models import OrganisationKind
 from parvis.territories.models import Territory
@@ -37,7 +33,6 @@ from .models import (
     ANSWER_TEXT_MAX_LENGTH,  # noqa: F401 (part of the services' public names, for the API)
     CHOICE_KINDS,
     Answer,
-    Comment,
     Consultation,
     ConsultationStatus,
     Option,
@@ -58,9 +53,6 @@ MAX_QUESTIONS = 30
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
 OPTION_MAX_LENGTH = 200
 QUESTION_MAX_LENGTH = 500
-COMMENT_MAX_LENGTH = 5000
-#: Comments a member may post within ``COMMENT_WINDOW`` (all consultations together).
-COMMENT_BURST, COMMENT_WINDOW = 5, dt.timedelta(minutes=10)
 
 #: Fields of ``data`` copied as they are by consultation_create / consultation_update.
 SIMPLE_FIELDS = ("title", "context", "opens_at", "closes_at", "results_visibility")
@@ -444,66 +436,3 @@ def response_submit(*, consultation: Consultation, member: User, answers: Mappin
     )
     response.created = created
     return response
-
-
-# --- discussion -----------------------------------------------------------------------------------
-
-
-def comment_post(*, consultation: Consultation, author: User, body: str) -> Comment:
-    """Add ``author``'s message to the consultation's discussion (identified members, on a
-    published consultation; a few messages per quarter of an hour at most)."""
-    if not is_identified_member(author):
-        raise PermissionDenied(
-            _("Only identified members (verified e-mail, commune given) may take part.")
-        )
-    if consultation.status != ConsultationStatus.PUBLISHED:
-        raise ValidationError(_("The discussion opens when the consultation is published."))
-    body = (body or "").replace("\x00", "").strip()
-    if not body:
-        raise ValidationError({"body": [_("Write your message.")]})
-    if len(body) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "body": [
-                    _("Your message is too long (%(max)d characters at most).")
-                    % {"max": COMMENT_MAX_LENGTH}
-                ]
-            }
-        )
-    recent = Comment.objects.filter(
-        author=author, created_at__gte=timezone.now() - COMMENT_WINDOW
-    ).count()
-    if recent >= COMMENT_BURST:
-        raise ValidationError(
-            _("You have posted several messages in a short time: wait a few minutes.")
-        )
-    comment = Comment(consultation=consultation, author=author, body=body)
-    comment.full_clean()
-    check_links_allowed(author, body)  # a new account's message with many links: refused
-    check_posting_allowed(author, "comment")  # sanctions, new accounts' daily allowance
-    with transaction.atomic():
-        comment.save()
-    return comment
-
-
-def comment_delete(*, comment: Comment, actor: User, reason: str = "") -> Comment:
-    """Remove a message from the discussion: its author (no reason needed), or an agent of
-    the institution or a moderator (with the reason, shown in its place)."""
-    reason = (reason or "").replace("\x00", "").strip()
-    is_author = actor.is_authenticated and comment.author_id == actor.pk
-    if not (is_author or user_manages(actor, comment.consultation)):
-        raise PermissionDenied(_("You may only delete your own messages."))
-    if comment.is_deleted:
-        return comment
-    if not is_author and not reason:
-        raise ValidationError(
-            {"reason": [_("Give the reason: it is shown in place of the message.")]}
-        )
-    if len(reason) > 500:
-        raise ValidationError({"reason": [_("The reason is too long (500 characters at most).")]})
-    comment.deleted_at = timezone.now()
-    comment.deleted_by = actor
-    comment.deletion_reason = reason
-    with transaction.atomic():
-        comment.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
-    return comment

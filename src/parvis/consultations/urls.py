@@ -15,10 +15,4 @@ urlpatterns = [
     path("<int:pk>-<slug:slug>/modifier/", views.consultation_edit, name="edit"),
     path("<int:pk>-<slug:slug>/publier/", views.consultation_publish, name="publish"),
     path("<int:pk>-<slug:slug>/conclusion/", views.consultation_conclude, name="conclude"),
-    path("<int:pk>-<slug:slug>/discussion/", views.comment_post, name="comment"),
-    path(
-        "<int:pk>-<slug:slug>/discussion/<int:comment_pk>/supprimer/",
-        views.comment_delete,
-        name="comment_delete",
-    ),
 ]

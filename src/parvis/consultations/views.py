@@ -1,5 +1,5 @@
 """Pages of consultations: list, page and answer form, results, CSV export, creation and
-editing, conclusion, discussion."""
+editing, conclusion (the discussion is the comments app's: ``{% comments_section %}``)."""
 
 from urllib.parse import urlencode
 
@@ -17,7 +17,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
@@ -29,14 +28,12 @@ from . import services
 from .export import export_csv_lines
 from .forms import (
     AnswerForm,
-    CommentDeleteForm,
-    CommentForm,
     ConclusionForm,
     ConsultationForm,
     formset_with_one_more,
     question_formset,
 )
-from .models import Comment, ConsultationStatus, Phase
+from .models import ConsultationStatus, Phase
 from .results import MIN_GROUP_SIZE, compute_results
 from .rules import results_public
 from .selectors import (
@@ -45,17 +42,14 @@ from .selectors import (
     answer_refusal,
     answers_by_question,
     audience_of,
-    comments_of,
     consultation_for_page,
     consultation_is_visible_to,
     consultation_list,
     consultations_managed_by,
     response_of,
-    user_manages,
 )
 
 PAGE_SIZE = 20
-COMMENTS_PER_PAGE = 50
 
 
 def _when(value):
@@ -153,7 +147,7 @@ def consultations_managed(request):
 # --- the consultation's page and the answer form --------------------------------------------------
 
 
-def _detail_context(request, consultation, *, form=None, comment_form=None):
+def _detail_context(request, consultation, *, form=None):
     user = request.user
     now = timezone.now()
     refusal = answer_refusal(consultation, user, now=now)
@@ -164,23 +158,6 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
             questions=questions,
             initial=AnswerForm.initial_from(answers_by_question(response)),
         )
-    comments = Paginator(comments_of(consultation), COMMENTS_PER_PAGE).get_page(
-        request.GET.get("commentaires")
-    )
-    for comment in comments.object_list:
-        comment.consultation = consultation
-        comment.author_linked = comment.author is not None and member_is_visible_to(
-            comment.author, user
-        )
-        comment.can_delete = (
-            not comment.is_deleted
-            and user.is_authenticated
-            and (comment.author_id == user.pk or user_manages(user, consultation))
-        )
-        # Hidden by the moderators: the template shows a notice, except to its author and
-        # the staff (``hidden_for``, the same rule).
-        unreadable = comment.is_deleted or hidden_from(comment, user)
-        comment.body_html = "" if unreadable else render_markdown(comment.body)
     can_manage = rules.has_perm("consultations.manage_consultation", user, consultation)
     login_url = reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
     return {
@@ -200,9 +177,6 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
         "can_edit_questions": can_manage
         and rules.has_perm("consultations.edit_questions", user, consultation),
         "results_public": results_public(consultation, now),
-        "comments": comments,
-        "comment_form": comment_form
-        or (CommentForm() if rules.has_perm("consultations.comment", user, consultation) else None),
         "login_url": login_url,
         "absolute_url": request.build_absolute_uri(consultation.get_absolute_url()),
     }
@@ -210,7 +184,8 @@ def _detail_context(request, consultation, *, form=None, comment_form=None):
 
 @public_page(
     "consultations.response@consultation:{pk}",
-    "consultations.comment@consultation:{pk}",
+    # The discussion ({% comments_section %}) declares its own tags: comments on this
+    # consultation and reactions shown on its page.
     params=("commentaires",),
 )
 def consultation_detail(request, pk, slug):
@@ -443,70 +418,4 @@ def consultation_conclude(request, pk, slug):
         request,
         "consultations/conclusion_form.html",
         {"consultation": consultation, "form": form, "closed": consultation.is_closed},
-    )
-
-
-# --- discussion ---------------------------------------------------------------------------------
-
-
-@require_POST
-def comment_post(request, pk, slug):
-    consultation, _redirect = _consultation_or_404(request, pk, slug)
-    if hidden_from(consultation, request.user):
-        return render_hidden(request, consultation)
-    if not request.user.is_authenticated:
-        return redirect_to_login(consultation.get_absolute_url())
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_post(
-                consultation=consultation, author=request.user, body=form.cleaned_data["body"]
-            )
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(consultation.get_absolute_url() + "#discussion")
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Your message is posted."))
-            return redirect(consultation.get_absolute_url() + "#discussion")
-    context = _detail_context(request, consultation, comment_form=form)
-    return render(request, "consultations/detail.html", context)
-
-
-@login_required
-def comment_delete(request, pk, slug, comment_pk):
-    consultation, _redirect = _consultation_or_404(request, pk, slug)
-    comment = (
-        Comment.objects.filter(pk=comment_pk, consultation=consultation)
-        .select_related("author")
-        .first()
-    )
-    if comment is None:
-        raise Http404
-    is_author = comment.author_id == request.user.pk
-    if not (is_author or user_manages(request.user, consultation)):
-        raise PermissionDenied
-    comment.consultation = consultation
-    form = CommentDeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_delete(
-                comment=comment, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The message is deleted."))
-            return redirect(consultation.get_absolute_url() + "#discussion")
-    return render(
-        request,
-        "consultations/comment_delete.html",
-        {
-            "consultation": consultation,
-            "comment": comment,
-            "form": form,
-            "is_author": is_author,
-            "body_html": render_markdown(comment.body),
-        },
     )

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from parvis.agenda.recurrence import local_zone
+from parvis.comments.models import Comment
 from parvis.consultations.models import (
     Answer,
-    Comment,
     Consultation,
     ConsultationStatus,
     Option,
@@ -30,6 +30,7 @@ from parvis.consultations.models import (
     QuestionKind,
     Response,
 )
+from parvis.core.richtext import render_markdown
 from parvis.organisations.models import OrganisationKind, OrganisationRole
 
 from .datafiles import read
@@ -205,18 +206,20 @@ def _create(demo, *, organisation_pk, manager_pk, anchor, respondents, rng, comm
     Consultation.objects.filter(pk=consultation.pk).update(
         **{name: getattr(consultation, name) for name in fields}
     )
-    comments = []
+    # The members' comments, then the council's agent answering the first one (a reply).
+    target = f"consultations.consultation:{consultation.pk}"
+    first = None
     for index, body in enumerate(demo.comments):
-        author = manager_pk if index == len(demo.comments) - 1 else commenters[index]
-        comments.append(
-            Comment(
-                consultation=consultation,
-                author_id=author,
-                body=body,
-                created_at=opens_at + dt.timedelta(days=1 + index, hours=index * 3),
-            )
+        last = index == len(demo.comments) - 1
+        comment = Comment.objects.create(
+            target=target,
+            parent=first if last and index else None,
+            author_id=manager_pk if last else commenters[index],
+            body=body,
+            body_html=render_markdown(body),
+            created_at=opens_at + dt.timedelta(days=1 + index, hours=index * 3),
         )
-    Comment.objects.bulk_create(comments)
+        first = first or comment
     return len(responses)
 
 

@@ -33,6 +33,7 @@ from . import (
     news,
     notifications,
     questions,
+    social,
     volunteers,
 )
 from .people import ADMIN_EMAIL, DEMO_DOMAIN, DEMO_HASH_ITERATIONS, MODERATOR_EMAIL, DemoPlan
@@ -204,6 +205,8 @@ def load_plan(plan: DemoPlan) -> LoadResult:
         localreports.load_reports(plan=plan, users=users, organisation_pks=organisation_pks)
     )
     created.update(volunteers.load_calls(plan=plan, users=users, organisation_pks=organisation_pks))
+    # Comments, reactions, follows and private messages between the people above.
+    created.update(social.load_social(plan=plan, users=users, organisation_pks=organisation_pks))
     created.update(notifications.load_notifications(plan=plan, users=users))
 
     return LoadResult(created=created, totals=demo_totals())

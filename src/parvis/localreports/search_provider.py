@@ -1,5 +1,9 @@
 """Local reports in the search box (``parvis.core.search``), registered by ``content.py``:
-reports not deleted nor hidden, matched on their description and place (and category)."""
+reports not deleted nor hidden, matched on their place and description.
+
+Their category's name is not matched: an expression index cannot reach the categories' table,
+and an ``OR`` on the category (a few categories, each shared by many reports) would turn the
+search into a scan of every report. The reports' list filters by category."""
 
 from django.contrib.postgres.search import SearchVector
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +15,9 @@ from .selectors import reports_visible_to
 
 
 def _vector():
-    return SearchVector("category__name", "address", weight="A", config=core_search.CONFIG) + (
-        SearchVector("description", weight="B", config=core_search.CONFIG)
+    """Indexed as it is (``migrations/0003_full_text_search``): change both together."""
+    return SearchVector("address", weight="A", config=core_search.CONFIG) + SearchVector(
+        "description", weight="B", config=core_search.CONFIG
     )
 
 

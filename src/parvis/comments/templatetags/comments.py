@@ -36,6 +36,10 @@ def comments_section(context, item):
     shown = list(page.object_list)
     replies = [reply for comment in shown for reply in comment.replies_shown]
     attach_reactions([item, *shown, *replies], user)
+    open_ = bool(target_type.open_for_comments and target_type.open_for_comments(item))
+    refusal = None
+    if open_ and user.is_authenticated and target_type.comment_refusal is not None:
+        refusal = target_type.comment_refusal(item, user)
     return {
         "request": request,
         "user": user,
@@ -43,7 +47,15 @@ def comments_section(context, item):
         "target": target,
         "page": page,
         "comments": shown,
-        "open": bool(target_type.open_for_comments and target_type.open_for_comments(item)),
+        "open": open_,
+        "refusal": refusal,
+        # Besides the moderators: those who answer for the item's discussion (an agent of the
+        # consultation's institution) remove comments with a reason.
+        "can_remove": user.is_authenticated
+        and (
+            user.is_staff
+            or bool(target_type.removes_comments and target_type.removes_comments(item, user))
+        ),
         "page_parameter": PAGE_PARAMETER,
         "csp_nonce": context.get("csp_nonce"),
     }
