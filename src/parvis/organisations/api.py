@@ -26,6 +26,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "description",
             "commune",
             "website",
+            "email",
+            "phone",
+            "address",
+            "opening_hours",
             "verified",
             "url",
         ]
