@@ -93,6 +93,8 @@ PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
 PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 60)
 # Pages larger than this are served but not stored (bytes).
 PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)
+# How long a create form sent twice at once waits for the first sending's answer.
+PARVIS_IDEMPOTENCY_WAIT_SECONDS = env_int("PARVIS_IDEMPOTENCY_WAIT_SECONDS", 5)
 # Personal data (docs/privacy.md): archives kept 7 days; inactive accounts warned after about
 # 23 months without login and erased after 24.
 PARVIS_EXPORT_RETENTION_DAYS = env_int("PARVIS_EXPORT_RETENTION_DAYS", 7)
@@ -160,6 +162,8 @@ MIDDLEWARE = [
     "parvis.accounts.middleware.UserSessionsMiddleware",  # allauth's, with fewer writes
     "parvis.accounts.middleware.StaffMFAMiddleware",
     "parvis.moderation.middleware.SanctionMiddleware",
+    # Create forms and API creates run once per form token / Idempotency-Key (core.idempotency).
+    "parvis.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "parvis.urls"
@@ -179,6 +183,8 @@ TEMPLATES = [
         ],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% form_token %} in every template, like {% csrf_token %} (core.idempotency).
+            "builtins": ["parvis.core.templatetags.forms"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -16,6 +16,7 @@ from parvis.moderation.models import (
     Sanction,
 )
 from parvis.moderation.selectors import active_sanction, is_hidden
+from tests.idempotency import assert_form_has_token, assert_retry_after_error
 
 from .conftest import notifications_of
 
@@ -224,3 +225,13 @@ def test_bad_appeal_decisions_change_nothing(
 def test_members_cannot_decide_appeals(hidden, resident, other_resident, appeal_of, decide_appeal):
     with pytest.raises(PermissionDenied):
         decide_appeal(appeal_of(hidden, resident), other_resident)
+
+
+def test_an_appeal_sent_twice_is_recorded_once(login, hidden, resident):
+    url = reverse("moderation:appeal", kwargs={"pk": hidden.pk})
+    client = login(resident)
+    assert_form_has_token(client, url)
+    assert_retry_after_error(
+        client, url, {"statement": "  "}, {"statement": "My own pages."}, Appeal.objects.count
+    )
+    assert Appeal.objects.count() == 1

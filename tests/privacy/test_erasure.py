@@ -262,6 +262,11 @@ def test_sole_owned_groups_are_handed_over_or_closed(delete_account, camille, su
 def test_sole_managed_organisations_are_handed_over_or_closed(
     delete_account, camille, successor, association, rich
 ):
+    contact = {"phone": "03 44 06 60 00", "email": "contact@example.org", "address": "1 rue"}
+    for organisation in (association, rich["workshop"]):
+        for field, value in contact.items():
+            setattr(organisation, field, value)
+        organisation.save(update_fields=list(contact))
     delete_account(camille)
     assert OrganisationMembership.objects.get(organisation=association, user=successor).role == (
         OrganisationRole.MANAGER
@@ -270,6 +275,11 @@ def test_sole_managed_organisations_are_handed_over_or_closed(
     workshop.refresh_from_db()
     assert workshop.status == "rejected"
     assert "last manager deleted their account" in workshop.rejection_reason
+    # A closed organisation's contact details (often its last manager's own) are erased; an
+    # organisation handed over keeps them.
+    assert (workshop.phone, workshop.email, workshop.address) == ("", "", "")
+    association.refresh_from_db()
+    assert association.phone == "03 44 06 60 00"
     assert Notification.objects.filter(
         recipient=successor, type_key="privacy.organisation_handed_over"
     ).exists()

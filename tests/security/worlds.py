@@ -360,4 +360,13 @@ def _organisation_world(people):
 
 def _organisation_snapshot(world):
     organisation = type(world["organisation"]).objects.get(pk=world["organisation"].pk)
-    return (organisation.name, organisation.description, str(organisation.logo))
+    return (
+        organisation.name,
+        organisation.description,
+        str(organisation.logo),
+        organisation.website,
+        organisation.email,
+        organisation.phone,
+        organisation.address,
+        organisation.opening_hours,
+    )

@@ -117,7 +117,11 @@ class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "place", "commune", "rna", "siren")}),
-        (_("Page"), {"fields": ("description", "logo", "website")}),
+        (_("Page"), {"fields": ("description", "logo")}),
+        (
+            _("Public contact details"),
+            {"fields": ("website", "email", "phone", "address", "opening_hours")},
+        ),
         (
             _("Verification"),
             {

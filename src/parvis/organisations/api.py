@@ -1,13 +1,17 @@
 """The API of the organisations (``/api/organisations/``): associations and institutions."""
 
 import django_filters
-from rest_framework import serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
 from parvis.territories.api import CommuneCodeFilter, TerritorySummarySerializer
 
-from .models import Organisation, OrganisationKind
+from . import services
+from .models import CONTACT_FIELDS, Organisation, OrganisationKind
 from .selectors import organisations_visible_to
 
 
@@ -26,9 +30,22 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "description",
             "commune",
             "website",
+            "email",
+            "phone",
+            "address",
+            "opening_hours",
             "verified",
             "url",
         ]
+
+
+class OrganisationWriteSerializer(serializers.ModelSerializer):
+    """What the team changes through the API: the page and its public contact details (the
+    name: managers only). The service validates (phone in French formats, http/https)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "description", "website", *CONTACT_FIELDS]
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -41,7 +58,8 @@ class OrganisationFilter(django_filters.FilterSet):
 
 
 class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
-    """Associations and institutions: verified ones, plus the ones the caller runs."""
+    """Associations and institutions: verified ones, plus the ones the caller runs. Their team
+    changes the page and its contact details with ``PATCH``."""
 
     page_cache_tags = ("organisations.organisation",)
 
@@ -54,6 +72,23 @@ class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
             .select_related("commune")
             .order_by("name", "pk")
         )
+
+    @extend_schema(request=OrganisationWriteSerializer, responses=OrganisationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change the description, website or public contact details (the organisation's
+        managers and editors), or the name (managers)."""
+        organisation = self.get_object()
+        if not request.user.has_perm("organisations.change_organisation_page", organisation):
+            raise exceptions.PermissionDenied(
+                _("Only the organisation's managers and editors may edit it.")
+            )
+        serializer = OrganisationWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.organisation_update(
+            organisation=organisation, actor=request.user, **serializer.validated_data
+        )
+        organisation = self.get_queryset().get(pk=organisation.pk)
+        return Response(self.get_serializer(organisation).data)
 
 
 router.register("organisations", OrganisationViewSet, basename="api-organisation", order=20)

@@ -30,6 +30,7 @@ from . import (
     search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
 )
 from .models import (
+    CONTACT_FIELDS,
     InvitationStatus,
     Organisation,
     OrganisationInvitation,
@@ -146,8 +147,9 @@ profile_extras.register("organisations", member_organisations)
 
 
 def _organisations_handover(context):
-    """Organisations the member alone manages pass to their longest-standing other member;
-    those with no other member are closed (taken offline: status "rejected" with the reason,
+    """Organisations the member alone manages pass to their longest-standing other member
+    (contact details kept: the organisation goes on); those with no other member are closed
+    (taken offline: status "rejected" with the reason, their public contact details erased,
     their content kept; moderators may verify them again for a new team)."""
     for item in context.plan.organisations:
         organisation = item.organisation
@@ -175,8 +177,18 @@ def _organisations_handover(context):
             )
             organisation.reviewed_at = context.now
             organisation.reviewed_by = None
+            # Its public contact details are often its last manager's own (a small
+            # association's phone, e-mail, address): erased with them.
+            for field in CONTACT_FIELDS:
+                setattr(organisation, field, "")
             organisation.save(
-                update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"]
+                update_fields=[
+                    "status",
+                    "rejection_reason",
+                    "reviewed_at",
+                    "reviewed_by",
+                    *CONTACT_FIELDS,
+                ]
             )
             OrganisationInvitation.objects.filter(
                 organisation=organisation, status=InvitationStatus.PENDING
@@ -194,7 +206,17 @@ def _organisations_handover(context):
 privacy.export(
     "organisations.Organisation.created_by",
     section="organisations_created",
-    fields=("name", "kind", "status", "created_at", ("url", lambda row: row.get_absolute_url())),
+    fields=(
+        "name",
+        "kind",
+        "status",
+        "created_at",
+        "email",
+        "phone",
+        "address",
+        "opening_hours",
+        ("url", lambda row: row.get_absolute_url()),
+    ),
 )
 privacy.erase("organisations.Organisation.created_by", action=SET_NULL)
 privacy.not_exported("organisations.Organisation.reviewed_by", reason=STAFF_WORK)

@@ -29,6 +29,8 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
     """Create or edit an organisation; ``identity=False`` leaves only what editors may change."""
 
     IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
+    #: Shown together under "Public contact details" (the service validates them).
+    CONTACT_FIELDS = ("website", "email", "phone", "address", "opening_hours")
 
     name = forms.CharField(label=_("Name"), max_length=150)
     kind = forms.ChoiceField(
@@ -55,6 +57,30 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
+    email = forms.EmailField(
+        label=_("Public e-mail address"),
+        required=False,
+        help_text=_("Shown to everyone: prefer the organisation's address to a personal one."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("A French number, for example 03 44 06 60 00."),
+    )
+    address = forms.CharField(
+        label=_("Postal address"),
+        required=False,
+        max_length=300,
+        help_text=_("Where to find or write to the organisation, with the postal code."),
+    )
+    opening_hours = forms.CharField(
+        label=_("Opening hours"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: Tuesday and Thursday 2 pm to 6 pm, Saturday morning."),
+    )
     rna = RNAField(
         label=_("RNA number"),
         required=False,
@@ -78,6 +104,10 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
                     "commune": organisation.commune,
                     "description": organisation.description,
                     "website": organisation.website,
+                    "email": organisation.email,
+                    "phone": organisation.phone,
+                    "address": organisation.address,
+                    "opening_hours": organisation.opening_hours,
                     "rna": organisation.rna,
                     "siren": organisation.siren,
                 },
@@ -89,6 +119,12 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
                 del self.fields[name]
         if organisation is None or not organisation.logo:
             del self.fields["remove_logo"]
+
+    def main_fields(self):
+        return [field for field in self if field.name not in self.CONTACT_FIELDS]
+
+    def contact_fields(self):
+        return [field for field in self if field.name in self.CONTACT_FIELDS]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

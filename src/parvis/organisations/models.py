@@ -13,7 +13,14 @@ from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.core.collation import FRENCH
 from parvis.core.validators import validate_visible_text
 
-from .validators import validate_rna, validate_siren
+from .validators import (
+    normalise_phone,
+    phone_uri,
+    validate_phone,
+    validate_rna,
+    validate_siren,
+    validate_web_address,
+)
 
 
 class OrganisationKind(models.TextChoices):
@@ -23,6 +30,10 @@ class OrganisationKind(models.TextChoices):
 
 def logo_upload_to(instance, filename):
     return f"logos/{secrets.token_hex(16)}.png"
+
+
+#: The optional public contact details of an organisation (besides its website).
+CONTACT_FIELDS = ("email", "phone", "address", "opening_hours")
 
 
 class Organisation(models.Model):
@@ -40,7 +51,30 @@ class Organisation(models.Model):
         related_name="organisations",
         limit_choices_to={"kind": "commune"},
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_address])
+    # Public contact details, all optional (shown on the page, in the API and the admin).
+    email = models.EmailField(_("public e-mail address"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("A French number, for example 03 44 06 60 00."),
+    )
+    address = models.CharField(
+        _("postal address"),
+        max_length=300,
+        blank=True,
+        validators=[validate_visible_text],
+        help_text=_("Where to find or write to the organisation, with the postal code."),
+    )
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=300,
+        blank=True,
+        validators=[validate_visible_text],
+        help_text=_("For example: Tuesday and Thursday 2 pm to 6 pm, Saturday morning."),
+    )
     rna = models.CharField(
         _("RNA number"),
         max_length=10,
@@ -100,6 +134,8 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # Stored as written in France ("03 44 06 60 00"), whoever saves (service or admin).
+        self.phone = normalise_phone(self.phone)
         if self.kind == OrganisationKind.ASSOCIATION and not (self.rna or self.siren):
             raise ValidationError(
                 {
@@ -114,6 +150,14 @@ class Organisation(models.Model):
     @property
     def is_verified(self):
         return self.status == VerificationStatus.VERIFIED
+
+    @property
+    def phone_uri(self):
+        return phone_uri(self.phone)
+
+    @property
+    def has_contact_details(self):
+        return any((self.email, self.phone, self.address, self.opening_hours, self.website))
 
 
 class OrganisationRole(models.TextChoices):

@@ -18,16 +18,17 @@ from parvis.moderation.audit import audit_record
 from parvis.notifications.services import notify
 
 from .models import (
+    CONTACT_FIELDS,
     InvitationStatus,
     Organisation,
     OrganisationInvitation,
     OrganisationMembership,
     OrganisationRole,
 )
-from .validators import normalise_rna, normalise_siren
+from .validators import normalise_phone, normalise_rna, normalise_siren
 
 # Fields an editor may change; a manager may also change IDENTITY_FIELDS.
-PAGE_FIELDS = ("description", "logo", "website")
+PAGE_FIELDS = ("description", "logo", "website", *CONTACT_FIELDS)
 IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
 # A verified organisation that changes one of these goes back to verification.
 REVERIFY_FIELDS = ("name", "kind", "rna", "siren")
@@ -60,6 +61,17 @@ def _role(user, organisation):
     )
 
 
+def _tidy_contact(values):
+    """Contact details as stored: trimmed, the phone number in its French written form
+    (``validators.normalise_phone``); validated by the model's ``full_clean``."""
+    for field in ("website", *CONTACT_FIELDS):
+        if field in values:
+            values[field] = (values[field] or "").strip()
+    if values.get("phone"):
+        values["phone"] = normalise_phone(values["phone"])
+    return values
+
+
 def _require_manager(user, organisation):
     if not (user.is_active and _role(user, organisation) == OrganisationRole.MANAGER):
         raise PermissionDenied(_("Only a manager of the organisation may do this."))
@@ -76,6 +88,10 @@ def organisation_create(
     website: str = "",
     rna: str = "",
     siren: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    opening_hours: str = "",
 ) -> Organisation:
     """Create an organisation awaiting verification, run by ``creator`` as its manager.
 
@@ -83,12 +99,21 @@ def organisation_create(
     """
     if not (creator.is_authenticated and creator.is_active):
         raise PermissionDenied(_("Only identified members may create an organisation."))
+    contact = _tidy_contact(
+        {
+            "website": website,
+            "email": email,
+            "phone": phone,
+            "address": address,
+            "opening_hours": opening_hours,
+        }
+    )
     organisation = Organisation(
         name=name.strip(),
         kind=kind,
         commune=commune,
         description=description,
-        website=website,
+        **contact,
         rna=normalise_rna(rna),
         siren=normalise_siren(siren),
         status=VerificationStatus.PENDING,
@@ -137,6 +162,7 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
         changes["siren"] = normalise_siren(changes["siren"])
     if "name" in changes:
         changes["name"] = changes["name"].strip()
+    _tidy_contact(changes)
 
     logo = changes.pop("logo", False)  # False: untouched; None: removed; a file: replaced
     updated = [field for field, value in changes.items() if getattr(organisation, field) != value]

@@ -81,6 +81,7 @@ def organisation_create(request):
                 website=data["website"],
                 rna=data["rna"],
                 siren=data["siren"],
+                **{field: data[field] for field in services.CONTACT_FIELDS},
             )
         except ValidationError as error:
             form.add_service_errors(error)
