@@ -46,6 +46,8 @@ $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR)/leaflet && mkdir -p $(VENDOR)/leaflet
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	rm -rf $(VENDOR)/htmx && mkdir -p $(VENDOR)/htmx
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	touch $(VENDOR_STAMP)
 
 install: $(STAMP) $(VENDOR_STAMP)
