@@ -7,7 +7,8 @@ Usage (from the repository root, after `make demo` has loaded the data at least 
 Each page gets the four scores (performance, accessibility, best practices, SEO) out of 100;
 the run fails when one is under its threshold (THRESHOLDS, or LIGHTHOUSE_MIN_PERFORMANCE...).
 Performance is measured with Lighthouse's simulated mobile throttling: on a busy machine it
-varies by a few points between runs.
+varies between runs, so a page under a threshold is measured three times and each score is
+the median of the three.
 """
 
 import json
@@ -37,6 +38,8 @@ CATEGORIES = [
     ("best-practices", "Best practices"),
     ("seo", "SEO"),
 ]
+#: The pages' language (Chromium's Accept-Language): French, the site's first language.
+LANGUAGE = os.environ.get("LIGHTHOUSE_LANG", "fr-FR")
 THRESHOLDS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 90}
 #: The pages measured: the visitor's (cached, public) and the member's home.
 MEASURED = [
@@ -70,7 +73,7 @@ def run_lighthouse(url, cookie=""):
             "--output=json",
             f"--output-path={report}",
             "--only-categories=" + ",".join(key for key, _label in CATEGORIES),
-            "--chrome-flags=--no-sandbox --headless=new --disable-gpu",
+            f"--chrome-flags=--no-sandbox --headless=new --disable-gpu --lang={LANGUAGE}",
         ]
         if cookie:
             command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
@@ -97,6 +100,18 @@ def run_lighthouse(url, cookie=""):
         and data["audits"][audit_id]["score"] < 0.9
     )
     return scores, flagged
+
+
+def measure(url, cookie, limits):
+    """One run; when a score is under its threshold, two more and the median of each score
+    (the performance score moves with the machine's load)."""
+    scores, flagged = run_lighthouse(url, cookie)
+    if all(scores[key] >= limits[key] for key in limits):
+        return scores, flagged
+    runs = [scores, run_lighthouse(url, cookie)[0], run_lighthouse(url, cookie)[0]]
+    median = {key: sorted(run[key] for run in runs)[1] for key, _label in CATEGORIES}
+    print(f"  (three runs on {url}: {[run['performance'] for run in runs]} for performance)")
+    return median, flagged
 
 
 def table(rows, limits):
@@ -129,7 +144,7 @@ def main(output):
         targets = [(name, pages[name], "") for name in MEASURED if name in pages]
         targets.append(("home, member", "/", cookie))
         for name, path, session in targets:
-            scores, flagged = run_lighthouse(base + path, session)
+            scores, flagged = measure(base + path, session, limits)
             rows.append((name, path, scores, flagged))
             weak = f"  audits under 90: {', '.join(flagged)}" if flagged else ""
             print(f"  {name:14} {path:50} {scores}{weak}")
@@ -138,9 +153,13 @@ def main(output):
             "# Lighthouse scores",
             "",
             "Lighthouse (npm, mobile preset, simulated throttling) with Debian's Chromium, on the",
-            "demo data served by Django's development server (`make lighthouse`). Thresholds: "
-            + ", ".join(f"{label.lower()} ≥ {limits[key]}" for key, label in CATEGORIES)
-            + "; ✗ marks a score under its threshold.",
+            f"demo data served by Django's development server, pages in {LANGUAGE}",
+            "(`make lighthouse`; `LIGHTHOUSE_LANG=en-US` for English).",
+            "",
+            "Thresholds: "
+            + ", ".join(f"{label} ≥ {limits[key]}" for key, label in CATEGORIES)
+            + "; ✗ marks a score under its threshold. A page under a threshold is",
+            "measured three times and shows the median (performance varies with the load).",
             "",
             table(rows, limits),
             "",
