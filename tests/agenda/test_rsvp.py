@@ -399,3 +399,21 @@ def test_event_page_query_count_does_not_grow_with_dates_or_participants(
         assert client.get(big.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(big.get_absolute_url() + "?dates=toutes").status_code == 200
+
+
+def test_rsvp_with_htmx_answers_the_dates_block_and_without_a_redirect(make_event, resident, login):
+    event = make_event()
+    occurrence = first_date(event)
+    client = login(resident)
+
+    swapped = client.post(rsvp_url(event), {"occurrence": occurrence.pk}, HTTP_HX_REQUEST="true")
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert '<section aria-labelledby="dates-title" id="event-dates">' in html
+    assert "You are going" in html and "Cancel my participation" in html
+    assert "You take part on" in html  # for the live region
+    assert Rsvp.objects.filter(occurrence=occurrence, user=resident).exists()
+
+    plain = client.post(rsvp_url(event), {"occurrence": occurrence.pk, "action": "cancel"})
+    assert plain.status_code == 302 and plain["Location"] == event.get_absolute_url()
+    assert not Rsvp.objects.filter(occurrence=occurrence, user=resident).exists()

@@ -1,11 +1,13 @@
 """Key journeys of comments, reactions and follows, with axe-core checking every page visited:
 a resident comments on an event and reacts; a resident follows a member and sees their
-activity on their home page. Screenshots at 390x844 go to /tmp/comments-*.png."""
+activity on their home page. Reactions and follows update in place (htmx, strict CSP).
+Screenshots at 390x844 go to /tmp/comments-*.png."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.comments import services as comments
 from parvis.comments.models import Comment, Reaction
@@ -62,14 +64,19 @@ def test_resident_comments_on_an_event_and_reacts(live_server, page, assert_acce
     assert reply.parent_id == earlier.pk
     assert page.locator(f"#{reply.anchor} a[href='{organiser.get_absolute_url()}']").count() == 1
 
-    # React to the event, then to the neighbour's comment.
-    page.locator("#comments-title ~ .reactions button[value=like]").click()
-    page.wait_for_load_state()
+    # React to the event, then to the neighbour's comment: htmx swaps the reactions in place,
+    # without loading the page again (the marker survives), the focus stays on the button.
+    page.evaluate("window.parvisSamePage = true")
     liked = page.locator("#comments-title ~ .reactions button[value=like]")
-    assert liked.get_attribute("aria-pressed") == "true"
-    assert "1" in liked.inner_text()
-    page.locator(f"#{earlier.anchor} .reactions button[value=thanks]").click()
-    page.wait_for_load_state()
+    liked.click()
+    expect(liked).to_have_attribute("aria-pressed", "true")
+    expect(liked.locator(".reaction-count")).to_have_text("1")
+    expect(liked).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("Votre réaction est enregistrée.")
+    thanks = page.locator(f"#{earlier.anchor} .reactions button[value=thanks]")
+    thanks.click()
+    expect(thanks.locator(".reaction-count")).to_have_text("1")
+    assert page.evaluate("window.parvisSamePage") is True
     assert Reaction.objects.filter(user=resident).count() == 2
     assert_accessible(page)
     page.screenshot(path="/tmp/comments-event-after.png", full_page=True)
@@ -100,8 +107,9 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
     log_in(page, live_server, resident.email)
     page.goto(live_server.url + lea.get_absolute_url())
     assert_accessible(page)
-    page.get_by_role("button", name="Suivre Léa Dubois").click()
-    assert page.get_by_text("Vous suivez désormais Léa Dubois.").is_visible()
+    page.get_by_role("button", name="Suivre Léa Dubois").click()  # in place (htmx)
+    expect(page.get_by_role("button", name="Ne plus suivre Léa Dubois")).to_be_visible()
+    expect(page.locator("#live-status")).to_have_text("Vous suivez désormais Léa Dubois.")
     assert Follow.objects.filter(user=resident, followed_user=lea).exists()
 
     # Léa starts a discussion: it shows on the resident's home, in "what you follow".
@@ -122,6 +130,8 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
     assert_accessible(page)
     page.screenshot(path="/tmp/comments-subscriptions.png", full_page=True)
     page.get_by_role("button", name="Ne plus suivre Léa Dubois").click()
-    assert page.get_by_text("Vous ne suivez plus Léa Dubois.").is_visible()
+    expect(page.get_by_role("button", name="Suivre Léa Dubois")).to_be_visible()
+    expect(page.locator("#live-status")).to_have_text("Vous ne suivez plus Léa Dubois.")
+    assert_accessible(page)
     assert not Follow.objects.filter(user=resident).exists()
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors

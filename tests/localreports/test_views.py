@@ -191,3 +191,16 @@ def test_the_list_carries_a_map_of_the_reports_with_a_point(visitor, make_report
 
     cache.clear()
     assert 'data-map="points"' not in visitor.get(reverse("localreports:index")).content.decode()
+
+
+def test_support_with_htmx_answers_the_count_and_button(login, make_report, other_resident):
+    created = make_report()
+    url = reverse("localreports:support", args=[created.pk])
+    client = login(other_resident)
+    html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert '<div id="report-support">' in html and "<main" not in html
+    assert "1 more resident has this problem." in html and "Withdraw my support" in html
+    plain = client.post(url, {"retirer": "1"})
+    assert plain.status_code == 302 and plain["Location"] == created.get_absolute_url()
+    created.refresh_from_db()
+    assert created.support_count == 0

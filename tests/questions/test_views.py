@@ -210,3 +210,16 @@ def test_a_stranger_member_cannot_read_a_pending_question(login, make_question, 
     question = make_question(status=QuestionStatus.PENDING)
     stranger = UserFactory(commune=oise["beauvais"])
     assert login(stranger).get(question.get_absolute_url()).status_code == 404
+
+
+def test_support_with_htmx_answers_the_count_and_buttons(client, make_question, other_resident):
+    question = make_question()
+    url = reverse("questions:support", args=[question.pk, question.slug])
+    client.force_login(other_resident)
+    html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count('<div id="question-support">') == 1 and "<main" not in html
+    assert "1 resident supports this question." in html and "Withdraw my support" in html
+    plain = client.post(url, {"retirer": "1"})
+    assert plain.status_code == 302 and plain["Location"] == question.get_absolute_url()
+    question.refresh_from_db()
+    assert question.support_count == 0

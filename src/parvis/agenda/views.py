@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.core.pagination import CappedPaginator
 from parvis.core.richtext import render_markdown
@@ -310,6 +311,28 @@ def _date_display(occurrence, all_day):
     return occurrence
 
 
+def _dates_context(request, event, *, show_all=False):
+    """The event's dates with the member's "I'm going" state (``agenda/_event_dates.html``)."""
+    dates, has_more = event_dates(event, limit=None if show_all else DATES_SHOWN)
+    for occurrence in dates:
+        _date_display(occurrence, event.all_day)
+    next_date = next((o for o in dates if not o.is_past), dates[0] if dates else None)
+    refusal = None
+    if dates and next_date and not next_date.is_past:
+        refusal = rsvp_refusal(occurrence=next_date, user=request.user)
+    return {
+        "event": event,
+        "dates": dates,
+        "has_more_dates": has_more,
+        "going": rsvped_occurrence_ids(request.user, dates),
+        "next_date": next_date,
+        "can_rsvp": event.status == EventStatus.PUBLISHED,
+        "rsvp_refusal": refusal,
+        "login_url": reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}),
+        "ics_url": _url_or_empty("agenda:event_ics", pk=event.pk, slug=event.slug),
+    }
+
+
 @public_page(
     "agenda.eventoccurrence@event:{pk}",
     "agenda.eventoccurrence@event:{pk}@activity",  # the dates' participants
@@ -322,12 +345,8 @@ def event_detail(request, pk, slug):
     if hidden_from(event, request.user):  # hidden by moderation: a notice instead
         return render_hidden(request, event)
     user = request.user
-    show_all = request.GET.get("dates") == "toutes"
-    dates, has_more = event_dates(event, limit=None if show_all else DATES_SHOWN)
-    for occurrence in dates:
-        _date_display(occurrence, event.all_day)
-    going = rsvped_occurrence_ids(user, dates)
-    next_date = next((o for o in dates if not o.is_past), dates[0] if dates else None)
+    dates_context = _dates_context(request, event, show_all=request.GET.get("dates") == "toutes")
+    next_date = dates_context["next_date"]
 
     url = request.build_absolute_uri(event.get_absolute_url())
     image_url = request.build_absolute_uri(event.image.url) if event.image else ""
@@ -346,20 +365,10 @@ def event_detail(request, pk, slug):
         official = event.created_by.mandates.filter(status=VerificationStatus.VERIFIED).exists()
 
     is_organiser = user.is_authenticated and user.has_perm("agenda.see_event_participants", event)
-    refusal = None
-    if dates and next_date and not next_date.is_past:
-        refusal = rsvp_refusal(occurrence=next_date, user=user)
     labels = dict(Accessibility.choices)
     context = {
-        "event": event,
-        "dates": dates,
-        "has_more_dates": has_more,
-        "going": going,
-        "next_date": next_date,
+        **dates_context,
         "is_organiser": is_organiser,
-        "can_rsvp": event.status == EventStatus.PUBLISHED,
-        "rsvp_refusal": refusal,
-        "login_url": reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}),
         "description_html": render_markdown(event.description),
         "summary": plain_summary(event, words=30),
         "accessibility": [labels[code] for code in event.accessibility if code in labels],
@@ -370,7 +379,6 @@ def event_detail(request, pk, slug):
         "osm_url": openstreetmap_url(event),
         "absolute_url": url,
         "image_url": image_url,
-        "ics_url": _url_or_empty("agenda:event_ics", pk=event.pk, slug=event.slug),
         "edit_url": _url_or_empty("agenda:edit", pk=event.pk, slug=event.slug)
         if user.has_perm("agenda.edit_event", event)
         else "",
@@ -407,17 +415,21 @@ def event_rsvp(request, pk, slug):
         return redirect(event)
     occurrence.event = event
     when = date_format(timezone.localtime(occurrence.start), "DATE_FORMAT")
+    text, level = "", messages.SUCCESS
     try:
         if request.POST.get("action") == "cancel":
             if rsvp_cancel(occurrence=occurrence, user=request.user):
-                messages.success(
-                    request, _("You no longer take part on %(date)s.") % {"date": when}
-                )
+                text = _("You no longer take part on %(date)s.") % {"date": when}
         else:
             rsvp_create(occurrence=occurrence, user=request.user)
-            messages.success(request, _("You take part on %(date)s.") % {"date": when})
+            text = _("You take part on %(date)s.") % {"date": when}
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        text, level = " ".join(error.messages), messages.ERROR
+    if is_htmx(request):  # the dates and their buttons, swapped in place
+        context = _dates_context(request, event)
+        return fragment(request, "agenda/_event_dates.html", context, message=text)
+    if text:
+        messages.add_message(request, level, text)
     return redirect(event)
 
 

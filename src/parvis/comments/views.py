@@ -10,11 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.htmx import fragment, is_htmx
 from parvis.moderation.selectors import hidden_from
 
 from . import services
 from .forms import CommentForm, DeleteForm
-from .selectors import comment_by_pk, reactions_of
+from .selectors import attach_reactions, comment_by_pk, reactions_of
 from .targets import visible_item
 
 
@@ -135,13 +136,22 @@ def react(request, target):
     try:
         if request.POST.get("remove") or request.POST.get("current") == kind:
             services.reaction_remove(item=item, user=request.user)
-            messages.success(request, _("Your reaction is removed."))
+            text, level = _("Your reaction is removed."), messages.SUCCESS
         else:
             services.reaction_set(item=item, user=request.user, kind=kind)
-            messages.success(request, _("Your reaction is recorded."))
+            text, level = _("Your reaction is recorded."), messages.SUCCESS
     except (ValidationError, PermissionDenied) as error:
         text = " ".join(getattr(error, "messages", None) or [str(error)])
-        messages.error(request, text or _("Nothing was changed."))
+        text, level = text or _("Nothing was changed."), messages.ERROR
+    if is_htmx(request):  # the reactions block alone, swapped in place
+        attach_reactions([item], request.user)
+        return fragment(
+            request,
+            "comments/_reactions.html",
+            {"item": item, "reactions_next": back},
+            message=text,
+        )
+    messages.add_message(request, level, text)
     return redirect(back)
 
 

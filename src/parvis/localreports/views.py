@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -218,14 +219,22 @@ def report_support(request, pk):
     try:
         if request.POST.get("retirer"):
             services.report_unsupport(report=report, member=request.user)
-            messages.success(request, _("Your support is withdrawn."))
+            text = _("Your support is withdrawn.")
         else:
             services.report_support(report=report, member=request.user)
-            messages.success(
-                request, _("Thank you: you support this report and will be told of each step.")
-            )
+            text = _("Thank you: you support this report and will be told of each step.")
+        level = messages.SUCCESS
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        text, level = " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+    if is_htmx(request):  # the count and the button, swapped in place
+        report.refresh_from_db(fields=["support_count"])
+        context = {
+            "report": report,
+            "supported": supported_by(report, request.user),
+            "is_author": report.author_id == request.user.pk,
+        }
+        return fragment(request, "localreports/_support.html", context, message=text)
+    messages.add_message(request, level, text)
     return redirect(report)
 
 

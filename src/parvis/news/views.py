@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -41,6 +42,7 @@ from .selectors import (
     posts_managed_by,
     user_manages_post,
 )
+from .templatetags.news_tags import follow_button_context
 from .text import plain_summary
 
 PAGE_SIZE = 20
@@ -362,11 +364,10 @@ def follow(request):
     try:
         services.follow_create(user=request.user, target=target)
     except (ValidationError, PermissionDenied) as error:
-        for message in getattr(error, "messages", [str(error)]):
-            messages.error(request, message)
+        texts, level = getattr(error, "messages", [str(error)]), messages.ERROR
     else:
-        messages.success(request, _("You now follow %(name)s.") % {"name": target})
-    return _back(request, "news:index")
+        texts, level = [_("You now follow %(name)s.") % {"name": target}], messages.SUCCESS
+    return _follow_answer(request, target, texts, level, "news:index")
 
 
 @require_POST
@@ -375,10 +376,24 @@ def unfollow(request):
         return redirect_to_login(request.POST.get("next") or reverse("news:index"))
     target = _follow_target(request)
     if target is not None and services.follow_delete(user=request.user, target=target):
-        messages.success(request, _("You no longer follow %(name)s.") % {"name": target})
+        texts, level = [_("You no longer follow %(name)s.") % {"name": target}], messages.SUCCESS
     else:
-        messages.info(request, _("You did not follow this: nothing was changed."))
-    return _back(request, "news:follows")
+        texts, level = [_("You did not follow this: nothing was changed.")], messages.INFO
+    return _follow_answer(request, target, texts, level, "news:follows")
+
+
+def _follow_answer(request, target, texts, level, fallback):
+    """Back to the page (with the message), or, for htmx, the button in its new state."""
+    if is_htmx(request) and target is not None:
+        return fragment(
+            request,
+            "news/_follow_button.html",
+            follow_button_context(target, request.user, request.POST.get("next", "")),
+            message=" ".join(str(text) for text in texts),
+        )
+    for text in texts:
+        messages.add_message(request, level, text)
+    return _back(request, fallback)
 
 
 @login_required

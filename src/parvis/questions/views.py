@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.core.emails import absolute_url
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -231,9 +232,19 @@ def _member_action(request, pk, slug, action, done):
     try:
         action(question=question, member=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        text, level = " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
     else:
-        messages.success(request, done)
+        text, level = done, messages.SUCCESS
+    if is_htmx(request):  # the count and the buttons, swapped in place
+        question.refresh_from_db(fields=["support_count"])
+        context = {
+            "question": question,
+            "statuses": QuestionStatus,
+            "state": member_state(question, request.user),
+            "is_author": question.author_id == request.user.pk,
+        }
+        return fragment(request, "questions/_support.html", context, message=text)
+    messages.add_message(request, level, text)
     return redirect(question)
 
 

@@ -55,9 +55,15 @@ def follow_button(context, target, official=None, following=None):
     allow it and is not a verified official).
     Pass ``official=True`` and ``following`` when the page already knows them, to save the
     queries."""
-    kind, field = _follow_kind(target)
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
+    next_url = request.get_full_path() if request is not None else ""
+    return follow_button_context(target, user, next_url, official=official, following=following)
+
+
+def follow_button_context(target, user, next_url, *, official=None, following=None):
+    """What ``news/_follow_button.html`` needs (the tag above, and the view's htmx answer)."""
+    kind, field = _follow_kind(target)
     shown = kind is not None and getattr(target, "pk", None) is not None
     if isinstance(target, Organisation):
         shown = shown and target.is_verified
@@ -71,7 +77,6 @@ def follow_button(context, target, official=None, following=None):
         following = False
     elif following is None:
         following = Follow.objects.filter(user=user, **{field: target}).exists()
-    next_url = request.get_full_path() if request is not None else ""
     return {
         "shown": shown,
         "target": target,

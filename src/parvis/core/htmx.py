@@ -1,0 +1,30 @@
+"""Progressive enhancement with htmx (docs/design.md, "In-place updates").
+
+A small action (a reaction, follow, "I'm going", support) is a plain ``POST`` form that
+redirects back to its page. A member's browser with JavaScript loads htmx, which sends the
+same form with the ``HX-Request`` header; the view then answers with the fragment to swap in
+place of the form's block instead of the redirect, plus the message for the page's live region
+(``#live-status`` in ``base.html``, swapped out of band). Fragments are member responses:
+never cached, and they vary on ``HX-Request``.
+"""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+
+def is_htmx(request) -> bool:
+    """Whether htmx sent the request (and wants a fragment rather than a redirect)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def fragment(request, template, context, *, message=""):
+    """The rendered ``template`` for htmx to swap in, with ``message`` for screen readers
+    and sighted members alike (the live region under the header)."""
+    html = render_to_string(template, context, request=request)
+    if message:
+        html += render_to_string("core/_live_status.html", {"message": message})
+    response = HttpResponse(html)
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
+    return response
