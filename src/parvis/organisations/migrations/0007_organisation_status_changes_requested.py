@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0005_organisation_name_trigram'),
+        ('organisations', '0006_organisation_contact_details'),
     ]
 
     operations = [
