@@ -40,7 +40,8 @@ CATEGORIES = [
 ]
 #: The pages' language (Chromium's Accept-Language): French, the site's first language.
 LANGUAGE = os.environ.get("LIGHTHOUSE_LANG", "fr-FR")
-THRESHOLDS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 90}
+#: Issue 13: every category at 95 or more; accessibility at 100 (0 violations is our rule).
+THRESHOLDS = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 95}
 #: The pages measured: the visitor's (cached, public) and the member's home.
 MEASURED = [
     "home",
