@@ -88,6 +88,7 @@ class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
     readonly_fields = (
         "place",
+        "cover",  # uploaded by the organisation's team, through the cleaning service
         "status",
         "rejection_reason",
         "reviewer",
@@ -97,7 +98,7 @@ class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "place", "commune", "rna", "siren")}),
-        (_("Page"), {"fields": ("description", "logo", "website")}),
+        (_("Page"), {"fields": ("description", "logo", "cover", "cover_alt", "website")}),
         (
             _("Verification"),
             {

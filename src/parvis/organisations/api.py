@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.core.emails import absolute_url
 from parvis.territories.api import CommuneCodeFilter, TerritorySummarySerializer
 
 from .models import Organisation, OrganisationKind
@@ -15,6 +16,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-organisation-detail")
     commune = TerritorySummarySerializer(read_only=True)
     verified = serializers.BooleanField(source="is_verified", read_only=True)
+    cover = serializers.SerializerMethodField(
+        help_text="Absolute URL of the cover image (empty: none); cover_alt describes it."
+    )
 
     class Meta:
         model = Organisation
@@ -26,9 +30,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "description",
             "commune",
             "website",
+            "cover",
+            "cover_alt",
             "verified",
             "url",
         ]
+
+    def get_cover(self, organisation) -> str:
+        return absolute_url(organisation.cover.url) if organisation.cover else ""
 
 
 class OrganisationFilter(django_filters.FilterSet):
