@@ -121,6 +121,10 @@ def picture(field_file, layout="cover", alt="", eager=False, css_class="", url="
             "width": largest.width,
             "height": largest.height,
         }
+        if layout.endswith("px") and layout[:-2].isdigit():  # a fixed size: shown at it
+            shown = int(layout[:-2])
+            attributes["width"] = shown
+            attributes["height"] = max(1, round(shown * largest.height / largest.width))
     else:  # saved before renditions existed: the original
         attributes["src"] = url or field_file.url
     if eager:
