@@ -2,7 +2,8 @@
 
 Idempotent and resumable: an image saved before renditions existed is copied under a sized
 name (the row then names the copy; the old file is deleted once that is committed), and only
-the renditions missing from storage are written. Run it after deploying, again at will.
+the renditions missing from storage are written; cached pages are retired when a file was
+renamed. Run it after deploying, again at will.
 """
 
 from django.apps import apps
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image
 
+from parvis.core import pagecache
 from parvis.core.images import file_delete_on_commit
 from parvis.core.pictures import PictureField, original_size, renditions_write, sized_name
 
@@ -39,6 +41,8 @@ class Command(BaseCommand):
                     except (OSError, ValueError, Image.DecompressionBombError) as error:
                         failed += 1
                         self.stderr.write(f"{model._meta.label} {pk} {name}: {error}")
+        if renamed and pagecache.enabled():  # cached pages name the old files
+            pagecache.bump([pagecache.ALL])
         self.stdout.write(
             f"{written} renditions written, {renamed} images renamed, {failed} failed."
         )
