@@ -61,7 +61,7 @@ def test_cover_is_stored_with_webp_renditions_and_shown_as_srcset(
     assert 'loading="lazy"' in listing
 
 
-def test_replacing_then_removing_the_cover_deletes_its_renditions(
+def test_replacing_removing_or_deleting_the_cover_deletes_its_renditions(
     login, editor, association, django_capture_on_commit_callbacks
 ):
     client = login(editor)
@@ -82,6 +82,13 @@ def test_replacing_then_removing_the_cover_deletes_its_renditions(
     association.refresh_from_db()
     assert not association.cover
     assert not any(storage.exists(name) for name in second)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit(association), {"description": "x", "cover": jpeg()})
+    association.refresh_from_db()
+    third = [association.cover.name] + [r.name for r in association.cover.renditions]
+    with django_capture_on_commit_callbacks(execute=True):
+        association.delete()  # the organisation goes: its cover and renditions too
+    assert not any(storage.exists(name) for name in third)
 
 
 @pytest.mark.parametrize(

@@ -107,9 +107,10 @@ def organisation_create(
     for attempt in range(3):
         try:
             with transaction.atomic():
+                # The cover is checked before anything is stored.
+                image_set(organisation, "cover", cover or None, max_size=COVER_SIZE)
                 if logo:
                     organisation.logo.save(logo.name, logo, save=False)
-                image_set(organisation, "cover", cover or None, max_size=COVER_SIZE)
                 organisation.save()
                 OrganisationMembership.objects.create(
                     organisation=organisation, user=creator, role=OrganisationRole.MANAGER
@@ -167,14 +168,15 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
     organisation.full_clean()
     old_logo = organisation.logo.name if organisation.logo else ""
     with transaction.atomic():
+        # The cover is checked before anything is stored.
+        if image_set(organisation, "cover", cover, max_size=COVER_SIZE):
+            updated.append("cover")
         if logo is None and organisation.logo:
             organisation.logo = ""
             updated.append("logo")
         elif logo:
             organisation.logo.save(logo.name, logo, save=False)
             updated.append("logo")
-        if image_set(organisation, "cover", cover, max_size=COVER_SIZE):
-            updated.append("cover")
         if back_to_verification:
             organisation.status = VerificationStatus.PENDING
             organisation.reviewed_by = None

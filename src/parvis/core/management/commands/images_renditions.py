@@ -54,6 +54,9 @@ class Command(BaseCommand):
                 size = image.size
             stored.seek(0)
             new_name = storage.save(sized_name(name, *size), stored)
+        if original_size(new_name) is None:  # the sized name was taken: the storage renamed it
+            storage.delete(new_name)
+            raise ValueError(f"{sized_name(name, *size)} already exists")
         with transaction.atomic():
             updated = model._default_manager.filter(pk=pk, **{field.name: name}).update(
                 **{field.name: new_name}
