@@ -360,4 +360,10 @@ def _organisation_world(people):
 
 def _organisation_snapshot(world):
     organisation = type(world["organisation"]).objects.get(pk=world["organisation"].pk)
-    return (organisation.name, organisation.description, str(organisation.logo))
+    return (
+        organisation.name,
+        organisation.description,
+        organisation.cover_alt,
+        str(organisation.logo),
+        str(organisation.cover),
+    )

@@ -368,8 +368,8 @@ WRITES += [
         },
         stored=_organisation_snapshot,
         shown_on=lambda world: [world["organisation"].get_absolute_url()],
-        text_fields=("name", "description"),
-        file_fields=("logo",),
+        text_fields=("name", "description", "cover_alt"),
+        file_fields=("logo", "cover"),
     ),
 ]
 
