@@ -110,12 +110,12 @@ def picture(field_file, layout="cover", alt="", eager=False, css_class="", url="
         address = lambda version: f"{url}?w={version.width}"  # noqa: E731
     else:
         address = lambda version: field_file.storage.url(version.name)  # noqa: E731
-    attributes = {"class": css_class or None, "alt": alt}
+    attributes = {"class": css_class or None, "src": url or field_file.url, "alt": alt}
     if versions:
         largest = versions[-1]
         middle = [version for version in versions if version.width <= 640][-1:] or versions[:1]
+        attributes["src"] = address(middle[0])
         attributes |= {
-            "src": address(middle[0]),
             "srcset": ", ".join(f"{address(version)} {version.width}w" for version in versions),
             "sizes": LAYOUTS.get(layout, layout),
             "width": largest.width,
@@ -125,8 +125,6 @@ def picture(field_file, layout="cover", alt="", eager=False, css_class="", url="
             shown = int(layout[:-2])
             attributes["width"] = shown
             attributes["height"] = max(1, round(shown * largest.height / largest.width))
-    else:  # saved before renditions existed: the original
-        attributes["src"] = url or field_file.url
     if eager:
         attributes["fetchpriority"] = "high"
     else:
