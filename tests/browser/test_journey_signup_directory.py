@@ -1,12 +1,17 @@
 """Key journey: a visitor signs up, confirms through the e-mail link, logs in, and finds a
-verified association in the directory — with axe-core checking every page visited."""
+verified association (with a cover image) in the directory — with axe-core checking every page
+visited."""
 
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from parvis.accounts.models import User
+from parvis.organisations.services import organisation_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +19,17 @@ PASSWORD = "un-mot-de-passe-solide-2026"
 
 
 def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
-    live_server, page, assert_accessible, oise, association
+    live_server, page, assert_accessible, oise, association, association_manager, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cover = io.BytesIO()
+    Image.new("RGB", (1200, 500), (30, 90, 140)).save(cover, format="JPEG")
+    organisation_update(
+        organisation=association,
+        actor=association_manager,
+        cover=SimpleUploadedFile("lac.jpg", cover.getvalue()),
+        cover_alt="Le lac de la base de loisirs",
+    )
     page.goto(live_server.url + "/")
     assert_accessible(page)
 
@@ -65,5 +79,7 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     result.click()
     page.wait_for_url(re.compile(r"/organisations/les-amis-du-beauvaisis/"))
     assert page.get_by_role("heading", name="Les Amis du Beauvaisis").is_visible()
+    cover = page.get_by_role("img", name="Le lac de la base de loisirs")
+    assert "640w.webp 640w" in cover.get_attribute("srcset")
     assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -220,7 +220,7 @@ def test_an_attachment_is_served_to_participants_only(
     assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
     assert login(third_resident).get(url).status_code == 404
     assert (
-        f'src="{url}"'
+        f'href="{url}"><img'
         in login(other_resident).get(conversation.get_absolute_url()).content.decode()
     )
 

@@ -73,12 +73,16 @@ def test_a_profile_photo_is_stored_in_the_bucket_and_shown_from_it(
     assert response.status_code == 302
     resident.refresh_from_db()
     keys = [item["Key"] for item in s3_media.list_objects_v2(Bucket=BUCKET)["Contents"]]
-    assert keys == [resident.photo.name]
+    renditions = [rendition.name for rendition in resident.photo.renditions]
+    assert sorted(keys) == sorted([resident.photo.name, *renditions])  # 64, 128, 256 px WebP
     stored = s3_media.get_object(Bucket=BUCKET, Key=resident.photo.name)["Body"].read()
     with Image.open(io.BytesIO(stored)) as image:
         assert max(image.size) <= 400
+    stored = s3_media.get_object(Bucket=BUCKET, Key=renditions[-1])["Body"].read()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert (image.format, image.size) == ("WEBP", (256, 256))
     page = client.get(f"/membres/{resident.pk}/").content.decode()
-    assert f"{s3_endpoint}/{BUCKET}/{resident.photo.name}" in page
+    assert f"{s3_endpoint}/{BUCKET}/{renditions[-1]} 256w" in page
 
 
 @pytest.mark.parametrize(

@@ -369,4 +369,6 @@ def _organisation_snapshot(world):
         organisation.phone,
         organisation.address,
         organisation.opening_hours,
+        organisation.cover_alt,
+        str(organisation.cover),
     )

@@ -390,8 +390,8 @@ WRITES += [
         ],
         stored=_organisation_snapshot,
         shown_on=lambda world: [world["organisation"].get_absolute_url()],
-        text_fields=("name", "description", "address"),
-        file_fields=("logo",),
+        text_fields=("name", "description", "address", "cover_alt"),
+        file_fields=("logo", "cover"),
     ),
 ]
 

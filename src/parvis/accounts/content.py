@@ -7,11 +7,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
-from parvis.core.images import delete_files_with
+from parvis.core.images import delete_files_with, file_delete_on_commit
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
@@ -41,8 +40,7 @@ def _erase_profile(member, decision):
     member.photo = ""
     member.save(update_fields=["bio", "website", "links", "photo"])
     if old_photo:
-        storage = member.photo.storage
-        transaction.on_commit(lambda: storage.delete(old_photo))
+        file_delete_on_commit(member.photo.storage, old_photo, "square")
 
 
 moderation.register(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.pictures import PictureField
 from parvis.core.validators import validate_visible_text
 
 
@@ -77,7 +78,7 @@ class User(AbstractUser):
         related_name="residents",
         limit_choices_to={"kind": "commune"},
     )
-    photo = models.ImageField(_("photo"), upload_to=photo_upload_to, blank=True)
+    photo = PictureField(_("photo"), upload_to=photo_upload_to, blank=True, kind="square")
     bio = models.TextField(_("short bio"), max_length=600, blank=True)
     website = models.URLField(_("website"), blank=True)
     links = models.JSONField(

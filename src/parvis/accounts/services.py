@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.emails import absolute_url
+from parvis.core.images import file_delete_on_commit
 from parvis.moderation.audit import audit_record
 from parvis.notifications.services import notify
 
@@ -221,8 +222,7 @@ def profile_update(*, user: User, photo=None, remove_photo: bool = False, **fiel
             update_fields.append("photo")
         user.save(update_fields=update_fields)
         if old_photo and "photo" in update_fields:
-            storage = user.photo.storage
-            transaction.on_commit(lambda: storage.delete(old_photo))
+            file_delete_on_commit(user.photo.storage, old_photo, "square")
     return user
 
 

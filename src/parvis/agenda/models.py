@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from parvis.core.pictures import PictureField
 from parvis.core.reversing import cached_reverse
 from parvis.core.slugs import title_slug
 
@@ -130,7 +131,7 @@ class Event(models.Model):
         related_name="events",
         help_text=_("The discussion group whose event this is (shown on the group's page)."),
     )
-    image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
+    image = PictureField(_("image"), upload_to=image_upload_to, blank=True, kind="cover")
     is_free = models.BooleanField(_("free"), default=True)
     price = models.CharField(_("price"), max_length=120, blank=True)
     accessibility = models.JSONField(_("accessibility"), default=list, blank=True)

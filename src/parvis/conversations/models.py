@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.pictures import PictureField
+
 #: At most this many people in a conversation between members (a team counts its members).
 MAX_PARTICIPANTS = 20
 #: An event's organiser writes to at most this many participants at once.
@@ -248,8 +250,12 @@ class Message(models.Model):
     )
     for_official = models.BooleanField(_("sent for the elected official"), default=False)
     body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH, blank=True)
-    attachment = models.ImageField(
-        _("image"), upload_to=attachment_upload_to, storage=private_storage, blank=True
+    attachment = PictureField(
+        _("image"),
+        upload_to=attachment_upload_to,
+        storage=private_storage,
+        blank=True,
+        kind="cover",
     )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)

@@ -285,7 +285,16 @@ def attachment(request, pk, message_pk):
         ).exists()
     if not allowed or not message.attachment:
         raise Http404
-    response = FileResponse(message.attachment.open("rb"), content_type="image/jpeg")
+    # ``?w=640``: one of its WebP renditions (core.pictures), else the original.
+    name, content_type = message.attachment.name, "image/jpeg"
+    for rendition in message.attachment.renditions:
+        if request.GET.get("w") == str(rendition.width):
+            name, content_type = rendition.name, "image/webp"
+    try:
+        stored = message.attachment.storage.open(name, "rb")
+    except FileNotFoundError:  # renditions not written yet: the original
+        stored, content_type = message.attachment.open("rb"), "image/jpeg"
+    response = FileResponse(stored, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -6,7 +6,8 @@ image is decoded fully, then re-encoded from its pixels only, so no EXIF/GPS or 
 metadata survives.
 
 A replaced or removed image, and the images of a deleted item, leave storage once the change is
-committed (``image_set``, ``delete_files_with``): nothing stays public under ``/media/``.
+committed (``image_set``, ``delete_files_with``), with its renditions (``core.pictures``):
+nothing stays public under ``/media/``.
 """
 
 import io
@@ -17,6 +18,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .pictures import kind_of, renditions_delete
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -62,11 +65,17 @@ def process_image(uploaded, *, max_size=(800, 800), output_format="JPEG"):
     return ContentFile(buffer.getvalue(), name=f"image.{extension}")
 
 
-def file_delete_on_commit(storage, name) -> None:
-    """Delete ``name`` from ``storage`` once the current transaction commits (at once outside
-    one); nothing is deleted if it rolls back, as the row still names the file then."""
+def file_delete_on_commit(storage, name, kind=None) -> None:
+    """Delete ``name`` (and its renditions of ``kind``, see ``core.pictures``) from
+    ``storage`` once the current transaction commits (at once outside one); nothing is deleted
+    if it rolls back, as the row still names the file then."""
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+
+        def delete():
+            renditions_delete(storage, name, kind)
+            storage.delete(name)
+
+        transaction.on_commit(delete)
 
 
 def image_set(instance, field_name, image, *, max_size=(1600, 1600)) -> bool:
@@ -88,7 +97,7 @@ def image_set(instance, field_name, image, *, max_size=(1600, 1600)) -> bool:
         except ValidationError as error:
             raise ValidationError({field_name: error.messages}) from None
         current.save("image.jpg", clean, save=False)
-    file_delete_on_commit(storage, old_name)
+    file_delete_on_commit(storage, old_name, kind_of(instance, field_name))
     return True
 
 
@@ -99,7 +108,7 @@ def delete_files_with(model, *field_names) -> None:
     def deleted(sender, instance, **kwargs):
         for name in field_names:
             field_file = getattr(instance, name)
-            file_delete_on_commit(field_file.storage, field_file.name)
+            file_delete_on_commit(field_file.storage, field_file.name, kind_of(instance, name))
 
     post_delete.connect(
         deleted, sender=model, weak=False, dispatch_uid=f"parvis-files-{model._meta.label}"

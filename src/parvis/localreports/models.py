@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.pictures import PictureField
+
 DESCRIPTION_MAX_LENGTH = 2000
 MAX_PHOTOS = 3
 
@@ -151,7 +153,7 @@ class Photo(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
     )
-    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    image = PictureField(_("photo"), upload_to=photo_upload_to, kind="cover")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from parvis.core.pictures import PictureField
 from parvis.core.slugs import title_slug
 
 DEFAULT_SLUG = "actualite"
@@ -83,7 +84,7 @@ class Post(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     body = models.TextField(_("text"), max_length=20000, help_text=_("Markdown is accepted."))
-    image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
+    image = PictureField(_("image"), upload_to=image_upload_to, blank=True, kind="cover")
     image_alt = models.CharField(
         _("image description"),
         max_length=250,

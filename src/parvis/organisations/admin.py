@@ -108,6 +108,7 @@ class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
     readonly_fields = (
         "place",
+        "cover",  # uploaded by the organisation's team, through the cleaning service
         "status",
         "rejection_reason",
         "reviewer",
@@ -117,7 +118,7 @@ class OrganisationAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "place", "commune", "rna", "siren")}),
-        (_("Page"), {"fields": ("description", "logo")}),
+        (_("Page"), {"fields": ("description", "logo", "cover", "cover_alt")}),
         (
             _("Public contact details"),
             {"fields": ("website", "email", "phone", "address", "opening_hours")},

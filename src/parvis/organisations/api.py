@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.core.emails import absolute_url
 from parvis.territories.api import CommuneCodeFilter, TerritorySummarySerializer
 
 from . import services
@@ -19,6 +20,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-organisation-detail")
     commune = TerritorySummarySerializer(read_only=True)
     verified = serializers.BooleanField(source="is_verified", read_only=True)
+    cover = serializers.SerializerMethodField(
+        help_text="Absolute URL of the cover image (empty: none); cover_alt describes it."
+    )
 
     class Meta:
         model = Organisation
@@ -34,9 +38,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "phone",
             "address",
             "opening_hours",
+            "cover",
+            "cover_alt",
             "verified",
             "url",
         ]
+
+    def get_cover(self, organisation) -> str:
+        return absolute_url(organisation.cover.url) if organisation.cover else ""
 
 
 class OrganisationWriteSerializer(serializers.ModelSerializer):

@@ -365,5 +365,5 @@ action_labels_register(
         "organisations.role_change": _("organisation role changed"),
     }
 )
-# A deleted organisation's logo leaves storage (core.images).
-delete_files_with(Organisation, "logo")
+# A deleted organisation's logo and cover leave storage, with their renditions (core.images).
+delete_files_with(Organisation, "logo", "cover")

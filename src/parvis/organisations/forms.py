@@ -54,6 +54,22 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
         help_text=_("JPEG, PNG, WebP or GIF image, 5 MB at most; shown at 400 × 400 pixels."),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    cover = forms.FileField(
+        label=_("Cover image"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": LOGO_ACCEPT}),
+        help_text=_(
+            "Optional: a wide photo shown at the top of the page and on its card. JPEG, PNG, "
+            "WebP or GIF image, 5 MB at most."
+        ),
+    )
+    cover_alt = forms.CharField(
+        label=_("Description of the cover image"),
+        max_length=250,
+        required=False,
+        help_text=_("What the image shows, for those who cannot see it; empty if decorative."),
+    )
+    remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
@@ -103,6 +119,7 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
                     "kind": organisation.kind,
                     "commune": organisation.commune,
                     "description": organisation.description,
+                    "cover_alt": organisation.cover_alt,
                     "website": organisation.website,
                     "email": organisation.email,
                     "phone": organisation.phone,
@@ -119,6 +136,8 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
                 del self.fields[name]
         if organisation is None or not organisation.logo:
             del self.fields["remove_logo"]
+        if organisation is None or not organisation.cover:
+            del self.fields["remove_cover"]
 
     def main_fields(self):
         return [field for field in self if field.name not in self.CONTACT_FIELDS]
@@ -155,12 +174,16 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
         changes = {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in {"logo", "remove_logo"}
+            if name not in {"logo", "remove_logo", "cover", "remove_cover"}
         }
         if self.cleaned_data.get("logo"):
             changes["logo"] = self.cleaned_data["logo"]
         elif self.cleaned_data.get("remove_logo"):
             changes["logo"] = None
+        if self.cleaned_data.get("cover"):
+            changes["cover"] = self.cleaned_data["cover"]
+        elif self.cleaned_data.get("remove_cover"):
+            changes["cover"] = False
         return changes
 
 

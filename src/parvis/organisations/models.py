@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.core.collation import FRENCH
+from parvis.core.pictures import PictureField
 from parvis.core.validators import validate_visible_text
 
 from .validators import (
@@ -34,6 +35,8 @@ def logo_upload_to(instance, filename):
 
 #: The optional public contact details of an organisation (besides its website).
 CONTACT_FIELDS = ("email", "phone", "address", "opening_hours")
+def cover_upload_to(instance, filename):
+    return f"covers/{secrets.token_hex(16)}.jpg"
 
 
 class Organisation(models.Model):
@@ -43,7 +46,14 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
+    logo = PictureField(_("logo"), upload_to=logo_upload_to, blank=True, kind="logo")
+    cover = PictureField(_("cover image"), upload_to=cover_upload_to, blank=True, kind="cover")
+    cover_alt = models.CharField(
+        _("description of the cover image"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for those who cannot see it; empty if decorative."),
+    )
     commune = models.ForeignKey(
         "territories.Territory",
         verbose_name=_("commune"),

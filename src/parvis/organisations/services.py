@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.core.images import file_delete_on_commit, image_set
 from parvis.core.slugs import unique_slug
 from parvis.moderation.audit import audit_record
 from parvis.notifications.services import notify
@@ -28,7 +29,9 @@ from .models import (
 from .validators import normalise_phone, normalise_rna, normalise_siren
 
 # Fields an editor may change; a manager may also change IDENTITY_FIELDS.
-PAGE_FIELDS = ("description", "logo", "website", *CONTACT_FIELDS)
+#: The largest cover kept (its renditions go up to 1280 px wide).
+COVER_SIZE = (1600, 1600)
+PAGE_FIELDS = ("description", "logo", "cover", "cover_alt", "website", *CONTACT_FIELDS)
 IDENTITY_FIELDS = ("name", "kind", "commune", "rna", "siren")
 # A verified organisation that changes one of these goes back to verification.
 REVERIFY_FIELDS = ("name", "kind", "rna", "siren")
@@ -85,6 +88,8 @@ def organisation_create(
     commune,
     description: str = "",
     logo=None,
+    cover=None,
+    cover_alt: str = "",
     website: str = "",
     rna: str = "",
     siren: str = "",
@@ -95,7 +100,9 @@ def organisation_create(
 ) -> Organisation:
     """Create an organisation awaiting verification, run by ``creator`` as its manager.
 
-    ``logo`` is an already cleaned image file (see ``parvis.core.images.process_image``).
+    ``logo`` is an already cleaned image file (see ``parvis.core.images.process_image``);
+    ``cover`` an uploaded file, checked and re-encoded here (``ValidationError`` on
+    ``cover`` if it is not an acceptable image).
     """
     if not (creator.is_authenticated and creator.is_active):
         raise PermissionDenied(_("Only identified members may create an organisation."))
@@ -113,6 +120,7 @@ def organisation_create(
         kind=kind,
         commune=commune,
         description=description,
+        cover_alt=cover_alt.strip(),
         **contact,
         rna=normalise_rna(rna),
         siren=normalise_siren(siren),
@@ -124,6 +132,8 @@ def organisation_create(
     for attempt in range(3):
         try:
             with transaction.atomic():
+                # The cover is checked before anything is stored.
+                image_set(organisation, "cover", cover or None, max_size=COVER_SIZE)
                 if logo:
                     organisation.logo.save(logo.name, logo, save=False)
                 organisation.save()
@@ -143,8 +153,9 @@ def organisation_create(
 def organisation_update(*, organisation: Organisation, actor: User, **changes) -> Organisation:
     """Change the page (editors and managers) or the identity (managers only).
 
-    ``logo`` may be a cleaned image file, or ``None`` to remove the logo. Changing the name,
-    kind or numbers of a verified organisation sends it back to verification.
+    ``logo`` may be a cleaned image file, or ``None`` to remove the logo; ``cover`` an
+    uploaded file (checked and re-encoded here), or ``False`` to remove the cover. Changing
+    the name, kind or numbers of a verified organisation sends it back to verification.
     """
     role = _role(actor, organisation) if actor.is_active else None
     allowed = set(PAGE_FIELDS)
@@ -165,6 +176,9 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
     _tidy_contact(changes)
 
     logo = changes.pop("logo", False)  # False: untouched; None: removed; a file: replaced
+    cover = changes.pop("cover", None)  # None: untouched; False: removed; a file: replaced
+    if "cover_alt" in changes:
+        changes["cover_alt"] = changes["cover_alt"].strip()
     updated = [field for field, value in changes.items() if getattr(organisation, field) != value]
     for field in updated:
         setattr(organisation, field, changes[field])
@@ -182,6 +196,9 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
     changes_requested = organisation.status == VerificationStatus.CHANGES_REQUESTED
     old_logo = organisation.logo.name if organisation.logo else ""
     with transaction.atomic():
+        # The cover is checked before anything is stored.
+        if image_set(organisation, "cover", cover, max_size=COVER_SIZE):
+            updated.append("cover")
         if logo is None and organisation.logo:
             organisation.logo = ""
             updated.append("logo")
@@ -196,8 +213,7 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
         if updated:
             organisation.save(update_fields=updated)
     if "logo" in updated and old_logo:
-        storage = organisation.logo.storage
-        transaction.on_commit(lambda: storage.delete(old_logo))
+        file_delete_on_commit(organisation.logo.storage, old_logo, "logo")
     return organisation
 
 

@@ -78,6 +78,8 @@ def organisation_create(request):
                 commune=data["commune"],
                 description=data["description"],
                 logo=data["logo"],
+                cover=data["cover"],
+                cover_alt=data["cover_alt"],
                 website=data["website"],
                 rna=data["rna"],
                 siren=data["siren"],

@@ -4,6 +4,8 @@
   organisation's logo, a group's image), else their initials on one of eight colours chosen
   from the name, so that the same person always gets the same colour. Decorative by default
   (the name is written next to it); ``labelled=True`` gives it the name as text alternative.
+- ``{% picture event.image "card" alt=... %}``: an uploaded image over its renditions, as
+  ``<img srcset sizes width height loading="lazy" decoding="async">`` (``core.pictures``).
 - ``{% icon "bell" %}``: a small hand-drawn SVG icon (``core/_icons.html``), hidden from
   assistive technologies (the link or button that holds it carries the text).
 """
@@ -11,6 +13,7 @@
 import zlib
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -42,7 +45,7 @@ def colour_index(name):
 @register.inclusion_tag("core/_avatar.html")
 def avatar(person, size="md", labelled=False):
     name = display_name(person)
-    image_url = ""
+    image_url, srcset = "", ""
     for field in IMAGE_FIELDS:
         image = getattr(person, field, None)
         if image:
@@ -50,10 +53,18 @@ def avatar(person, size="md", labelled=False):
                 image_url = image.url
             except ValueError:  # a field without a file
                 image_url = ""
+                break
+            versions = getattr(image, "renditions", None)
+            if versions:
+                srcset = ", ".join(
+                    f"{image.storage.url(version.name)} {version.width}w" for version in versions
+                )
+                image_url = image.storage.url(versions[0].name)
             break
     return {
         "name": name,
         "image_url": image_url,
+        "srcset": srcset,
         "initials": initials(name),
         "colour": colour_index(name),
         "size": size if size in SIZES else "md",
@@ -75,3 +86,51 @@ def markdown(text):
     from parvis.core.richtext import render_markdown
 
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by render_markdown
+
+
+#: ``sizes`` of each layout: how wide the image is shown, for the browser to pick a rendition.
+LAYOUTS = {
+    "cover": "(min-width: 60rem) 50rem, 100vw",  # a page's header image
+    "card": "(min-width: 40rem) 20rem, 100vw",  # the image of a card in a list
+    "thumb": "8rem",  # a small thumbnail
+    "logo": "10rem",
+}
+
+
+@register.simple_tag
+def picture(field_file, layout="cover", alt="", eager=False, css_class="", url=""):
+    """An uploaded image as ``<img srcset sizes width height>`` over its renditions
+    (``core.pictures``): ``{% picture event.image "card" alt=title %}``. Lazy unless
+    ``eager=True`` (the first image of a page); ``url`` serves the renditions through a view
+    (``url?w=640``) instead of the storage's URL (private files)."""
+    if not field_file:
+        return ""
+    versions = getattr(field_file, "renditions", None) or []
+    if url:
+        address = lambda version: f"{url}?w={version.width}"  # noqa: E731
+    else:
+        address = lambda version: field_file.storage.url(version.name)  # noqa: E731
+    attributes = {"class": css_class or None, "src": url or field_file.url, "alt": alt}
+    if versions:
+        largest = versions[-1]
+        middle = [version for version in versions if version.width <= 640][-1:] or versions[:1]
+        attributes["src"] = address(middle[0])
+        attributes |= {
+            "srcset": ", ".join(f"{address(version)} {version.width}w" for version in versions),
+            "sizes": LAYOUTS.get(layout, layout),
+            "width": largest.width,
+            "height": largest.height,
+        }
+        if layout.endswith("px") and layout[:-2].isdigit():  # a fixed size: shown at it
+            shown = int(layout[:-2])
+            attributes["width"] = shown
+            attributes["height"] = max(1, round(shown * largest.height / largest.width))
+    if eager:
+        attributes["fetchpriority"] = "high"
+    else:
+        attributes["loading"] = "lazy"
+    attributes["decoding"] = "async"
+    return format_html(
+        "<img{}>",
+        format_html_join("", ' {}="{}"', ((k, v) for k, v in attributes.items() if v is not None)),
+    )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.pictures import PictureField
 from parvis.core.validators import validate_visible_text
 
 
@@ -58,7 +59,7 @@ class Group(models.Model):
         _("description"), max_length=5000, blank=True, help_text=_("Markdown is accepted.")
     )
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
-    image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
+    image = PictureField(_("image"), upload_to=image_upload_to, blank=True, kind="cover")
     territory = models.ForeignKey(
         "territories.Territory",
         verbose_name=_("territory"),
