@@ -18,11 +18,12 @@ def test_schema_is_a_valid_openapi_document_listing_the_resources(api, db):
         "/api/territoires/",
         "/api/territoires/{id}/",
         "/api/organisations/",
-        "/api/organisations/{id}/",
         "/api/membres/",
         "/api/membres/{id}/",
     ):
         assert set(schema["paths"][path]) == {"get"}, path
+    # The organisation's team changes its page and contact details.
+    assert set(schema["paths"]["/api/organisations/{id}/"]) == {"get", "patch"}
     parameters = {p["name"] for p in schema["paths"]["/api/organisations/"]["get"]["parameters"]}
     assert {"kind", "commune", "page"} <= parameters
     member = schema["components"]["schemas"]["Member"]["properties"]
@@ -69,14 +70,17 @@ def test_anonymous_writes_are_refused(api, association):
     assert association.name == "Les Amis du Beauvaisis"
 
 
-def test_authenticated_writes_are_not_allowed(api_as, association_manager, association):
+def test_authenticated_writes_are_not_allowed(
+    api_as, association_manager, other_resident, association
+):
     caller = api_as(association_manager)
     assert caller.post("/api/organisations/", {}, format="json").status_code == 405
-    response = caller.patch(
+    assert caller.delete(f"/api/organisations/{association.pk}/").status_code == 405
+    # PATCH is the team's only (tests/organisations/test_contact.py).
+    response = api_as(other_resident).patch(
         f"/api/organisations/{association.pk}/", {"name": "Piratée"}, format="json"
     )
-    assert response.status_code == 405
-    assert caller.delete(f"/api/organisations/{association.pk}/").status_code == 405
+    assert response.status_code == 403
     association.refresh_from_db()
     assert association.name == "Les Amis du Beauvaisis"
 

@@ -46,6 +46,10 @@ def test_an_organisation_shows_its_public_fields(api, association):
         "description": "Une association du territoire.",
         "commune": {"code": "60057", "name": "Beauvais"},
         "website": "",
+        "email": "",
+        "phone": "",
+        "address": "",
+        "opening_hours": "",
         "verified": True,
         "url": f"http://testserver/api/organisations/{association.pk}/",
     }

@@ -116,3 +116,27 @@ def test_the_api_and_the_admin_show_them(client, login, moderator, association):
 def test_a_page_without_contact_details_has_no_contact_section(client, association):
     assert not Organisation.objects.get(pk=association.pk).has_contact_details
     assert 'id="contact-title"' not in client.get(association.get_absolute_url()).content.decode()
+
+
+def test_the_team_changes_them_through_the_api(association_manager, association, settings):
+    from rest_framework.test import APIClient
+
+    from parvis.accounts.services import api_token_create
+
+    settings.LANGUAGE_CODE = "fr"
+    _, key = api_token_create(user=association_manager, name="tests")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="fr")
+    url = f"/api/organisations/{association.pk}/"
+
+    response = api.patch(url, {"phone": "+33 3 44 06 60 00", "email": "a@example.org"}, "json")
+    assert response.status_code == 200
+    assert (response.json()["phone"], response.json()["email"]) == (
+        "03 44 06 60 00",
+        "a@example.org",
+    )
+    refused = api.patch(url, {"phone": "12"}, format="json")
+    assert refused.status_code == 400
+    assert "numéro de téléphone français" in refused.json()["phone"][0]
+    association.refresh_from_db()
+    assert association.phone == "03 44 06 60 00"

@@ -3,11 +3,11 @@
 The back button after posting, then "send" again; a double click; a phone that resends when
 the network comes back: each would create the same message twice. Two ways in, one store:
 
-- **Forms.** A create form renders ``{% form_token %}`` (a built-in tag, next to
-  ``{% csrf_token %}``): a hidden ``form_token`` field with a random value, new for each render
-  (no query, nothing stored). It is a hidden *text* input: when the back button loads the page
-  anew, the browser restores the text typed and this value with it (it would not restore a
-  ``type=hidden`` one), so sending again is recognised. The middleware below runs the first ``POST`` that carries it; when
+- **Forms.** A create form renders ``{% form_token %}`` (a built-in tag, next to ``{% csrf_token
+  %}``): a hidden ``form_token`` field with a random value, new for each render (no query,
+  nothing stored). The back button shows the page from the browser's memory with the same token;
+  when the browser loads the page anew instead, ``static/parvis/forms.js`` puts back the token
+  the form was sent with. The middleware below runs the first ``POST`` that carries it; when
   that ``POST`` *succeeded* (a redirect, and no error or warning message queued for the next
   page), it records where it redirected. The same token sent again to the same address by the
   same member creates nothing: the answer redirects to the same place with the message "This

@@ -18,10 +18,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def form_token(context):
-    """A *text* input, hidden: browsers restore the values of text inputs (not of
-    ``type=hidden`` ones) when the back button loads a page again, so the form sent again
-    after "back" carries the token it was first sent with, even when the page was fetched
-    anew (no back-forward cache) and shows the text typed before."""
+    """A hidden text input (``static/parvis/forms.js`` sets it back to the token a form was
+    sent with when the back button loads the page anew; browsers keeping form state may
+    restore it too, which they never do for ``type=hidden``)."""
     token = token_for_render(context.get("request"))
     return format_html(
         '<input type="text" name="{}" value="{}" class="form-token" hidden>', FIELD, token
