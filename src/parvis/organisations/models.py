@@ -35,6 +35,8 @@ def logo_upload_to(instance, filename):
 
 #: The optional public contact details of an organisation (besides its website).
 CONTACT_FIELDS = ("email", "phone", "address", "opening_hours")
+
+
 def cover_upload_to(instance, filename):
     return f"covers/{secrets.token_hex(16)}.jpg"
 
