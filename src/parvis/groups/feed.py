@@ -38,6 +38,12 @@ def group_messages(user, before, limit):
 
 def _item(message):
     thread, group = message.thread, message.thread.group
+    body = message.body
+    if message.position == 1:
+        # A discussion titled with its first line (the composer's): not twice.
+        first_line, _newline, rest = body.strip().partition("\n")
+        if first_line.strip() == thread.title:
+            body = rest
     if message.position == 1:
         context = _("started a discussion in the group %(group)s") % {"group": group.name}
     else:
@@ -50,6 +56,6 @@ def _item(message):
         context=context,
         title=thread.title,
         url=message.get_absolute_url(),
-        excerpt=Truncator(message.body).words(EXCERPT_WORDS),
+        excerpt=Truncator(body).words(EXCERPT_WORDS),
         reactable=True,
     )

@@ -14,7 +14,10 @@ Only the *active members of the group* can be mentioned: a handle that matches n
 import re
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.text import slugify
+
+from parvis.core.richtext import render_markdown
 
 #: "@" not preceded by a word character (so e-mail addresses are not mentions), then letters,
 #: digits, hyphens or apostrophes, ending with a letter or digit.
@@ -70,3 +73,34 @@ def member_handles(members):
     for base in bases.values():
         counts[base] += 1
     return {pk: base if counts[base] == 1 else f"{base}-{pk}" for pk, base in bases.items()}
+
+
+def render_with_links(body, mentioned):
+    """``body``'s HTML (Markdown), the mentions of ``mentioned`` turned into links to their
+    profiles (outside code); other handles stay plain text. Used by group messages and
+    comments."""
+    links = {}
+    handles = member_handles(mentioned)
+    for member in mentioned:
+        url = reverse("members:profile", kwargs={"pk": member.pk})
+        links[handle_for(member)] = (member, url)
+        links[handles[member.pk]] = (member, url)
+        links[f"{handle_for(member)}-{member.pk}"] = (member, url)
+
+    def link(match):
+        handle = slugify(match.group(1).replace("’", " ").replace("'", " "))
+        found = links.get(handle)
+        if found is None:
+            return match.group(0)
+        member, url = found
+        name = member.get_full_name().replace("[", "").replace("]", "")
+        return f"[@{name}]({url})"
+
+    parts = []
+    position = 0
+    for code in CODE.finditer(body):
+        parts.append(MENTION.sub(link, body[position : code.start()]))
+        parts.append(code.group(0))
+        position = code.end()
+    parts.append(MENTION.sub(link, body[position:]))
+    return render_markdown("".join(parts))
