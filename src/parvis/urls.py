@@ -18,6 +18,8 @@ handler500 = "parvis.core.errors.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("fil/", core_views.feed, name="feed"),
+    path("premiers-pas/masquer/", core_views.checklist_dismiss, name="checklist_dismiss"),
     path("sante/", core_views.health, name="health"),
     path("design/", core_views.design, name="design"),
     # Installable app (core.pwa): favicon, icons, manifest, service worker, offline page

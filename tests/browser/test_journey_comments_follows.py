@@ -112,20 +112,20 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
     expect(page.locator("#live-status")).to_have_text("Vous suivez désormais Léa Dubois.")
     assert Follow.objects.filter(user=resident, followed_user=lea).exists()
 
-    # Léa starts a discussion: it shows on the resident's home, in "what you follow".
+    # Léa starts a discussion: it shows on the resident's home, in their feed.
     groups.thread_create(
         group=group, author=lea, title="Balade du dimanche", body="Départ 10 h au parvis."
     )
     page.goto(live_server.url + "/")
-    block = page.locator("section[aria-labelledby=following-title]")
-    assert block.get_by_role("heading", name="Activité de vos abonnements").is_visible()
+    block = page.locator("section[aria-labelledby=feed-title]")
+    assert block.get_by_role("heading", name="Votre fil d'actualité").is_visible()
     assert block.get_by_text("Départ 10 h au parvis.").is_visible()
     assert_accessible(page)
     block.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/comments-home-following.png", full_page=True)
 
     # "My subscriptions": one click to unfollow.
-    block.get_by_role("link", name="Mes abonnements").click()
+    page.goto(live_server.url + "/actualites/suivis/")
     assert page.get_by_role("heading", name="Mes abonnements", level=1).is_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/comments-subscriptions.png", full_page=True)

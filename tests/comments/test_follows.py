@@ -89,7 +89,7 @@ def test_home_shows_the_activity_of_what_you_follow(
         group=thread.group, author=other, title="Ateliers", body="Réparation samedi."
     )  # by someone they do not follow, in a group they do not follow
     html = login(association_manager).get("/").content.decode()
-    assert "Activity of what you follow" in html
+    assert "Your feed" in html
     assert "Je propose un parcours le long du Thérain." in html
     assert "Je viendrai en vélo." in html
     assert "Réparation samedi." not in html
@@ -104,12 +104,16 @@ def test_private_group_activity_stays_private(resident, other_resident, seasoned
     assert "Chiffres confidentiels" not in login(other_resident).get("/").content.decode()
 
 
+#: A member's home (tests/core/test_feed.py) when they follow members: their comments too.
+FOLLOWER_HOME_QUERIES = 19
+
+
 @pytest.mark.parametrize("volume", [1, 30])
 def test_home_query_count_with_follows_is_constant(
     thread, event, seasoned, association_manager, login, volume, django_assert_max_num_queries
 ):
-    """The member home's budget (tests/core/test_home.py: 14) plus at most two queries for the
-    block (messages; comments when they follow members), whatever the volume."""
+    """The member home's budget with their feed (tests/core/test_feed.py) when they follow
+    members, groups and discussions, whatever the volume."""
     resident, other = seasoned
     for target in (resident, other, thread.group, thread):
         follow_create(user=association_manager, target=target)
@@ -126,7 +130,7 @@ def test_home_query_count_with_follows_is_constant(
     )
     client = login(association_manager)
     client.get("/compte/profil/")  # the session's bookkeeping, once
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(FOLLOWER_HOME_QUERIES):
         response = client.get("/")
     html = response.content.decode()
     assert f"Message {volume - 1}" in html  # the newest

@@ -22,6 +22,19 @@ def test_sending_redirects_to_the_new_message(login, start, resident, other_resi
     assert "Votre message a été envoyé." in page and "Avec plaisir" in page
 
 
+def test_a_participants_mention_links_to_their_profile_and_text_stays_text(
+    login, start, resident, other_resident
+):
+    conversation = start(
+        resident,
+        recipients=[other_resident],
+        body="Bonjour @hugo-lefebvre, <b>merci</b> ! @inconnu-total",
+    )
+    page = login(other_resident).get(conversation.get_absolute_url()).content.decode()
+    assert f'<a href="{other_resident.get_absolute_url()}">@Hugo Lefebvre</a>' in page
+    assert "&lt;b&gt;merci&lt;/b&gt;" in page and "@inconnu-total" in page
+
+
 def test_a_refused_message_shows_the_reason_and_stores_nothing(
     login, start, resident, other_resident
 ):

@@ -380,6 +380,12 @@ def test_a_reply_quoting_and_mentioning(thread, owner, member, group_moderator):
         group_moderator.pk,
         owner.pk,
     }
+    # The handles of members link to their profiles; an unknown one stays text.
+    reply.refresh_from_db()
+    link = 'href="{}" rel="nofollow noopener ugc">@'
+    assert link.format(owner.get_absolute_url()) + "Camille Martin</a>" in reply.body_html
+    assert link.format(group_moderator.get_absolute_url()) in reply.body_html
+    assert "@inconnu-total" in reply.body_html
     reply_activity = one(ActivityKind.REPLY)
     assert list(activity_recipients(reply_activity)) == [owner]  # the thread's participants
     thread.refresh_from_db()
@@ -416,6 +422,8 @@ def test_editing_keeps_the_history_and_tells_newly_mentioned(thread, member, own
     services.message_edit(message=reply, editor=member, body="Version finale @camille-martin")
     reply.refresh_from_db()
     assert reply.body == "Version finale @camille-martin"
+    link = f'href="{owner.get_absolute_url()}" rel="nofollow noopener ugc">@Camille Martin</a>'
+    assert link in reply.body_html
     assert reply.edited_at is not None
     assert list(reply.revisions.values_list("body", flat=True)) == ["Premier jet"]
     assert len(recorded(ActivityKind.MENTION, recipient=owner)) == 1

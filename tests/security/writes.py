@@ -23,7 +23,14 @@ from parvis.comments.forms import CommentForm
 from parvis.comments.models import Comment
 from parvis.consultations.forms import AnswerForm
 from parvis.consultations.models import Answer
-from parvis.groups.forms import GroupForm, JoinRequestForm, MessageEditForm, ReplyForm, ThreadForm
+from parvis.groups.forms import (
+    ComposeForm,
+    GroupForm,
+    JoinRequestForm,
+    MessageEditForm,
+    ReplyForm,
+    ThreadForm,
+)
 from parvis.groups.models import Group, JoinPolicy, Message, Theme, Thread, Visibility
 from parvis.moderation.forms import ReportForm
 from parvis.moderation.models import Report
@@ -248,6 +255,18 @@ WRITES = [
         fields={"title": "title", "body": "body"},
         stored=_count(Thread),
         shown_on=lambda world: _newest(Thread)(world) + [world["group"].get_absolute_url()],
+        text_fields=("title", "body"),
+    ),
+    Write(
+        # The home page's composer: a discussion in one of the member's groups (no API of its
+        # own: the API starts discussions as thread_create above).
+        name="compose",
+        setup=_with_group,
+        form_class=ComposeForm,
+        form_url=lambda world: reverse("groups:compose"),
+        form_data=lambda world: {"group": world["group"].pk, "body": "Qui a des graines ?"},
+        stored=_count(Thread),
+        shown_on=lambda world: _newest(Thread)(world) + ["/"],
         text_fields=("title", "body"),
     ),
     Write(

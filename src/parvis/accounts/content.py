@@ -7,10 +7,13 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
 from parvis.core.images import delete_files_with, file_delete_on_commit
+from parvis.core.onboarding import Step, onboarding_steps
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
@@ -183,10 +186,33 @@ pagecache.declare(
         "directory_visibility",
         "is_active",
     ),
-    silent_fields=("last_login",),
+    silent_fields=("last_login", "checklist_dismissed_at"),
 )
 pagecache.declare(Mandate, scopes={"user": "user"})
 pagecache.declare(ApiToken, silent=True)
 
 # A deleted user's photo leaves storage (core.images).
 delete_files_with(User, "photo")
+
+
+# --- the first-week checklist of the home page (parvis.core.onboarding) --------------------------
+
+
+onboarding_steps.register(
+    Step(
+        key="photo",
+        label=_("Add a photo to your profile"),
+        url=lambda: reverse("accounts:profile_edit"),
+        done=lambda user: bool(user.photo),
+        order=10,
+    )
+)
+onboarding_steps.register(
+    Step(
+        key="commune",
+        label=_("Give your commune of residence"),
+        url=lambda: reverse("accounts:profile_edit"),
+        done=lambda user: bool(user.commune_id),
+        order=20,
+    )
+)

@@ -112,6 +112,13 @@ class User(AbstractUser):
             "Elected officials with a verified mandate can always be followed."
         ),
     )
+    checklist_dismissed_at = models.DateTimeField(
+        _("first steps dismissed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the member hid the first-week checklist of their home page."),
+    )
 
     objects = UserManager()
 

@@ -318,3 +318,12 @@ def api_tokens_revoke_all(*, user: User) -> int:
     too); return how many there were."""
     deleted, _by_model = ApiToken.objects.filter(user_id=user.pk).delete()
     return deleted
+
+
+def checklist_dismiss(*, user: User) -> User:
+    """Hide the first-week checklist of the member's home page (``core.onboarding``)."""
+    _require_active(user)
+    if user.checklist_dismissed_at is None:
+        user.checklist_dismissed_at = timezone.now()
+        user.save(update_fields=["checklist_dismissed_at"])
+    return user

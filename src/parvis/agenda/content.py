@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.feed import FeedSource, feed_sources
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.core.images import delete_files_with
@@ -30,9 +31,10 @@ from . import (
     notifications,  # noqa: F401  (the notification kinds)
     search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
 )
+from .feed import events_of_followed_organisations
 from .filters import AgendaFilters, filter_occurrences, local_midnight
 from .models import Event, EventOccurrence, EventStatus, Rsvp
-from .selectors import event_is_visible_to, public_occurrences, upcoming_near
+from .selectors import event_is_visible_to, next_rsvps, public_occurrences, upcoming_near
 
 #: Upcoming events the home page shows.
 HOME_EVENTS = 6
@@ -300,3 +302,29 @@ organisation_sections.register(
 )
 # A deleted event's image leaves storage (core.images).
 delete_files_with(Event, "image")
+
+
+# --- the member's home: their feed and "My next events" ----------------------------------------
+
+
+MY_EVENTS = 4
+
+feed_sources.register(
+    FeedSource(
+        key="agenda",
+        items=events_of_followed_organisations,
+        tags=("agenda.event", "news.follow"),
+    )
+)
+home_blocks.register(
+    HomeBlock(
+        key="my_events",
+        template="agenda/_home_my_events.html",
+        # Members only: one query with a LIMIT.
+        context=lambda user: (
+            {"my_dates": next_rsvps(user, limit=MY_EVENTS)} if user.is_authenticated else None
+        ),
+        order=HOME_ORDER["my_events"],
+        member_tags=lambda user: ("agenda.rsvp",),
+    )
+)

@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from parvis.groups.models import Group, GroupStatus, MembershipState, Visibility
 from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
@@ -245,3 +246,15 @@ def linkable_groups(user):
         memberships__user=user,
         memberships__state=MembershipState.ACTIVE,
     ).order_by("name")
+
+
+def next_rsvps(user, *, limit=4, now=None):
+    """The dates ``user`` said they attend that are not over yet, soonest first (one query),
+    for "My next events" on their home page."""
+    now = now or timezone.now()
+    return list(
+        occurrences_visible_to(user)
+        .filter(rsvps__user=user, end__gte=now)
+        .select_related("event", "event__commune")
+        .order_by("start", "pk")[:limit]
+    )

@@ -7,14 +7,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
-from parvis.core.home import HomeBlock, home_blocks
+from parvis.core.feed import FeedSource, feed_sources
 from parvis.moderation import registry as moderation
 from parvis.privacy import registry as privacy
 from parvis.privacy.helpers import STAFF_WORK
 from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, DELETE, KEEP
 
 from . import activities, notifications, registrations  # noqa: F401  (kinds, types, targets)
-from .following import followed_activity
+from .feed import comments_of_followed_members, reaction_counts
 from .models import Comment, CommentMention, Reaction
 from .targets import split
 
@@ -27,18 +27,16 @@ pagecache.declare(Reaction, scopes={"page": "page"})
 pagecache.declare(CommentMention, silent=True)  # shows on no page
 
 
-# --- the home page ------------------------------------------------------------------------------
-home_blocks.register(
-    HomeBlock(
-        key="following",
-        template="comments/_home_following.html",
-        context=followed_activity,
-        order=45,  # core.home.ORDER: after the groups
-        # Members only (visitors never see it): their fragment, not the visitors' page, is
-        # retired by new messages and comments and by their follows.
-        member_tags=lambda user: ("groups.message", "comments.comment", "news.follow"),
+# --- the member's feed (parvis.core.feed) ----------------------------------------------------
+feed_sources.register(
+    FeedSource(
+        key="comments",
+        items=comments_of_followed_members,
+        # Their follows too: following a member shows their comments at once.
+        tags=("comments.comment", "news.follow"),
     )
 )
+feed_sources.annotator("reactions", reaction_counts)
 
 
 # --- moderation ---------------------------------------------------------------------------------

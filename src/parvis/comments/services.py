@@ -4,13 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.core import pagecache
-from parvis.core.richtext import render_markdown
 from parvis.groups import mentions as mention_parser
 from parvis.moderation.safeguards import check_links_allowed, check_posting_allowed
 from parvis.moderation.selectors import hidden_from
@@ -85,31 +83,7 @@ def mentionable_members(*, item, target, author):
 def _render(body, mentioned):
     """The comment's HTML: Markdown, the mentions of ``mentioned`` turned into links to
     their profiles (outside code)."""
-    links = {}
-    handles = mention_parser.member_handles(mentioned)
-    for member in mentioned:
-        url = reverse("members:profile", kwargs={"pk": member.pk})
-        links[mention_parser.handle_for(member)] = (member, url)
-        links[handles[member.pk]] = (member, url)
-        links[f"{mention_parser.handle_for(member)}-{member.pk}"] = (member, url)
-
-    def link(match):
-        handle = mention_parser.slugify(match.group(1).replace("’", " ").replace("'", " "))
-        found = links.get(handle)
-        if found is None:
-            return match.group(0)
-        member, url = found
-        name = member.get_full_name().replace("[", "").replace("]", "")
-        return f"[@{name}]({url})"
-
-    parts = []
-    position = 0
-    for code in mention_parser.CODE.finditer(body):
-        parts.append(mention_parser.MENTION.sub(link, body[position : code.start()]))
-        parts.append(code.group(0))
-        position = code.end()
-    parts.append(mention_parser.MENTION.sub(link, body[position:]))
-    return render_markdown("".join(parts))
+    return mention_parser.render_with_links(body, mentioned)
 
 
 def _mentions(body, *, item, target, author):

@@ -19,6 +19,7 @@ from parvis.accounts.selectors import member_is_visible_to
 from parvis.agenda.models import Event
 from parvis.agenda.selectors import user_organises
 from parvis.directory.selectors import listed_members
+from parvis.groups.mentions import link_in_text
 from parvis.moderation.models import ModerationCase
 from parvis.organisations.models import Organisation
 from parvis.organisations.selectors import organisation_is_visible_to
@@ -224,9 +225,16 @@ def conversation_detail(request, pk):
         MESSAGES_PER_PAGE,
         default_last=True,
     )
+    people = [
+        participant.user
+        for participant in conversation.active_participants
+        if participant.user.is_active and not participant.user.is_erased
+    ]
     for message in page:
         message.label = selectors.sender_label(message, conversation)
         message.mine = message.sender_id == request.user.pk
+        # "@first-last" of a participant links to their profile.
+        message.body_html = link_in_text(message.body, people)
     read_at = participation.last_read_at
     if request.method == "GET" and (read_at is None or read_at < conversation.last_message_at):
         services.conversation_mark_read(participant=participation)

@@ -25,6 +25,9 @@ dict the template sees (with the page's own context: ``user``, ``request``...), 
 leave the block out for this user. It must cost one or two queries with a ``LIMIT``, whatever
 the volume of data: the page's query count is pinned in ``tests/core/test_home.py``.
 
+``place="top"`` puts a member's own block above their feed, outside the cached fragment (the
+composer, the first-week checklist); the member's feed itself is ``parvis.core.feed``.
+
 ``tags`` names the collections the block lists (the page cache's tags, ``"news.post"``): the
 visitors' page and the members' fragments are stored with them (and with the items they
 load), so a write that changes one retires them (``core.pagecache``). ``member_tags(user)``
@@ -46,10 +49,21 @@ class HomeBlock:
     order: int = 100
     tags: tuple[str, ...] = field(default_factory=tuple)
     member_tags: Callable[[Any], Iterable[str]] | None = None
+    #: ``"main"``: in the page (for a member, the side column of their cached fragment);
+    #: ``"top"``: a member's own block above their feed, read at each request, outside the
+    #: fragment, because it changes with what they do elsewhere (the composer and its daily
+    #: allowance, the first-week checklist): at most a query or two, members only.
+    place: str = "main"
 
 
 #: Where each block goes on the page (smaller first).
 ORDER = {
+    # Above a member's feed ("top"): the first-week checklist, then the composer.
+    "checklist": 1,
+    "composer": 2,
+    # A member's own first ("My next events", "My groups"): members only.
+    "my_events": 4,
+    "my_groups": 6,
     "news": 10,
     "agenda": 20,
     "consultations": 30,
@@ -85,9 +99,12 @@ class HomeBlockRegistry:
         """Remove the block ``key`` (no error when it is not there)."""
         self._blocks.pop(key, None)
 
-    def blocks(self):
-        """The registered blocks, in page order."""
-        return sorted(self._blocks.values(), key=lambda block: (block.order, block.key))
+    def blocks(self, place="main"):
+        """The registered blocks of ``place`` (see ``HomeBlock.place``), in page order."""
+        return sorted(
+            (block for block in self._blocks.values() if block.place == place),
+            key=lambda block: (block.order, block.key),
+        )
 
     def tags(self):
         """The collections the blocks list (the page's page-cache tags)."""
@@ -109,6 +126,24 @@ home_blocks = HomeBlockRegistry()
 def _visitors_only(user):
     return None if user.is_authenticated else {}
 
+
+def _first_week_checklist(user):
+    from .onboarding import checklist
+
+    steps = checklist(user) if user.is_authenticated else None
+    return {"checklist": steps} if steps else None
+
+
+# The first-week checklist, for new members: core's own block (its steps are the apps').
+home_blocks.register(
+    HomeBlock(
+        key="checklist",
+        template="core/_home_checklist.html",
+        context=_first_week_checklist,
+        order=ORDER["checklist"],
+        place="top",
+    )
+)
 
 # The invitation to join, for visitors: core's own block.
 home_blocks.register(

@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from parvis.accounts.services import checklist_dismiss as checklist_dismiss_service
 from parvis.core import pagecache
 from parvis.core.pagecache import public_page
 
+from .feed import feed_sources, from_cursor
 from .home import home_blocks
 from .selectors import departement_with_figures
 from .share import clean_instance, mastodon_share_url
@@ -37,12 +42,39 @@ def home(request):
         context["territory"] = departement_with_figures()
         return render(request, "core/home.html", context)
     language = getattr(request, "LANGUAGE_CODE", "")
+    member_context = {**context, "feed": lambda: feed_sources.page(user)}
     member_content = pagecache.fragment(
         ("home", user.pk, user.first_name, user.commune_id, language),
-        lambda: render_to_string("core/_home_content.html", context, request),
-        tags=(*home_blocks.tags(), *home_blocks.member_tags(user)),
+        lambda: render_to_string("core/_home_member.html", member_context, request),
+        tags=(*home_blocks.tags(), *home_blocks.member_tags(user), *feed_sources.tags()),
     )
-    return render(request, "core/home.html", {"member_content": member_content})
+    return render(
+        request,
+        "core/home.html",
+        {"member_content": member_content, "top_blocks": home_blocks.blocks("top")},
+    )
+
+
+@login_required
+def feed(request):
+    """The member's feed past its first page ("See more" on the home page): ``?avant=`` is
+    the cursor of the last item seen; a cursor that is not one shows the first page. Never
+    cached (a member's page); a fixed number of queries whatever the volume."""
+    before = from_cursor(request.GET.get("avant"))
+    return render(
+        request,
+        "core/feed.html",
+        {"feed": feed_sources.page(request.user, before=before), "later_page": before is not None},
+    )
+
+
+@login_required
+@require_POST
+def checklist_dismiss(request):
+    """Hide the first-week checklist of the member's home page."""
+    checklist_dismiss_service(user=request.user)
+    messages.success(request, _("The first steps are hidden."))
+    return redirect("home")
 
 
 def page(request, template):
@@ -91,8 +123,6 @@ def share_mastodon(request):
     instance = clean_instance(request.GET.get("instance", ""))
     text = (request.GET.get("texte") or "").replace("\x00", "")[:1000]
     if instance is None or not text:
-        from django.utils.translation import gettext as _
-
         messages.error(
             request,
             _("Type the address of your Mastodon instance, for example mastodon.social."),

@@ -31,6 +31,7 @@ from parvis.territories.selectors import territory_containers
 
 from . import (  # noqa: F401  (the notification and activity kinds)
     activities,
+    home,  # noqa: F401  (the member's home: feed, composer, "My groups", first steps)
     notifications,
     search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
 )

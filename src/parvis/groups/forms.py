@@ -3,6 +3,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.mixins import ServiceErrorsMixin
@@ -13,6 +14,10 @@ from parvis.territories.models import TerritoryKind
 
 from .models import JoinPolicy, Theme, Visibility
 from .services import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+
+#: A discussion's title (``Thread.title``), and the length of one made of a message's words.
+TITLE_LENGTH = 200
+TITLE_FROM_BODY = 80
 
 MARKDOWN_HELP = _("Markdown is accepted: **bold**, *italics*, lists, [links](https://…), > quotes.")
 
@@ -173,6 +178,49 @@ class ThreadForm(ServiceErrorsMixin, forms.Form):
         label=_("Title"), max_length=200, error_messages={"required": _("Give a title.")}
     )
     body = _body_field(_("First message"))
+
+
+class ComposeForm(ServiceErrorsMixin, forms.Form):
+    """The home page's composer ("What's new?"): a message to one of the member's groups,
+    which starts a discussion there through ``services.thread_create`` (its title: the one
+    given, else the message's first words)."""
+
+    body = forms.CharField(
+        label=_("What's new?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mention a member with @first-last (e.g. @lea-dubois)."),
+        error_messages={"required": _("Write your message.")},
+    )
+    group = forms.ModelChoiceField(
+        label=_("In the group"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose one of your groups."),
+            "invalid_choice": _("Choose one of your groups."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Subject (optional)"),
+        max_length=TITLE_LENGTH,
+        required=False,
+        help_text=_("Else the first words of your message."),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def thread_title(self):
+        """The subject given, else the message's first line cut to its first words."""
+        title = self.cleaned_data.get("title", "").strip()
+        if title:
+            return title
+        first_line = next(
+            (line.strip() for line in self.cleaned_data["body"].splitlines() if line.strip()), ""
+        )
+        return Truncator(first_line).chars(TITLE_FROM_BODY)
 
 
 class ReplyForm(ServiceErrorsMixin, forms.Form):

@@ -14,7 +14,12 @@ Only the *active members of the group* can be mentioned: a handle that matches n
 import re
 from collections import defaultdict
 
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+
+from parvis.core.richtext import render_markdown
 
 #: "@" not preceded by a word character (so e-mail addresses are not mentions), then letters,
 #: digits, hyphens or apostrophes, ending with a letter or digit.
@@ -70,3 +75,61 @@ def member_handles(members):
     for base in bases.values():
         counts[base] += 1
     return {pk: base if counts[base] == 1 else f"{base}-{pk}" for pk, base in bases.items()}
+
+
+def _profile_links(members):
+    """``{handle: (member, profile URL)}`` for ``members``, with every handle they answer to."""
+    links = {}
+    handles = member_handles(members)
+    for member in members:
+        url = reverse("members:profile", kwargs={"pk": member.pk})
+        links[handle_for(member)] = (member, url)
+        links[handles[member.pk]] = (member, url)
+        links[f"{handle_for(member)}-{member.pk}"] = (member, url)
+    return links
+
+
+def _handle_of(match):
+    return slugify(match.group(1).replace("’", " ").replace("'", " "))
+
+
+def render_with_links(body, mentioned):
+    """``body``'s HTML (Markdown), the mentions of ``mentioned`` turned into links to their
+    profiles (outside code); other handles stay plain text. Used by group messages and
+    comments."""
+    links = _profile_links(mentioned)
+
+    def link(match):
+        found = links.get(_handle_of(match))
+        if found is None:
+            return match.group(0)
+        member, url = found
+        name = member.get_full_name().replace("[", "").replace("]", "")
+        return f"[@{name}]({url})"
+
+    parts = []
+    position = 0
+    for code in CODE.finditer(body):
+        parts.append(MENTION.sub(link, body[position : code.start()]))
+        parts.append(code.group(0))
+        position = code.end()
+    parts.append(MENTION.sub(link, body[position:]))
+    return render_markdown("".join(parts))
+
+
+def link_in_text(text, members):
+    """Plain ``text`` as safe HTML, the handles of ``members`` linked to their profiles; the
+    rest escaped. Used by private conversations, whose messages are plain text."""
+    links = _profile_links(members)
+    parts = []
+    position = 0
+    for match in MENTION.finditer(text or ""):
+        found = links.get(_handle_of(match))
+        if found is None:
+            continue
+        member, url = found
+        parts.append(escape(text[position : match.start()]))
+        parts.append(format_html('<a href="{}">@{}</a>', url, member.get_full_name()))
+        position = match.end()
+    parts.append(escape((text or "")[position:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every part escaped

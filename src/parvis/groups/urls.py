@@ -14,6 +14,7 @@ urlpatterns = [
     path("nouveau/", views.group_create, name="create"),
     path("invitations/", views.my_invitations, name="invitations"),
     path("recherche/", views.search_all, name="search"),
+    path("publier/", views.compose, name="compose"),
     # A group's page, settings, members and search
     path(GROUP, views.group_detail, name="detail"),
     path(GROUP + "modifier/", views.group_edit, name="edit"),

@@ -21,6 +21,11 @@ def limit_reached(scope: str, ident, *, limit: int, period: int) -> bool:
     return (cache.get(_key(scope, ident, period)) or 0) >= limit
 
 
+def used(scope: str, ident, *, period: int) -> int:
+    """How many uses of ``scope`` ``ident`` made in the current window."""
+    return cache.get(_key(scope, ident, period)) or 0
+
+
 def consume(scope: str, ident, *, period: int) -> int:
     """Count one use of ``scope`` by ``ident`` in the current window; return the count."""
     key = _key(scope, ident, period)

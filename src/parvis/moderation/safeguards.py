@@ -5,6 +5,8 @@
   has already posted ``PARVIS_NEW_ACCOUNT_POSTS_PER_DAY`` items of ``kind`` today. Call it in
   the service that creates the item, after validating the input and before writing: each
   allowed call counts one post of that kind.
+- ``posting_allowance(user, kind)``: how many more items of ``kind`` a new account may post
+  today (``None``: no limit), for the forms to announce it.
 - ``check_not_sanctioned(user)``: only the sanction part (for edits, which are not counted).
 - ``needs_review(user, text)``: whether content written by a new account carries so many links
   (``PARVIS_NEW_ACCOUNT_MAX_LINKS``) that a moderator should see it before it is published.
@@ -78,6 +80,16 @@ def check_posting_allowed(user, kind: str) -> None:
             code="new_account_limit",
         )
     ratelimit.consume(scope, user.pk, period=DAY)
+
+
+def posting_allowance(user, kind: str) -> int | None:
+    """How many more items of ``kind`` a new account may post today (announced where it
+    writes, before it is refused), or ``None`` when no allowance applies (no query: the
+    counter lives in the cache)."""
+    if not is_new_account(user):
+        return None
+    used = ratelimit.used(f"posting:{kind}", user.pk, period=DAY)
+    return max(settings.PARVIS_NEW_ACCOUNT_POSTS_PER_DAY - used, 0)
 
 
 def count_links(text: str) -> int:

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.profile import profile_extras
 from parvis.core import pagecache
+from parvis.core.feed import FeedSource, feed_sources
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.core.images import delete_files_with
+from parvis.core.onboarding import Step, onboarding_steps
 from parvis.moderation import registry as moderation
 from parvis.moderation.weighing import is_verified_official
 from parvis.officials.sections import ORDER as OFFICIAL_ORDER
@@ -34,8 +36,10 @@ from . import (  # noqa: F401  (the notification and activity kinds)
     notifications,
     search_provider,  # noqa: F401  (its types in the search box: parvis.core.search)
 )
+from .feed import posts as feed_posts_items
 from .models import Follow, Post, PostStatus
 from .selectors import (
+    following_of,
     latest_for,
     managed_filter,
     post_is_visible_to,
@@ -280,3 +284,48 @@ def profile_follow(member, viewer):
 profile_extras.register("follow", profile_follow)
 # A deleted post's image leaves storage (core.images).
 delete_files_with(Post, "image")
+
+
+# --- the member's feed (parvis.core.feed) ----------------------------------------------------
+
+
+feed_sources.register(
+    FeedSource(key="news", items=feed_posts_items, tags=("news.post", "news.follow"))
+)
+
+
+#: "Follow three things": a commune, an organisation, an official, a member...
+FOLLOW_GOAL = 3
+
+
+def _follow_count(following):
+    return sum(
+        len(ids)
+        for ids in (
+            following.territory_ids,
+            following.organisation_ids,
+            following.user_ids,
+            following.group_ids,
+            following.thread_ids,
+        )
+    )
+
+
+onboarding_steps.register(
+    Step(
+        key="organisation",
+        label=_("Follow an organisation"),
+        url=lambda: reverse("organisations:list"),
+        done=lambda user: bool(following_of(user, remember=True).organisation_ids),
+        order=40,
+    )
+)
+onboarding_steps.register(
+    Step(
+        key="follows",
+        label=_("Follow three things: your commune, an association, an official…"),
+        url=lambda: reverse("territories:index"),
+        done=lambda user: _follow_count(following_of(user, remember=True)) >= FOLLOW_GOAL,
+        order=50,
+    )
+)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.feed import FeedSource, feed_sources
 from parvis.moderation import backoffice
 from parvis.moderation import registry as moderation
 from parvis.moderation.audit import action_labels_register
@@ -27,6 +28,7 @@ from . import (
     selectors,
     services,
 )
+from .feed import answers_to_my_questions
 from .models import PUBLIC_STATUSES, AnswerRevision, Follow, Question, QuestionStatus, Support
 
 # --- moderation ----------------------------------------------------------------------------------
@@ -233,4 +235,12 @@ action_labels_register(
         "questions.question_refuse": _("question to an official refused"),
         "questions.question_close": _("question to an official closed by a moderator"),
     }
+)
+
+
+# --- the member's feed (parvis.core.feed): the answers to their questions ----------------------
+
+
+feed_sources.register(
+    FeedSource(key="questions", items=answers_to_my_questions, tags=("questions.question",))
 )

@@ -8,12 +8,15 @@
   ``<img srcset sizes width height loading="lazy" decoding="async">`` (``core.pictures``).
 - ``{% icon "bell" %}``: a small hand-drawn SVG icon (``core/_icons.html``), hidden from
   assistive technologies (the link or button that holds it carries the text).
+- ``{% if form|allowance_refused %}``: the form was refused by a new account's daily
+  allowance (the alert then says so rather than "please correct the errors below").
 """
 
 import zlib
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.core.exceptions import NON_FIELD_ERRORS
 
 register = template.Library()
 
@@ -134,3 +137,14 @@ def picture(field_file, layout="cover", alt="", eager=False, css_class="", url="
         "<img{}>",
         format_html_join("", ' {}="{}"', ((k, v) for k, v in attributes.items() if v is not None)),
     )
+@register.filter
+def allowance_refused(form):
+    """Whether ``form`` was refused by a new account's daily allowance
+    (``moderation.safeguards.check_posting_allowed``): its alert then says so, instead of
+    asking to correct errors that are not there."""
+    has_error = getattr(form, "has_error", None)
+    return bool(has_error and has_error(NON_FIELD_ERRORS, code="new_account_limit"))
+
+
+#: ``{{ person|display_name }}``: a member's full name, an organisation's or a group's name.
+register.filter("display_name", display_name)

@@ -51,7 +51,7 @@ REASON_MAX_LENGTH = 2000
 
 
 #: Paths under /groupes/ that a group's slug must not shadow.
-RESERVED_SLUGS = {"nouveau", "invitations", "recherche", "mes-groupes"}
+RESERVED_SLUGS = {"nouveau", "invitations", "recherche", "mes-groupes", "publier"}
 
 
 GROUP_FIELDS = (

@@ -79,9 +79,12 @@ def _record_mentions(message, *, group, author, already=()):
     if not handles:
         return []
     members = mentionable_members(group).exclude(pk=author.pk)
-    mentioned = [
-        user for user in mention_parser.resolve(handles, members) if user.pk not in set(already)
-    ]
+    resolved = mention_parser.resolve(handles, members)
+    if resolved:
+        # The handles of members become links to their profiles (the others stay text).
+        message.body_html = mention_parser.render_with_links(message.body, resolved)
+        message.save(update_fields=["body_html"])
+    mentioned = [user for user in resolved if user.pk not in set(already)]
     Mention.objects.bulk_create(
         [Mention(message=message, user=user) for user in mentioned], ignore_conflicts=True
     )

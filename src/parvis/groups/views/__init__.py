@@ -26,6 +26,7 @@ from .common import (
     THREADS_PER_PAGE,
     CappedPaginator,
 )
+from .compose import compose
 from .discussions import (
     message_delete,
     message_edit,
@@ -71,6 +72,7 @@ __all__ = [
     "RESULTS_PER_PAGE",
     "THREADS_PER_PAGE",
     "ban_lift",
+    "compose",
     "group_create",
     "group_detail",
     "group_edit",
