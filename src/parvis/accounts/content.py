@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

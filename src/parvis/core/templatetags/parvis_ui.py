@@ -15,8 +15,8 @@
 import zlib
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -137,6 +137,8 @@ def picture(field_file, layout="cover", alt="", eager=False, css_class="", url="
         "<img{}>",
         format_html_join("", ' {}="{}"', ((k, v) for k, v in attributes.items() if v is not None)),
     )
+
+
 @register.filter
 def allowance_refused(form):
     """Whether ``form`` was refused by a new account's daily allowance
