@@ -99,9 +99,7 @@ class Event(models.Model):
         _("recurrence rule"), max_length=500, blank=True, help_text=_("RFC 5545 RRULE.")
     )
     exdates = models.JSONField(_("exception dates"), default=list, blank=True)
-    venue_name = models.CharField(
-        _("venue"), max_length=200, validators=[validate_visible_text]
-    )
+    venue_name = models.CharField(_("venue"), max_length=200, validators=[validate_visible_text])
     address = models.CharField(_("address"), max_length=300)
     commune = models.ForeignKey(
         "territories.Territory",
