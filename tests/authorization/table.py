@@ -396,13 +396,14 @@ API_BODIES = {
         "commune": "60057",
         "category": "voirie-trottoirs",
         "description": "Un nid-de-poule profond devant le 12 rue de la République.",
+        "address": "12 rue de la République",
     },
     ("/api/signalements/{id}/suivi/", "POST"): {"status": "in_progress", "comment": "Vu."},
 }
 #: The extra personas' rules (``world.EXTRA_PERSONAS``), on the routes where they differ
 #: from a member: the status (``GET`` or ``GET:POST``; routes with a ``POST_BODIES`` entry are
 #: posted to even when the GET is answered) of each route. Their writes are checked strictly:
-#: only a redirect, 201 or 204 may have written.
+#: only a redirect (pages) or a 200, 201 or 204 (API) may have written.
 EXTRA = {
     "blocked_member": {
         "conversations:official": "200:200",  # the form again: "does not accept your messages"

@@ -72,6 +72,17 @@ def _french_site(settings, tmp_path):
     settings.PARVIS_NEW_ACCOUNT_DAYS = 0  # no daily allowance: every write is tried
     settings.PARVIS_STAFF_MFA_REQUIRED = False
     settings.ACCOUNT_RATE_LIMITS = False  # the sign-up is tried once per hostile string
+    settings.SOCIALACCOUNT_PROVIDERS = {  # FranceConnect configured (nothing is fetched)
+        "franceconnect": {
+            "APPS": [
+                {
+                    "client_id": "parvis-tests",
+                    "secret": "not-used",
+                    "settings": {"server_url": "http://127.0.0.1:9/api/v2"},
+                }
+            ]
+        }
+    }
 
 
 @pytest.fixture
@@ -107,7 +118,11 @@ def sign_in(client, world):
     user = world.get("user")
     if user is None:
         client.logout()
-        return
-    client.force_login(user)
+    else:
+        client.force_login(user)
     if world.get("reauthenticated"):
         record_session_authentication(client, user, mfa=False, reauthenticated=True)
+    if world.get("session"):  # what an earlier step left in the session
+        session = client.session
+        session.update(world["session"])
+        session.save()

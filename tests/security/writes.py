@@ -430,7 +430,6 @@ FORMS_ELSEWHERE = {
 FORMS_NOT_YET_COVERED = {
     "parvis.consultations.forms.ConsultationForm": "institution's consultation",
     "parvis.consultations.forms.QuestionForm": "institution's questions",
-    "parvis.franceconnect.forms.LinkForm": "password (tests/franceconnect)",
     "parvis.franceconnect.forms.SignupForm": "e-mail address (tests/franceconnect)",
 }
 

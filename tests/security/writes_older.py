@@ -14,6 +14,7 @@ from parvis.accounts.forms import SignupForm as AccountSignupForm
 from parvis.accounts.models import ApiToken, User
 from parvis.consultations.forms import CommentDeleteForm, ConclusionForm
 from parvis.consultations.models import Comment
+from parvis.franceconnect.forms import LinkForm
 from parvis.groups import services as group_services
 from parvis.groups.forms import DecisionForm, InviteForm, ReasonForm
 from parvis.groups.models import Ban, Invitation, JoinPolicy
@@ -25,7 +26,7 @@ from parvis.organisations.forms import InvitationForm
 from parvis.organisations.models import OrganisationInvitation
 from tests.agenda.conftest import create_event
 from tests.consultations.conftest import create_consultation
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.groups.conftest import add_member
 
 from .worlds import _consultation_world, _member, _organisation_world, _with_group
@@ -90,7 +91,7 @@ def _consultation_comment_state(world):
 def _with_decision(people):
     author = _member(people)
     event = create_event(created_by=author, commune=people["beauvais"], title="Vide-grenier")
-    moderation.report_create(reporter=people["other_resident"], obj=event, reason="spam")
+    moderation.report_create(reporter=_member(people), obj=event, reason="spam")
     decision = moderation.case_decide(
         case=ModerationCase.objects.filter(object_id=event.pk).latest("pk"),
         moderator=people["moderator"],
@@ -121,7 +122,7 @@ def _reported_case(people):
     event = create_event(
         created_by=_member(people), commune=people["beauvais"], title="Vide-grenier"
     )
-    moderation.report_create(reporter=people["other_resident"], obj=event, reason="spam")
+    moderation.report_create(reporter=_member(people), obj=event, reason="spam")
     case = ModerationCase.objects.filter(object_id=event.pk).latest("pk")
     return {"user": people["moderator"], "case": case}
 
@@ -139,6 +140,40 @@ def _with_appeal(people):
 def _appeal_state(world):
     appeal = Appeal.objects.get(pk=world["appeal"].pk)
     return (appeal.status, appeal.outcome_reason)
+
+
+def _franceconnect_link(people):
+    """Back from FranceConnect with the e-mail address of an existing account: its password
+    links them (what ``adapter.pre_social_login`` leaves in the session)."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialAccount
+
+    from parvis.franceconnect.adapter import LINK_SESSION_KEY
+
+    member = _member(people)
+    serialize = get_adapter().serialize_instance
+    sociallogin = {
+        "provider": {"id": "franceconnect", "app.client_id": "parvis-tests"},
+        "account": serialize(
+            SocialAccount(
+                provider="franceconnect",
+                uid=f"fc-{member.pk}",
+                extra_data={"userinfo": {"given_name": "Camille", "family_name": "Martin"}},
+            )
+        ),
+        "user": serialize(User(email=member.email, first_name="Camille", last_name="Martin")),
+        "state": {},
+        "email_addresses": [],
+        "phone": None,
+        "phone_verified": False,
+    }
+    return {"user": None, "session": {LINK_SESSION_KEY: sociallogin}}
+
+
+def _social_accounts(world):
+    from allauth.socialaccount.models import SocialAccount
+
+    return SocialAccount.objects.count()
 
 
 def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
@@ -264,6 +299,15 @@ def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
             form_data=lambda world: {"outcome": AppealStatus.UPHELD, "reason": "Spam avéré."},
             stored=_appeal_state,
             text_fields=("reason",),
+        ),
+        Write(
+            name="franceconnect_link",
+            setup=_franceconnect_link,
+            form_class=LinkForm,
+            form_url=lambda world: reverse("franceconnect_link"),
+            form_data=lambda world: {"password": PASSWORD},
+            stored=_social_accounts,
+            text_fields=("password",),
         ),
         Write(
             name="appeal",
