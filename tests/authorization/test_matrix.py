@@ -253,6 +253,7 @@ def test_api_as_extra_persona(persona, world):
     _walk_api(persona, world, EXTRA_API[persona], EXTRA_API[persona], extra=True)
 
 
+@pytest.mark.parametrize("persona", ["visitor", "member", "staff_without_mfa", "moderator"])
 def test_admin_as_persona(persona, world, client, login):
     """The admin's pages (its index and every list): staff after two-factor authentication
     only. Others are sent to log in, to the two-factor setup, or refused."""

@@ -12,8 +12,9 @@ from django.utils import timezone
 from parvis.accounts.forms import ApiTokenForm
 from parvis.accounts.forms import SignupForm as AccountSignupForm
 from parvis.accounts.models import ApiToken, User
-from parvis.consultations.forms import CommentDeleteForm, ConclusionForm
-from parvis.consultations.models import Comment
+from parvis.consultations.forms import CommentDeleteForm, ConclusionForm, ConsultationForm
+from parvis.consultations.forms import QuestionForm as ConsultationQuestionForm
+from parvis.consultations.models import Comment, Consultation
 from parvis.franceconnect.forms import LinkForm
 from parvis.groups import services as group_services
 from parvis.groups.forms import DecisionForm, InviteForm, ReasonForm
@@ -29,7 +30,14 @@ from tests.consultations.conftest import create_consultation
 from tests.factories import PASSWORD, UserFactory
 from tests.groups.conftest import add_member
 
-from .worlds import _consultation_world, _member, _organisation_world, _with_group
+from .worlds import (
+    _consultation_world,
+    _member,
+    _newest,
+    _news_world,
+    _organisation_world,
+    _with_group,
+)
 
 _NUMBERS = itertools.count(1)
 
@@ -176,6 +184,28 @@ def _social_accounts(world):
     return SocialAccount.objects.count()
 
 
+def _consultation_creation(world):
+    closes = timezone.localdate() + dt.timedelta(days=30)
+    return {
+        "title": "Horaires des piscines",
+        "context": "Votre avis compte.",
+        "organisation": str(world["institution"].pk),
+        "audience_communes": "",
+        "closes_date": closes.isoformat(),
+        "closes_time": "18:00",
+        "results_visibility": "live",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "30",
+        "questions-0-text": "Ouvrir le dimanche ?",
+        "questions-0-kind": "single",
+        "questions-0-required": "1",
+        "questions-0-options": "Oui\nNon",
+        "questions-0-ORDER": "1",
+    }
+
+
 def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
     return [
         Write(
@@ -308,6 +338,26 @@ def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
             form_data=lambda world: {"password": PASSWORD},
             stored=_social_accounts,
             text_fields=("password",),
+        ),
+        Write(
+            name="consultation_create",
+            setup=_news_world,
+            form_class=ConsultationForm,
+            form_url=lambda world: reverse("consultations:create"),
+            form_data=_consultation_creation,
+            stored=lambda world: Consultation.objects.count(),
+            shown_on=_newest(Consultation),
+            text_fields=("title", "context"),
+        ),
+        Write(
+            name="consultation_questions",
+            setup=_news_world,
+            form_class=ConsultationQuestionForm,
+            form_url=lambda world: reverse("consultations:create"),
+            form_data=_consultation_creation,
+            stored=lambda world: Consultation.objects.count(),
+            shown_on=_newest(Consultation),
+            text_fields=("questions-0-text", "questions-0-options"),
         ),
         Write(
             name="appeal",
