@@ -16,6 +16,7 @@ from parvis.consultations.forms import CommentDeleteForm, ConclusionForm, Consul
 from parvis.consultations.forms import QuestionForm as ConsultationQuestionForm
 from parvis.consultations.models import Comment, Consultation
 from parvis.franceconnect.forms import LinkForm
+from parvis.franceconnect.forms import SignupForm as FranceConnectSignupForm
 from parvis.groups import services as group_services
 from parvis.groups.forms import DecisionForm, InviteForm, ReasonForm
 from parvis.groups.models import Ban, Invitation, JoinPolicy
@@ -150,32 +151,41 @@ def _appeal_state(world):
     return (appeal.status, appeal.outcome_reason)
 
 
-def _franceconnect_link(people):
-    """Back from FranceConnect with the e-mail address of an existing account: its password
-    links them (what ``adapter.pre_social_login`` leaves in the session)."""
+def _sociallogin(email, uid):
+    """A FranceConnect sign-in as allauth keeps it in the session between two steps."""
     from allauth.socialaccount.adapter import get_adapter
     from allauth.socialaccount.models import SocialAccount
 
-    from parvis.franceconnect.adapter import LINK_SESSION_KEY
-
-    member = _member(people)
     serialize = get_adapter().serialize_instance
-    sociallogin = {
+    names = {"given_name": "Camille", "family_name": "Martin"}
+    account = SocialAccount(provider="franceconnect", uid=uid, extra_data={"userinfo": names})
+    return {
         "provider": {"id": "franceconnect", "app.client_id": "parvis-tests"},
-        "account": serialize(
-            SocialAccount(
-                provider="franceconnect",
-                uid=f"fc-{member.pk}",
-                extra_data={"userinfo": {"given_name": "Camille", "family_name": "Martin"}},
-            )
-        ),
-        "user": serialize(User(email=member.email, first_name="Camille", last_name="Martin")),
+        "account": serialize(account),
+        "user": serialize(User(email=email, first_name="Camille", last_name="Martin")),
         "state": {},
         "email_addresses": [],
         "phone": None,
         "phone_verified": False,
     }
+
+
+def _franceconnect_link(people):
+    """Back from FranceConnect with the e-mail address of an existing account: its password
+    links them (what ``adapter.pre_social_login`` leaves in the session)."""
+    from parvis.franceconnect.adapter import LINK_SESSION_KEY
+
+    member = _member(people)
+    sociallogin = _sociallogin(member.email, f"fc-{member.pk}")
     return {"user": None, "session": {LINK_SESSION_KEY: sociallogin}}
+
+
+def _franceconnect_signup(people):
+    """Back from FranceConnect for the first time: the sign-up form (allauth's pending
+    sign-in in the session)."""
+    number = next(_NUMBERS)
+    sociallogin = _sociallogin(f"fc{number}@example.org", f"fc-new-{number}")
+    return {"user": None, "session": {"socialaccount_sociallogin": sociallogin}}
 
 
 def _social_accounts(world):
@@ -358,6 +368,19 @@ def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
             stored=lambda world: Consultation.objects.count(),
             shown_on=_newest(Consultation),
             text_fields=("questions-0-text", "questions-0-options"),
+        ),
+        Write(
+            name="franceconnect_signup",
+            setup=_franceconnect_signup,
+            form_class=FranceConnectSignupForm,
+            form_url=lambda world: reverse("socialaccount_signup"),
+            form_data=lambda world: {
+                "email": f"nouveau.fc{next(_NUMBERS)}@example.org",
+                "commune": "Beauvais",
+                "terms": "on",
+            },
+            stored=lambda world: User.objects.count(),
+            text_fields=("email",),
         ),
         Write(
             name="appeal",
