@@ -70,4 +70,7 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    for pattern in media:
+        pattern.name = "media"  # named: the authorization matrix has a rule for each route
+    urlpatterns += media

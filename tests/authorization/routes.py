@@ -40,6 +40,20 @@ KWARGS = {
     "territories:departement": {"code": "code:departement", "slug": "slug:departement"},
     "territories:departement_short": {"code": "code:departement"},
     "privacy:download": {"public_id": "uuid"},
+    "comments:create": {"target": "target:event"},
+    "comments:react": {"target": "target:event"},
+    "comments:reactions": {"target": "target:event"},
+    "comments": {"pk": "pk:comment"},
+    "conversations:organisation": {"slug": "slug:organisation"},
+    "conversations:official": {"pk": "pk:official"},
+    "conversations:event": {"pk": "pk:event"},
+    "conversations:block": {"pk": "pk:blocked"},
+    "conversations:unblock": {"pk": "pk:blocked"},
+    "conversations": {"pk": "pk:conversation"},
+    "localreports": {"pk": "pk:local_report"},
+    "questions": {"pk": "pk:question", "slug": "slug:question"},
+    "volunteers": {"pk": "pk:call", "slug": "slug:call"},
+    "media": {"path": "=absent.png"},
     "account_confirm_email": {"key": "=not-a-key"},
     "account_reset_password_from_key": {"uidb36": "=0", "key": "=not-a-key"},
 }
@@ -58,34 +72,45 @@ API_PARAMS = {
     "/api/membres/": {"id": "pk:member"},
     "/api/organisations/": {"id": "organisation_pk"},
     "/api/territoires/": {"id": "territory_pk"},
+    "/api/abonnements/": {"id": "pk:follow"},
+    "/api/benevolat/": {"id": "pk:call"},
+    "/api/commentaires/": {"id": "pk:comment"},
+    "/api/messages/": {"id": "pk:conversation"},
+    "/api/questions/": {"id": "pk:question"},
+    "/api/signalements/": {"id": "pk:local_report"},
 }
 #: The thread's own id on the discussion detail (``id`` is the message elsewhere).
 API_PARAMS_EXACT = {"/api/groupes/{group_slug}/discussions/{id}/": {"id": "pk:thread"}}
 
 
-def _walk(patterns, namespace=None):
+def _walk(patterns, namespace=None, prefix=""):
+    """(name, pattern, full route) of every URL pattern."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace
             if pattern.namespace:
                 inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _walk(pattern.url_patterns, inner)
+            yield from _walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
             name = pattern.name
             if namespace and name:
                 name = f"{namespace}:{name}"
             elif namespace == "admin":  # the admin's unnamed redirects and catch-all
                 name = "admin:<unnamed>"
-            yield name, pattern
+            yield name, pattern, prefix + str(pattern.pattern)
 
 
 def url_routes():
-    """{route name: URL kwarg names} of every named route, the admin's apart; unnamed routes
-    are listed under ``None`` (there must be none outside the admin)."""
+    """{route name: URL kwarg names} of every named route, the admin's apart. An unnamed
+    route without kwargs (allauth's redirects of its old social-account addresses) is listed
+    under ``"/" + its path``; unnamed routes with kwargs under ``None``."""
     routes = {}
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern, full in _walk(get_resolver().url_patterns):
         if name is None:
-            routes.setdefault(None, []).append(str(pattern.pattern))
+            if pattern.pattern.regex.groupindex or not str(pattern.pattern).endswith("/"):
+                routes.setdefault(None, []).append(full)
+            else:
+                routes["/" + full] = set()
             continue
         if name.startswith("admin:"):
             continue
@@ -99,7 +124,7 @@ def url_routes():
 def admin_routes():
     return sorted(
         name
-        for name, pattern in _walk(get_resolver().url_patterns)
+        for name, pattern, _full in _walk(get_resolver().url_patterns)
         if name and name.startswith("admin:") and not pattern.pattern.regex.groupindex
     )
 
@@ -113,6 +138,8 @@ def _placeholder(value, world):
 
 
 def route_url(name, kwarg_names, world):
+    if name.startswith("/"):  # an unnamed route, by its path
+        return name
     if not kwarg_names:
         return reverse(name)
     sources = KWARGS.get(name) or KWARGS.get(name.split(":")[0], {})

@@ -7,6 +7,11 @@ owner), ``organisation_manager`` (of the association that runs the event, the po
 consultation), ``official`` (a verified elected official), ``moderator`` (site moderator
 after two-factor authentication) and ``staff_without_mfa`` (a site moderator whose session
 or token passed no second factor: a member like any other).
+
+``EXTRA_PERSONAS`` are checked on the routes of their own rules only (``table.EXTRA``): a
+``blocked_member`` (blocked by the official), the official's ``delegate`` (reads and answers
+their messages and questions) and an ``agent`` of Beauvais's town hall (triages its local
+reports).
 """
 
 from ..factories import UserFactory, api_key_for
@@ -22,6 +27,8 @@ PERSONAS = (
     "moderator",
     "staff_without_mfa",
 )
+
+EXTRA_PERSONAS = ("blocked_member", "delegate", "agent")
 
 #: The fixtures behind each persona (``tests/conftest.py`` and ``build_world``).
 PERSONA_FIXTURES = {
@@ -150,6 +157,7 @@ def build_world(request, oise):
         "territory_pk": beauvais.pk,
         "organisation_pk": association.pk,
     }
+    kwargs.update(_this_round(users, oise, association, event))
     return kwargs, users
 
 
@@ -162,3 +170,100 @@ def api_client_for(persona, users):
         key = api_key_for(user, mfa=False if persona == "staff_without_mfa" else None)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+def _this_round(users, oise, association, event):
+    """The objects of this round's capabilities (issues 14-17) and the extra personas: a
+    conversation of the member with the official (the delegate on its team), a comment, a
+    question, a local report routed to Beauvais's town hall, a call for volunteers."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from parvis.accounts.models import ProfileKind
+    from parvis.comments import services as comments
+    from parvis.conversations import services as conversations
+    from parvis.localreports.models import Category, ReportStatus, Route
+    from parvis.localreports.models import Report as LocalReport
+    from parvis.news.models import Follow
+    from parvis.organisations.models import OrganisationKind, OrganisationRole
+    from parvis.questions.models import Question, QuestionStatus, Theme
+    from parvis.volunteers.models import Call, Slot
+
+    from ..factories import MembershipFactory, OrganisationFactory
+
+    beauvais = oise["beauvais"]
+    member, official = users["member"], users["official"]
+    users["blocked_member"] = UserFactory(email="bloque@example.org", commune=beauvais)
+    users["delegate"] = UserFactory(email="collaborateur@example.org", commune=beauvais)
+    users["agent"] = UserFactory(
+        email="voirie@beauvais.example", kind=ProfileKind.AGENT, commune=beauvais
+    )
+    town_hall = OrganisationFactory(
+        name="Mairie de Beauvais", kind=OrganisationKind.INSTITUTION, rna="", commune=beauvais
+    )
+    MembershipFactory(organisation=town_hall, user=users["agent"], role=OrganisationRole.EDITOR)
+    conversations.block_create(blocker=official, blocked=users["blocked_member"])
+    conversations.delegation_add(official=official, email=users["delegate"].email)
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    conversation = conversations.conversation_start(
+        author=member,
+        official=official,
+        subject="Le marché",
+        body="Bonjour, une question.",
+        attachment=SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png"),
+    )
+    attached = conversation.messages.get()
+    comment = comments.comment_post(item=event, author=member, body="J'y serai.")
+    question = Question.objects.create(
+        author=member,
+        commune=beauvais,
+        official=official,
+        theme=Theme.ROADS,
+        title="Quand la rue Gambetta sera-t-elle refaite ?",
+        body="La chaussée est dégradée depuis l'hiver dernier, avec des nids-de-poule.",
+        status=QuestionStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    streets, _ = Category.objects.get_or_create(
+        slug="voirie-trottoirs",
+        defaults={"name": "Voirie et trottoirs", "route": Route.COMMUNE, "position": 1},
+    )
+    report = LocalReport.objects.create(
+        author=member,
+        commune=beauvais,
+        category=streets,
+        description="Un nid-de-poule profond devant le 12 rue de la République.",
+        address="12 rue de la République",
+        institution=town_hall,
+        status=ReportStatus.RECEIVED,
+    )
+    call = Call.objects.create(
+        title="Bénévoles pour la fête des associations",
+        description="Accueillir les visiteurs et tenir la buvette toute la journée.",
+        commune=beauvais,
+        organisation=association,
+        created_by=users["organisation_manager"],
+    )
+    slot = Slot.objects.create(call=call, label="Buvette", places=2)
+    follow = Follow.objects.create(user=member, territory=beauvais)
+    return {
+        "pk:conversation": conversation.pk,
+        "message_pk": attached.pk,
+        "pk:blocked": users["blocked_member"].pk,
+        "pk:comment": comment.pk,
+        "target:event": f"agenda.event:{event.pk}",
+        "pk:question": question.pk,
+        "slug:question": question.slug,
+        "pk:local_report": report.pk,
+        "pk:call": call.pk,
+        "slug:call": call.slug,
+        "pk:follow": follow.pk,
+        "pk:slot": slot.pk,
+        "pk:epci": beauvais.epci_id,
+        "size": 192,
+    }

@@ -157,8 +157,22 @@ def test_logout_goes_through_franceconnect_with_the_id_token(client, franceconne
     assert back.startswith(LOGOUT_CALLBACK)
     (logout,) = franceconnect.logouts()[-1:]
     assert logout["state"] == query["state"][0]
-    response = client.get(back)
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    response = client.get(back, follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "aussi déconnecté de FranceConnect" in response.content.decode()
+
+
+def test_a_logout_return_without_parvis_state_says_nothing(client):
+    """Only the state Parvis signed says the member left FranceConnect too: a forged or
+    altered return page (a link sent to someone) shows no such message."""
+    from parvis.franceconnect.adapter import logout_state
+
+    for state in ("forged", logout_state() + "x"):
+        response = client.get(
+            reverse("franceconnect_logout_callback"), {"state": state}, follow=True
+        )
+        assert response.redirect_chain == [(reverse("home"), 302)]
+        assert "aussi déconnecté de FranceConnect" not in response.content.decode()
 
 
 def test_a_password_session_logs_out_locally(client, franceconnect, resident, password):

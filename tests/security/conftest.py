@@ -62,8 +62,27 @@ def api_messages(payload):
 def _french_site(settings, tmp_path):
     settings.LANGUAGE_CODE = "fr"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {  # private files (messages' images) are checked with the media
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media" / "private")},
+        },
+    }
     settings.PARVIS_NEW_ACCOUNT_DAYS = 0  # no daily allowance: every write is tried
     settings.PARVIS_STAFF_MFA_REQUIRED = False
+    settings.ACCOUNT_RATE_LIMITS = False  # the sign-up is tried once per hostile string
+    settings.SOCIALACCOUNT_PROVIDERS = {  # FranceConnect configured (nothing is fetched)
+        "franceconnect": {
+            "APPS": [
+                {
+                    "client_id": "parvis-tests",
+                    "secret": "not-used",
+                    "settings": {"server_url": "http://127.0.0.1:9/api/v2"},
+                }
+            ]
+        }
+    }
 
 
 @pytest.fixture
@@ -89,3 +108,21 @@ def api_client():
         return client
 
     return _as
+
+
+def sign_in(client, world):
+    """Log ``world["user"]`` in (nobody: a visitor), with a fresh re-authentication where
+    the write asks for one."""
+    from tests.conftest import record_session_authentication
+
+    user = world.get("user")
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    if world.get("reauthenticated"):
+        record_session_authentication(client, user, mfa=False, reauthenticated=True)
+    if world.get("session"):  # what an earlier step left in the session
+        session = client.session
+        session.update(world["session"])
+        session.save()

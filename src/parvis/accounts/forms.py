@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.images import process_image
+from parvis.core.mixins import ServiceErrorsMixin
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
 
@@ -225,7 +226,7 @@ class MandateForm(forms.Form):
         return cleaned_data
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(
         label=_("Name of the token"),
         max_length=80,

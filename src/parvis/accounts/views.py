@@ -123,13 +123,17 @@ def mandate_resubmit(request, pk):
 def token_list(request):
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, key = services.api_token_create(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            created_with_mfa=session_passed_mfa(request, request.user),
-        )
-        request.session[_NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "key": key}
-        return redirect("accounts:token_created")
+        try:
+            token, key = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                created_with_mfa=session_passed_mfa(request, request.user),
+            )
+        except ValidationError as error:  # the service's rules (an invisible character...)
+            form.add_service_errors(error)
+        else:
+            request.session[_NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "key": key}
+            return redirect("accounts:token_created")
     return render(
         request,
         "accounts/token_list.html",

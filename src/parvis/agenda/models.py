@@ -18,6 +18,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from parvis.core.pictures import PictureField
 from parvis.core.reversing import cached_reverse
 from parvis.core.slugs import title_slug
+from parvis.core.validators import validate_visible_text
 
 #: The names of the categories created by the migrations, for the translation catalogues
 #: (the names are French data; ``Category.display_name`` translates them).
@@ -84,7 +85,7 @@ def image_upload_to(instance, filename):
 
 
 class Event(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_visible_text])
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False)
     description = models.TextField(
         _("description"), max_length=20000, blank=True, help_text=_("Markdown is accepted.")
@@ -99,7 +100,7 @@ class Event(models.Model):
         _("recurrence rule"), max_length=500, blank=True, help_text=_("RFC 5545 RRULE.")
     )
     exdates = models.JSONField(_("exception dates"), default=list, blank=True)
-    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_name = models.CharField(_("venue"), max_length=200, validators=[validate_visible_text])
     address = models.CharField(_("address"), max_length=300)
     commune = models.ForeignKey(
         "territories.Territory",

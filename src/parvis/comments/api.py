@@ -8,6 +8,7 @@ on its comments) remove a comment with a reason.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -127,7 +128,7 @@ class CommentViewSet(
         item = _item(request, data["target"])
         parent = comment_by_pk(data.get("parent")) if data.get("parent") else None
         if data.get("parent") and parent is None:
-            raise exceptions.ValidationError({"parent": ["This comment does not exist."]})
+            raise exceptions.ValidationError({"parent": [_("This comment does not exist.")]})
         comment = services.comment_post(
             item=item, author=request.user, body=data["body"], parent=parent
         )
@@ -148,7 +149,7 @@ class CommentViewSet(
         """Delete your comment (a "comment deleted" note keeps its replies readable)."""
         comment = self.get_object()
         if comment.author_id != request.user.pk:
-            raise exceptions.PermissionDenied("You may only delete your own comments.")
+            raise exceptions.PermissionDenied(_("You may only delete your own comments."))
         services.comment_delete(comment=comment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

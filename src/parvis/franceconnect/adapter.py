@@ -15,6 +15,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
+from django.core import signing
 from django.shortcuts import redirect
 
 from parvis.accounts.adapter import AccountAdapter as BaseAccountAdapter
@@ -24,6 +25,22 @@ from .identity import verify_from_sociallogin
 from .provider import PROVIDER_ID, SESSION_ID_TOKEN
 
 LINK_SESSION_KEY = "franceconnect_link"
+#: The log-out's ``state``: signed by Parvis (the session ends before FranceConnect sends the
+#: browser back, so the state cannot wait in it), valid for ``LOGOUT_STATE_MAX_AGE`` seconds.
+LOGOUT_STATE_SALT = "parvis.franceconnect.logout"
+LOGOUT_STATE_MAX_AGE = 15 * 60
+
+
+def logout_state():
+    return signing.dumps(secrets.token_urlsafe(16), salt=LOGOUT_STATE_SALT)
+
+
+def logout_state_is_valid(state):
+    try:
+        signing.loads(state or "", salt=LOGOUT_STATE_SALT, max_age=LOGOUT_STATE_MAX_AGE)
+    except signing.BadSignature:  # forged, altered or expired (SignatureExpired included)
+        return False
+    return True
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -54,7 +71,7 @@ class AccountAdapter(BaseAccountAdapter):
             except SocialApp.DoesNotExist:
                 provider = None
             if provider is not None:
-                url = provider.end_session_url(request, id_token, secrets.token_urlsafe(24))
+                url = provider.end_session_url(request, id_token, logout_state())
                 if url:
                     return url
         return super().get_logout_redirect_url(request)

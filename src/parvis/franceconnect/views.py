@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.models import User
 
-from .adapter import LINK_SESSION_KEY
+from .adapter import LINK_SESSION_KEY, logout_state_is_valid
 from .forms import LinkForm
 
 
@@ -56,7 +56,8 @@ def link(request):
 
 @require_http_methods(["GET"])
 def logout_callback(request):
-    """Back from FranceConnect's end-session page: the member is logged out of both."""
-    if request.GET.get("state"):
+    """Back from FranceConnect's end-session page: the member is logged out of both. Only a
+    ``state`` Parvis signed when it sent the member there says so."""
+    if logout_state_is_valid(request.GET.get("state")):
         messages.info(request, _("You are also logged out of FranceConnect."))
     return redirect("home")

@@ -86,13 +86,3 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
         ),
         error_messages={"required": _("Write your answer.")},
     )
-
-
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Statement of reasons (sent to the author)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Give the reason for the refusal: it is sent to the author.")
-        },
-    )

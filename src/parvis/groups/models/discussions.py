@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.validators import validate_visible_text
+
 from .lifecycle import Group
 
 
@@ -15,7 +17,7 @@ class Thread(models.Model):
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="threads"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_visible_text])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

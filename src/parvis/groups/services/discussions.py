@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.accounts.models import User
 from parvis.core import pagecache
 from parvis.core.richtext import render_markdown
+from parvis.core.validators import validate_visible_text
 from parvis.moderation.safeguards import (
     check_links_allowed,
     check_not_sanctioned,
@@ -134,6 +135,10 @@ def thread_create(*, group: Group, author: User, title: str, body: str) -> Threa
     """Start a discussion (a title and a first message) in ``group``; its members are told,
     and the members it mentions."""
     title = _clean_text(title, field="title", label=_("The title"), max_length=TITLE_MAX_LENGTH)
+    try:
+        validate_visible_text(title)  # no bidirectional override disguising the title
+    except ValidationError as error:
+        raise ValidationError({"title": error.messages}) from None
     body = _clean_body(body)
     _require_active_group(group)
     _require(
