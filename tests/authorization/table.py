@@ -369,7 +369,6 @@ POST_BODIES = {
     "agenda:cancel": {"reason": "Pluie annoncée."},
     "comments:delete": {"reason": "Hors sujet."},
     "comments:edit": {"body": "Modifié."},
-    "consultations:comment_delete": {"reason": "Propos injurieux."},
     "consultations:conclude": {"conclusion": "Merci de vos réponses."},
     "conversations:detail": {"body": "Bonjour !"},
     "conversations:event": {"body": "Rendez-vous à 18 h."},

@@ -12,9 +12,9 @@ from django.utils import timezone
 from parvis.accounts.forms import ApiTokenForm
 from parvis.accounts.forms import SignupForm as AccountSignupForm
 from parvis.accounts.models import ApiToken, User
-from parvis.consultations.forms import CommentDeleteForm, ConclusionForm, ConsultationForm
+from parvis.consultations.forms import ConclusionForm, ConsultationForm
 from parvis.consultations.forms import QuestionForm as ConsultationQuestionForm
-from parvis.consultations.models import Comment, Consultation
+from parvis.consultations.models import Consultation
 from parvis.franceconnect.forms import LinkForm
 from parvis.franceconnect.forms import SignupForm as FranceConnectSignupForm
 from parvis.groups import services as group_services
@@ -32,7 +32,6 @@ from tests.factories import PASSWORD, UserFactory
 from tests.groups.conftest import add_member
 
 from .worlds import (
-    _consultation_world,
     _member,
     _newest,
     _news_world,
@@ -81,20 +80,6 @@ def _with_member(people):
     world["member"] = _member(people)
     add_member(world["group"], world["member"])
     return world
-
-
-def _with_consultation_comment(people):
-    world = _consultation_world(people)
-    world["comment"] = world["consultation"].comments.create(
-        author=people["resident"], body="Bonne idée."
-    )
-    world["user"] = people["moderator"]
-    return world
-
-
-def _consultation_comment_state(world):
-    comment = Comment.objects.get(pk=world["comment"].pk)
-    return (comment.body, getattr(comment, "deleted_at", None))
 
 
 def _with_decision(people):
@@ -271,23 +256,6 @@ def writes(Write):  # noqa: N803  (the dataclass of ``writes.py``)
             ),
             form_data=lambda world: {"reason": "Insultes répétées."},
             stored=lambda world: Ban.objects.count(),
-            text_fields=("reason",),
-        ),
-        Write(
-            name="consultation_comment_delete",
-            setup=_with_consultation_comment,
-            form_class=CommentDeleteForm,
-            form_url=lambda world: reverse(
-                "consultations:comment_delete",
-                kwargs={
-                    "pk": world["consultation"].pk,
-                    "slug": world["consultation"].slug,
-                    "comment_pk": world["comment"].pk,
-                },
-            ),
-            form_data=lambda world: {"reason": "Propos injurieux."},
-            stored=_consultation_comment_state,
-            shown_on=lambda world: [world["consultation"].get_absolute_url()],
             text_fields=("reason",),
         ),
         Write(
