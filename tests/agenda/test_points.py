@@ -235,3 +235,13 @@ def test_around_me_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         html = visitor.get("/agenda/", {**query, "km": "30"}).content.decode()
     assert len(titles(html)) == 8
+
+
+def test_organisation_and_commune_pages_map_their_events(visitor, make_event, association):
+    make_event(title="Bal", organisation=association, **at(HACHETTE))
+    commune = Event.objects.get().commune
+    organisation_page = visitor.get(association.get_absolute_url()).content.decode()
+    assert 'id="organisation-map-points"' in organisation_page
+    assert "leaflet.js" in organisation_page  # the section loads what its map needs
+    commune_page = visitor.get(commune.get_absolute_url()).content.decode()
+    assert 'id="territory-map-points"' in commune_page

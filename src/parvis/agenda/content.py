@@ -5,12 +5,14 @@ their events and participations."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
+from parvis.core.geo import map_context
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.core.images import delete_files_with
@@ -32,6 +34,7 @@ from . import (
 )
 from .filters import AgendaFilters, filter_occurrences, local_midnight
 from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .nearby import occurrence_points
 from .selectors import event_is_visible_to, public_occurrences, upcoming_near
 
 #: Upcoming events the home page shows.
@@ -53,6 +56,13 @@ moderation.register(
 # --- pages ------------------------------------------------------------------------------------
 
 
+def _map_of(occurrences):
+    """The map of a section's dates (the events with a point), when maps are on."""
+    if not settings.PARVIS_MAP_TILES_URL:
+        return {"map_points": []}
+    return {"map_points": occurrence_points(occurrences), **map_context()}
+
+
 def agenda_filter_params(territory):
     """The agenda's query-string filter for events in ``territory`` (see agenda/filters.py)."""
     if territory.kind == TerritoryKind.DEPARTEMENT:
@@ -72,8 +82,10 @@ def portal_events(territory, user):
     if territory.kind == TerritoryKind.COMMUNE:
         feed_url = reverse("agenda:commune_feed", kwargs={"insee": territory.code})
     params = agenda_filter_params(territory)
+    listed = list(occurrences.order_by("start", "pk")[:SECTION_LIMIT])
     return {
-        "occurrences": list(occurrences.order_by("start", "pk")[:SECTION_LIMIT]),
+        "occurrences": listed,
+        **_map_of(listed),
         "feed_url": feed_url,
         "see_all_url": reverse("agenda:index") + (f"?{urlencode(params)}" if params else ""),
     }
@@ -285,7 +297,11 @@ def organisation_events(organisation, user):
         .order_by("start", "pk")[:SECTION_LIMIT]
     )
     see_all_url = reverse("agenda:index") + "?" + urlencode({"organiser": organisation.slug})
-    return {"occurrences": occurrences, "see_all_url": see_all_url if occurrences else ""}
+    return {
+        "occurrences": occurrences,
+        **_map_of(occurrences),
+        "see_all_url": see_all_url if occurrences else "",
+    }
 
 
 organisation_sections.register(
