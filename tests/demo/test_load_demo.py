@@ -207,6 +207,14 @@ def test_demo_fills_the_agenda_over_the_coming_three_months(loaded):
     assert events.values("category").distinct().count() == 8
     assert events.values("commune").distinct().count() >= 20
     assert events.filter(organisation__isnull=True, created_by__kind="official").exists()
+    # Events in the largest communes have a point (the maps and "Autour de moi" show them).
+    placed = events.filter(latitude__isnull=False, commune__code="60057")
+    assert placed.exists() and not events.filter(commune__code="60057", latitude=None).exists()
+    assert (
+        not events.filter(latitude__isnull=False)
+        .exclude(latitude__range=(49, 49.8), longitude__range=(1.6, 3.2))
+        .exists()
+    )
     # Organisers are members of the organisation they organise for.
     assert (
         not events.filter(organisation__isnull=False)

@@ -155,6 +155,8 @@ class EventAdminForm(forms.ModelForm):
             "venue_name",
             "address",
             "commune",
+            "latitude",
+            "longitude",
             "audience",
             "organisation",
             "is_free",
@@ -249,7 +251,10 @@ class EventAdmin(ReviewDecisionsMixin, admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Where"), {"fields": ("venue_name", "address", "commune", "audience")}),
+        (
+            _("Where"),
+            {"fields": ("venue_name", "address", "commune", ("latitude", "longitude"), "audience")},
+        ),
         (
             _("Practical information"),
             {

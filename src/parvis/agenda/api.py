@@ -85,6 +85,12 @@ class EventSerializer(serializers.Serializer):
     venue_name = serializers.CharField(read_only=True)
     address = serializers.CharField(read_only=True)
     commune = TerritorySummarySerializer(read_only=True)
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=6, read_only=True, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, read_only=True, allow_null=True
+    )
     organisation = EventOrganisationSerializer(read_only=True, allow_null=True)
     organiser = serializers.SerializerMethodField(
         help_text="The member who organises it, when no organisation does."
@@ -152,6 +158,21 @@ class EventWriteSerializer(serializers.Serializer):
         slug_field="code",
         queryset=Territory.objects.filter(kind=TerritoryKind.COMMUNE),
         help_text="INSEE code of the commune.",
+    )
+    # Numbers only here; the service checks the point (both or neither, inside the département).
+    latitude = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        help_text="Latitude of the venue (WGS 84), with the longitude; null: no point.",
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        help_text="Longitude of the venue (WGS 84), with the latitude; null: no point.",
     )
     organisation = serializers.SlugRelatedField(
         slug_field="slug",

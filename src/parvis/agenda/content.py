@@ -5,6 +5,7 @@ their events and participations."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.core import pagecache
 from parvis.core.feed import FeedSource, feed_sources
+from parvis.core.geo import map_context
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.core.images import delete_files_with
@@ -34,6 +36,7 @@ from . import (
 from .feed import events_of_followed_organisations
 from .filters import AgendaFilters, filter_occurrences, local_midnight
 from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .nearby import occurrence_points
 from .selectors import event_is_visible_to, next_rsvps, public_occurrences, upcoming_near
 
 #: Upcoming events the home page shows.
@@ -55,6 +58,13 @@ moderation.register(
 # --- pages ------------------------------------------------------------------------------------
 
 
+def _map_of(occurrences):
+    """The map of a section's dates (the events with a point), when maps are on."""
+    if not settings.PARVIS_MAP_TILES_URL:
+        return {"map_points": []}
+    return {"map_points": occurrence_points(occurrences), **map_context()}
+
+
 def agenda_filter_params(territory):
     """The agenda's query-string filter for events in ``territory`` (see agenda/filters.py)."""
     if territory.kind == TerritoryKind.DEPARTEMENT:
@@ -74,8 +84,10 @@ def portal_events(territory, user):
     if territory.kind == TerritoryKind.COMMUNE:
         feed_url = reverse("agenda:commune_feed", kwargs={"insee": territory.code})
     params = agenda_filter_params(territory)
+    listed = list(occurrences.order_by("start", "pk")[:SECTION_LIMIT])
     return {
-        "occurrences": list(occurrences.order_by("start", "pk")[:SECTION_LIMIT]),
+        "occurrences": listed,
+        **_map_of(listed),
         "feed_url": feed_url,
         "see_all_url": reverse("agenda:index") + (f"?{urlencode(params)}" if params else ""),
     }
@@ -287,7 +299,11 @@ def organisation_events(organisation, user):
         .order_by("start", "pk")[:SECTION_LIMIT]
     )
     see_all_url = reverse("agenda:index") + "?" + urlencode({"organiser": organisation.slug})
-    return {"occurrences": occurrences, "see_all_url": see_all_url if occurrences else ""}
+    return {
+        "occurrences": occurrences,
+        **_map_of(occurrences),
+        "see_all_url": see_all_url if occurrences else "",
+    }
 
 
 organisation_sections.register(

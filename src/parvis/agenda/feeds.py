@@ -81,6 +81,8 @@ VEVENT_VALUES = (
     "exdates",
     "venue_name",
     "address",
+    "latitude",
+    "longitude",
     "is_free",
     "price",
     "external_url",
@@ -415,6 +417,10 @@ class VeventWriter:
             content_line("SUMMARY", ical_text(row["title"])),
             content_line("DESCRIPTION", ical_text(self.description(row))),
             content_line("LOCATION", ical_text(self.location(row))),
+        ]
+        if row["latitude"] is not None and row["longitude"] is not None:
+            lines.append(content_line("GEO", f"{row['latitude']:f};{row['longitude']:f}"))
+        lines += [
             content_line("CATEGORIES", ical_text(row["category__name"])),
             content_line("URL", self.url(row)),
             content_line("STATUS", "CANCELLED" if cancelled else "CONFIRMED"),

@@ -20,6 +20,11 @@ Parameters (all optional, any combination):
     ISO dates (``2026-12-24``), inclusive, in Europe/Paris.
 ``q``
     words searched in the title and description (French stemming on PostgreSQL).
+``pres`` / ``km``
+    "Autour de moi": a position ``<latitude>,<longitude>`` inside the département and a
+    distance (5, 10, 20 or 30 km; 10 when left out): events whose venue has a point within that
+    distance (see ``nearby``); the list orders them nearest first. Events without a point are
+    left out while it is on.
 ``near=1``
     "near me", for members with a commune: events in the member's intercommunality (their own
     commune first where the caller orders by ``proximity``) and events targeted at one of the
@@ -42,6 +47,7 @@ from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
 
 from .models import Category, Event
+from .nearby import DEFAULT_KM, KM_CHOICES, point_parse, within
 from .search import matching_events, search_words
 
 MIN_YEAR = 1900
@@ -125,8 +131,24 @@ class AgendaFilterForm(forms.Form):
     )
     free = forms.BooleanField(label=_("Free events only"), required=False)
     near = forms.BooleanField(label=_("Near me"), required=False)
+    pres = forms.CharField(
+        label=_("Around a position (latitude,longitude)"),
+        max_length=60,
+        required=False,
+        help_text=_("Filled in by the “Around me” button, or typed, e.g. 49.4300,2.0800."),
+    )
+    km = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=[(str(km), _("%(km)d km") % {"km": km}) for km in KM_CHOICES],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("Choose 5, 10, 20 or 30 km.")},
+    )
 
     def __init__(self, data=None, *, user=None, **kwargs):
+        if data is not None and data.get("pres") and not data.get("km"):
+            data = data.copy()
+            data["km"] = str(DEFAULT_KM)
         super().__init__(data, **kwargs)
         self.user = user
         date_error = {"invalid": _("Enter a date such as 2026-12-24.")}
@@ -163,7 +185,15 @@ class AgendaFilterForm(forms.Form):
             )
         return value
 
+    def clean_pres(self):
+        text = self.cleaned_data.get("pres", "").strip()
+        return point_parse(text) if text else None
+
     def clean(self):
+        if self.cleaned_data.get("pres") is None:
+            self.cleaned_data.pop("km", None)
+        elif "km" in self.errors:  # a bad distance: no distance filter at all
+            self.cleaned_data.pop("pres", None)
         for name in ("from", "to"):
             if name in self.cleaned_data:
                 try:
@@ -193,6 +223,8 @@ class AgendaFilters:
     date_to: datetime.date | None = None
     q: str = ""
     near: Territory | None = None
+    point: tuple | None = None
+    km: int | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     form: AgendaFilterForm | None = field(default=None, compare=False, repr=False)
 
@@ -214,6 +246,7 @@ class AgendaFilters:
             or self.date_to
             or self.words
             or self.near
+            or self.point
         )
 
 
@@ -236,6 +269,8 @@ def parse_filters(params, user=None):
         date_to=data.get("to"),
         q=(data.get("q") or "").strip(),
         near=near,
+        point=data.get("pres"),
+        km=data.get("km") or DEFAULT_KM if data.get("pres") else None,
         errors={name: [str(m) for m in messages] for name, messages in form.errors.items()},
         form=form,
     )
@@ -306,6 +341,8 @@ def filter_occurrences(queryset, filters):
         queryset = queryset.filter(event_id__in=matching_events(words))
     if filters.near:
         queryset = queryset.filter(near_condition(filters.near))
+    if filters.point:
+        queryset = within(queryset, point=filters.point, km=filters.km)
     return queryset
 
 

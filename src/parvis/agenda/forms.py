@@ -175,6 +175,22 @@ class EventForm(ServiceErrorsMixin, forms.Form):
         label=_("Commune"),
         error_messages={"required": _("Enter the commune of the venue (name or postal code).")},
     )
+    # Text, not decimals: the service parses and checks the point (``core.geo``), for the API
+    # and the admin alike; a click on the form's map fills both.
+    latitude = forms.CharField(
+        label=_("Latitude (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("From your phone's map, e.g. 49.4300."),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("E.g. 2.0800."),
+    )
     organisation = forms.ChoiceField(label=_("Organiser"), required=False)
     group = forms.ChoiceField(
         label=_("Group"),
@@ -294,6 +310,8 @@ class EventForm(ServiceErrorsMixin, forms.Form):
             "venue_name": event.venue_name,
             "address": event.address,
             "commune": event.commune,
+            "latitude": "" if event.latitude is None else f"{event.latitude:f}",
+            "longitude": "" if event.longitude is None else f"{event.longitude:f}",
             "organisation": str(event.organisation_id or ""),
             "group": str(event.group_id or ""),
             "is_free": event.is_free,
@@ -452,6 +470,8 @@ class EventForm(ServiceErrorsMixin, forms.Form):
             "venue_name": data["venue_name"],
             "address": data["address"],
             "commune": data["commune"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
             "organisation": data["organisation"],
             "group": data["group"],
             "image": data.get("image"),

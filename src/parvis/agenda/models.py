@@ -109,6 +109,13 @@ class Event(models.Model):
         related_name="events",
         limit_choices_to={"kind": "commune"},
     )
+    #: An optional point of the venue (picked on the form's map), for maps, "near me" and geo.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser (member)"),
@@ -172,6 +179,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "start"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["latitude", "longitude"], name="event_point_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -190,6 +198,10 @@ class Event(models.Model):
     def get_absolute_url(self):
         # Remembered: the month grid and the lists link each event on every one of its dates.
         return cached_reverse("agenda:event", pk=self.pk, slug=self.slug or "evenement")
+
+    @property
+    def has_point(self):
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def is_public(self):

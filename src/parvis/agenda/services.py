@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import User
 from parvis.accounts.rules import is_identified_member, is_verified_official
+from parvis.core.geo import coordinate_parse
 from parvis.core.images import image_set
 from parvis.core.slugs import title_slug
 from parvis.groups.models import GroupStatus, Visibility
@@ -59,6 +60,8 @@ SIMPLE_FIELDS = (
     "venue_name",
     "address",
     "commune",
+    "latitude",
+    "longitude",
     "is_free",
     "price",
     "accessibility",
@@ -189,6 +192,12 @@ def _apply(event, data, *, editor):
             raise ValidationError({"rrule": str(error)}) from None
     if "exdates" in data:
         data["exdates"] = _normalise_exdates(data["exdates"])
+    for name in ("latitude", "longitude"):
+        if name in data:
+            try:
+                data[name] = coordinate_parse(data[name])
+            except ValueError:
+                raise ValidationError({name: _("Give a number, e.g. 49.4300.")}) from None
     changed = set()
     for name in SIMPLE_FIELDS:
         if name not in data:

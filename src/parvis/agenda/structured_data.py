@@ -30,6 +30,9 @@ def postal_code(commune):
 
 
 def openstreetmap_url(event):
+    if event.has_point:
+        lat, lon = f"{event.latitude:f}", f"{event.longitude:f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
     query = ", ".join(
         part
         for part in (event.address, f"{postal_code(event.commune)} {event.commune.name}".strip())
@@ -71,6 +74,12 @@ def event_jsonld(event, *, occurrence, url, image_url="", organiser_url=""):
         "location": {"@type": "Place", "name": event.venue_name, "address": address},
         "isAccessibleForFree": event.is_free,
     }
+    if event.has_point:
+        data["location"]["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(event.latitude),
+            "longitude": float(event.longitude),
+        }
     summary = plain_summary(event, words=80)
     if summary:
         data["description"] = summary

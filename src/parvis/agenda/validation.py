@@ -6,13 +6,15 @@ exception handler, ``parvis.api.exceptions``); the admin's form calls it in its 
 the API and the admin refuse exactly what the form refuses: dates (end after start, start to
 come), the recurrence (``recurrence.rrule_check``: the form's frequencies, interval, number of
 dates and last date), lengths, the price of an event that is not free, the capacity, the
-commune and the target territories.
+commune, the optional point (both coordinates or neither, inside the département:
+``parvis.core.geo.point_clean``, the local reports' rule) and the target territories.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.geo import point_clean
 from parvis.territories.models import TerritoryKind
 
 from .recurrence import MAX_OCCURRENCES, RecurrenceError, expand, rrule_check
@@ -70,6 +72,10 @@ def event_validate(event, *, changed=(), is_new=False, audience=None):
         )
     if not event.is_free and not (event.price or "").strip():
         refuse("price", _("Give the price, or tick “Free”."))
+    point_errors = {}
+    point_clean(event.latitude, event.longitude, point_errors)
+    for name, message in point_errors.items():
+        refuse(name, message)
     if len(event.exdates or ()) > MAX_OCCURRENCES:
         refuse("exdates", _("Leave out %(max)d dates at most.") % {"max": MAX_OCCURRENCES})
     if event.start and (is_new or {"rrule", "start"} & set(changed)):

@@ -2,6 +2,7 @@ import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
+from parvis.core.geo import map_context, map_point
 from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.core.pagination import CappedPaginator
@@ -33,6 +35,7 @@ from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnig
 from .forms import CancelForm, EventForm
 from .grids import month_weeks, week_days
 from .models import Accessibility, Event, EventStatus, Rsvp
+from .nearby import occurrence_points
 from .selectors import (
     event_dates,
     event_for_page,
@@ -71,6 +74,9 @@ def _finding_context(request, filters, view, **extra):
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()
+    unfiltered = params.copy()  # the same without the position: "show all the events"
+    for name in ("pres", "km"):
+        unfiltered.pop(name, None)
     for name in ("from", "to"):
         params.pop(name, None)
     feed_query = params.urlencode()
@@ -81,6 +87,7 @@ def _finding_context(request, filters, view, **extra):
         "form": filters.form,
         "view": view,
         "filter_query": query,
+        "unfiltered_query": unfiltered.urlencode(),
         "feed_url": feed_url,
         "webcal_url": webcal(request, feed_url),
         "periods": _periods(params, filters, today),
@@ -160,16 +167,27 @@ def upcoming(request):
         occurrences = occurrences.filter(
             start__gte=local_midnight(timezone.localdate()), end__gte=timezone.now()
         )
-    page = CappedPaginator(
-        occurrences.order_by("start", "pk"), PAGE_SIZE, cap=DATES_COUNT_CAP
-    ).get_page(request.GET.get("page"))
+    # Around a position: the nearest first (``filter_occurrences`` annotated the distance).
+    order = ("distance_km", "start", "pk") if filters.point else ("start", "pk")
+    page = CappedPaginator(occurrences.order_by(*order), PAGE_SIZE, cap=DATES_COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     next_events = []
     if not page.object_list and filters.date_to:
         next_events = _next_events(filters, filters.date_to + dt.timedelta(days=1))
+    map_points = occurrence_points(page.object_list) if settings.PARVIS_MAP_TILES_URL else []
     return render(
         request,
         "agenda/upcoming.html",
-        _finding_context(request, filters, "list", page=page, next_events=next_events),
+        _finding_context(
+            request,
+            filters,
+            "list",
+            page=page,
+            next_events=next_events,
+            map_points=map_points,
+            **map_context(),
+        ),
     )
 
 
@@ -377,6 +395,18 @@ def event_detail(request, pk, slug):
         "member_linked": member_linked,
         "official": official,
         "osm_url": openstreetmap_url(event),
+        **map_context(),
+        "map_points": [
+            map_point(
+                latitude=event.latitude,
+                longitude=event.longitude,
+                label=event.venue_name,
+                url=url,
+                detail=event.address,
+            )
+        ]
+        if event.has_point and settings.PARVIS_MAP_TILES_URL
+        else [],
         "absolute_url": url,
         "image_url": image_url,
         "edit_url": _url_or_empty("agenda:edit", pk=event.pk, slug=event.slug)
@@ -504,7 +534,7 @@ def event_propose(request):
         else:
             _status_message(request, event)
             return redirect(event)
-    return render(request, "agenda/event_form.html", {"form": form, "event": None})
+    return render(request, "agenda/event_form.html", {"form": form, "event": None, **map_context()})
 
 
 @login_required
@@ -524,7 +554,8 @@ def event_edit(request, pk, slug):
         else:
             _status_message(request, event)
             return redirect(event)
-    return render(request, "agenda/event_form.html", {"form": form, "event": event})
+    context = {"form": form, "event": event, **map_context()}
+    return render(request, "agenda/event_form.html", context)
 
 
 @login_required

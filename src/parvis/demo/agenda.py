@@ -13,6 +13,7 @@ new event's dates are expanded with ``services.event_occurrences_sync``.
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
@@ -64,6 +65,8 @@ def _ideas(entries):
 AGENDA = read("agenda")
 HORIZON_DAYS = AGENDA["horizon_days"]
 STREETS = AGENDA["streets"]
+#: INSEE code → public places with a point (``data/agenda.yaml``'s ``places``).
+PLACES = AGENDA.get("places") or {}
 CANCELLATION_REASONS = AGENDA["cancellation_reasons"]
 THEME_IDEAS = {theme: _ideas(entries) for theme, entries in AGENDA["associations"].items()}
 INSTITUTION_IDEAS = {key: _ideas(entries) for key, entries in AGENDA["institutions"].items()}
@@ -131,6 +134,11 @@ class _EventPlanner:
             tzinfo=self.zone,
         )
         place = commune.name
+        # A point where the commune has known places; chosen without the random generator, so
+        # the rest of the plan stays what it was before points existed.
+        places = PLACES.get(commune.code) or ()
+        spot = places[len(self.events) % len(places)] if places else None
+        address = f"{self.rng.randint(1, 60)} {self.rng.choice(STREETS)}"
         self.events.append(
             Event(
                 title=idea.title,
@@ -142,7 +150,9 @@ class _EventPlanner:
                 rrule=rrule,
                 exdates=exdates,
                 venue_name=idea.venue,
-                address=f"{self.rng.randint(1, 60)} {self.rng.choice(STREETS)}",
+                address=spot["address"] if spot else address,
+                latitude=Decimal(str(spot["latitude"])) if spot else None,
+                longitude=Decimal(str(spot["longitude"])) if spot else None,
                 commune_id=commune.pk,
                 created_by_id=created_by_id,
                 organisation_id=organisation_id,

@@ -4,13 +4,12 @@ Everyone reads every report that is not deleted nor hidden by moderation (a repo
 public space); the reporter's identity is read by the agents only (``may_triage``).
 """
 
-import math
-
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.core.geo import distance_m
 from parvis.moderation.selectors import annotate_hidden, visible
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
 
@@ -145,16 +144,6 @@ def reports_to_triage(user):
 
 def supported_by(report, user) -> bool:
     return user.is_authenticated and Support.objects.filter(report=report, member=user).exists()
-
-
-def distance_m(lat1, lon1, lat2, lon2):
-    """The great-circle distance in metres (haversine)."""
-    lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (lat1, lon1, lat2, lon2))
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 def similar_open(*, commune, category, latitude=None, longitude=None, user=None):

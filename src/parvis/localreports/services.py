@@ -1,14 +1,13 @@
 """Every write on local reports (see ``models``'s docstring): report, support, triage, remove.
 The form, the API and the admin call them, so one set of rules."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parvis.core.geo import point_clean
 from parvis.core.images import process_image
 from parvis.moderation.audit import audit_record
 from parvis.moderation.safeguards import check_links_allowed, check_posting_allowed
@@ -29,23 +28,6 @@ from .models import (
 from .selectors import may_triage, route_for
 
 DESCRIPTION_MIN_LENGTH = 15
-#: The département's bounding box, with a margin: a point outside is a typing error.
-LATITUDE_RANGE = (Decimal("48.5"), Decimal("50.0"))
-LONGITUDE_RANGE = (Decimal("1.3"), Decimal("3.6"))
-
-
-def _coordinate(value, bounds, field, errors):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Give a number, e.g. 49.4300.")
-        return None
-    if not bounds[0] <= number <= bounds[1]:
-        errors[field] = _("This point is outside the département: check it, or leave it empty.")
-        return None
-    return number
 
 
 def report_validate(
@@ -70,10 +52,7 @@ def report_validate(
             "max": DESCRIPTION_MAX_LENGTH
         }
     address = (address or "").strip()[:200]
-    latitude = _coordinate(latitude, LATITUDE_RANGE, "latitude", errors)
-    longitude = _coordinate(longitude, LONGITUDE_RANGE, "longitude", errors)
-    if (latitude is None) != (longitude is None) and not {"latitude", "longitude"} & set(errors):
-        errors["latitude"] = _("Give both the latitude and the longitude, or neither.")
+    latitude, longitude = point_clean(latitude, longitude, errors)
     if not address and latitude is None and "latitude" not in errors:
         errors["address"] = _("Say where the problem is: an address or a place, or a point.")
     photos = [photo for photo in photos if photo]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.geo import map_context, map_point
 from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
@@ -44,14 +45,6 @@ STATUS_FILTERS = {
     "resolus": ReportStatus.RESOLVED,
     "rejetes": ReportStatus.REJECTED,
 }
-
-
-def map_context():
-    """What the maps need (none when ``PARVIS_MAP_TILES_URL`` is empty)."""
-    return {
-        "map_tiles": settings.PARVIS_MAP_TILES_URL,
-        "map_attribution": settings.PARVIS_MAP_ATTRIBUTION,
-    }
 
 
 def _report_or_404(pk):
@@ -86,13 +79,13 @@ def report_index(request):
     )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     map_points = [
-        {
-            "lat": float(report.latitude),
-            "lon": float(report.longitude),
-            "label": f"{report.category.name} — {report.commune.name}",
-            "status": str(report.get_status_display()).capitalize(),
-            "url": report.get_absolute_url(),
-        }
+        map_point(
+            latitude=report.latitude,
+            longitude=report.longitude,
+            label=f"{report.category.name} — {report.commune.name}",
+            url=report.get_absolute_url(),
+            detail=str(report.get_status_display()).capitalize(),
+        )
         for report in page.object_list
         if report.has_point
     ]

@@ -1,9 +1,12 @@
-/* Maps of the local reports (progressive enhancement: without Leaflet, tiles or JavaScript the
-   page stays a complete list and a form with latitude and longitude fields).
+/* Maps of Parvis: local reports, events (progressive enhancement: without Leaflet, tiles or
+   JavaScript the page stays a complete list and a form with latitude and longitude fields).
+   The templates core/_map_assets.html and core/_map_scripts.html load Leaflet and this file.
 
-   - [data-map="points"]: the reports of the list page (JSON in the element named by
-     data-points), each a marker whose popup links to the report;
-   - [data-map="picker"]: a click on the map fills the form's latitude and longitude. */
+   - [data-map="points"]: the points of a page (JSON in the element named by data-points:
+     [{lat, lon, label, url, detail}]), each a marker whose popup links to its page and shows
+     its detail line (a status, a date);
+   - [data-map="picker"]: a click on the map fills the form's latitude and longitude (the
+     elements named by data-latitude and data-longitude). */
 (function () {
   "use strict";
   if (!window.L) {
@@ -38,9 +41,11 @@
       link.textContent = point.label;
       var popup = document.createElement("div");
       popup.appendChild(link);
-      var status = document.createElement("p");
-      status.textContent = point.status;
-      popup.appendChild(status);
+      if (point.detail) {
+        var detail = document.createElement("p");
+        detail.textContent = point.detail;
+        popup.appendChild(detail);
+      }
       L.marker([point.lat, point.lon], { title: point.label, alt: point.label })
         .bindPopup(popup)
         .addTo(map);
