@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import export, feeds, views
+from . import export, feeds, organiser_views, views
 from .converters import AgendaDayConverter, AgendaMonthConverter, AgendaYearConverter
 
 app_name = "agenda"
@@ -19,11 +19,11 @@ urlpatterns = [
     path("jour/", views.day_current, name="day_current"),
     path("jour/<agenda_yyyy:year>-<agenda_mm:month>-<agenda_dd:day>/", views.day, name="day"),
     # The workflow: propose, edit, submit, cancel, my events
-    path("proposer/", views.event_propose, name="propose"),
-    path("mes-evenements/", views.my_events, name="my_events"),
-    path("<int:pk>-<slug:slug>/modifier/", views.event_edit, name="edit"),
-    path("<int:pk>-<slug:slug>/soumettre/", views.event_submit, name="submit"),
-    path("<int:pk>-<slug:slug>/annuler/", views.event_cancel, name="cancel"),
+    path("proposer/", organiser_views.event_propose, name="propose"),
+    path("mes-evenements/", organiser_views.my_events, name="my_events"),
+    path("<int:pk>-<slug:slug>/modifier/", organiser_views.event_edit, name="edit"),
+    path("<int:pk>-<slug:slug>/soumettre/", organiser_views.event_submit, name="submit"),
+    path("<int:pk>-<slug:slug>/annuler/", organiser_views.event_cancel, name="cancel"),
     path("<int:pk>-<slug:slug>/", views.event_detail, name="event"),
     path("<int:pk>-<slug:slug>/participer/", views.event_rsvp, name="event_rsvp"),
     path(
