@@ -50,6 +50,8 @@ def test_an_organisation_shows_its_public_fields(api, association):
         "phone": "",
         "address": "",
         "opening_hours": "",
+        "cover": "",
+        "cover_alt": "",
         "verified": True,
         "url": f"http://testserver/api/organisations/{association.pk}/",
     }
