@@ -135,7 +135,9 @@ def test_upcoming_and_range_queries_use_the_start_index(many_occurrences):
 def test_search_uses_the_gin_index(many_occurrences):
     filters = parse_filters({"q": "théâtre 1234"}, None)
     occurrences = filter_occurrences(public_occurrences(), filters)
-    assert "agenda_event_fts" in _plan(occurrences)
+    plan = _plan(occurrences)
+    assert "agenda_event_fts" in plan
+    assert "search_document @@" in plan
 
 
 @pytest.mark.parametrize("dense", [True, False])

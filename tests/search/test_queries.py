@@ -63,3 +63,22 @@ def test_api_queries_do_not_grow(client, oise, world, volume, django_assert_max_
     with django_assert_max_num_queries(1):
         response = client.get("/api/recherche/", {"q": "marché", "type": "evenements"})
     assert response.json()["groups"][0]["results"]
+
+
+@pytest.mark.parametrize(
+    ("key", "table"),
+    [
+        ("evenements", "agenda_event"),
+        ("actualites", "news_post"),
+        ("organisations", "organisations_organisation"),
+    ],
+)
+def test_large_types_match_and_rank_on_their_stored_document(key, table):
+    """Events, posts and organisations are many: their document is stored (a generated,
+    indexed column) and read to match and rank, never re-parsed for each match."""
+    from django.contrib.auth.models import AnonymousUser
+
+    sql = str(search.providers.get(key).query(AnonymousUser(), search.Query.parse("marché")).query)
+    assert f'ts_rank(("{table}"."search_document")' in sql
+    assert f'("{table}"."search_document") @@' in sql
+    assert "to_tsvector" not in sql

@@ -2,19 +2,20 @@
 
 On PostgreSQL, an event's title (weight A) and description (weight B) are matched with the
 ``french_unaccent`` configuration (French stemming, accents ignored) created by
-``directory/migrations/0001``. Migration ``0003_event_full_text_search`` builds a GIN index on
-exactly the expression of ``event_vector``: a query uses the index only when it compiles to the
-same ``to_tsvector(...)`` expression, so keep the two in step (``tests/agenda/test_queries.py``
-checks the plan). Each word the user types is matched as a prefix, all words required.
+``directory/migrations/0001``. Migration ``0009_event_stored_search_document`` stores that
+document in the generated column ``agenda_event.search_document``, indexed by the GIN index
+``agenda_event_fts``; ``event_vector`` reads it, so a search neither re-parses the texts to
+match nor to rank (``tests/agenda/test_queries.py`` checks the plan). Each word the user
+types is matched as a prefix, all words required.
 
 Other databases (the embedded SQLite first run) fall back to ``icontains`` on each word.
 """
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from parvis.directory.search import CONFIG, full_text_available, prefix_query, search_words
+from parvis.core.search import stored_document
+from parvis.directory.search import full_text_available, prefix_query, search_words
 
 from .models import Event
 
@@ -24,10 +25,9 @@ FALLBACK_FIELDS = ("title", "description")
 
 
 def event_vector():
-    """The document of an event (indexed as ``agenda_event_fts``)."""
-    return SearchVector("title", config=CONFIG, weight="A") + SearchVector(
-        "description", config=CONFIG, weight="B"
-    )
+    """The stored document of an event (title A, description B; indexed as
+    ``agenda_event_fts``), PostgreSQL only."""
+    return stored_document(Event)
 
 
 def matching_events(words):

@@ -43,10 +43,12 @@ from urllib.parse import urlencode
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.db import connections
 from django.db.models import F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -227,6 +229,22 @@ def full_text_available(queryset):
 def prefix_query(words):
     """Every word as a prefix, all required: ``eleve:* & beauv:*``."""
     return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
+
+
+def stored_document(table, column="search_document"):
+    """The document stored in ``model``'s generated ``tsvector`` column (PostgreSQL only): a
+    ``vector`` for ``text_search`` that is read, not re-parsed for each match to rank it.
+
+    The column is created by a migration (``GENERATED ALWAYS AS (...) STORED``, with a GIN
+    index), not declared on the model: SQLite, the demo's database, has no ``tsvector`` and
+    falls back to ``icontains``. It names the table (a model or its table's name): use it on
+    querysets of that model.
+    """
+    if hasattr(table, "_meta"):
+        table = table._meta.db_table
+    return RawSQL(  # noqa: S611 - names only, no input
+        f'"{table}"."{column}"', (), output_field=SearchVectorField()
+    )
 
 
 def _contains_every_word(queryset, words, fields):

@@ -19,6 +19,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, Q
 
+from parvis.core.search import stored_document
+
 CONFIG = "french_unaccent"
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40
@@ -36,13 +38,10 @@ def member_vector():
 
 
 def organisation_vector():
-    """The document of an organisation: its name (weight A) and description (weight B).
-
-    Indexed as ``organisations_organisation_fts``.
-    """
-    return SearchVector("name", config=CONFIG, weight="A") + SearchVector(
-        "description", config=CONFIG, weight="B"
-    )
+    """The document of an organisation: its name (weight A) and description (weight B),
+    stored in the generated column ``search_document`` indexed as
+    ``organisations_organisation_fts`` (``organisations/migrations/0009``)."""
+    return stored_document("organisations_organisation")
 
 
 def prefix_query(words):

@@ -1,24 +1,22 @@
 """Information posts in the search box (``parvis.core.search``), registered by ``content.py``.
 
 The live posts everyone may read (``public_posts``: published, not expired, not hidden by
-moderation), matched on ``post_vector`` (title A, body B), indexed by
-``migrations/0007_post_full_text_search`` with the same expression.
+moderation), matched on ``post_vector``: the document (title A, body B) stored in the
+generated column ``news_post.search_document`` and indexed (``migrations/0008``).
 """
 
-from django.contrib.postgres.search import SearchVector
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import search as core_search
 
+from .models import Post
 from .selectors import public_posts
 
 
 def post_vector():
-    """The document of a post (indexed as ``news_post_fts``)."""
-    return SearchVector("title", config=core_search.CONFIG, weight="A") + SearchVector(
-        "body", config=core_search.CONFIG, weight="B"
-    )
+    """The stored document of a post (indexed as ``news_post_fts``), PostgreSQL only."""
+    return core_search.stored_document(Post)
 
 
 def posts_matching(user, query):
