@@ -2,7 +2,7 @@
 
 On PostgreSQL, an event's title (weight A) and description (weight B) are matched with the
 ``french_unaccent`` configuration (French stemming, accents ignored) created by
-``directory/migrations/0001``. Migration ``0009_event_stored_search_document`` stores that
+``directory/migrations/0001``. Migration ``0010_event_stored_search_document`` stores that
 document in the generated column ``agenda_event.search_document``, indexed by the GIN index
 ``agenda_event_fts``; ``event_vector`` reads it, so a search neither re-parses the texts to
 match nor to rank (``tests/agenda/test_queries.py`` checks the plan). Each word the user

@@ -40,6 +40,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("agenda", "0008_visible_text_titles")]
+    dependencies = [("agenda", "0009_event_point")]
 
     operations = [migrations.RunPython(_run(FORWARDS), _run(BACKWARDS), elidable=False)]
