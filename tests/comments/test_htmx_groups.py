@@ -6,7 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from parvis.groups.models import Membership, Message
+from parvis.groups.models import Membership, Message, Visibility
+
+from ..factories import UserFactory
+from ..groups.conftest import create_group
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,9 @@ def test_a_reply_in_place_appends_the_message_and_renders_a_new_token(
     token = _token(page)
 
     with django_assert_max_num_queries(40):
-        swapped = client.post(url, {"body": "Et rue Gambetta.", "page": "1", "form_token": token}, **HTMX)
+        swapped = client.post(
+            url, {"body": "Et rue Gambetta.", "page": "1", "form_token": token}, **HTMX
+        )
     html = swapped.content.decode()
     assert swapped.status_code == 200 and "<main" not in html
     assert html.startswith('<form method="post"') and 'id="reply-form"' in html
@@ -60,3 +65,38 @@ def test_a_refused_reply_comes_back_in_the_fragment_with_the_error_focused(
     assert "Daily limit reached: nothing was published." in refused
     assert "<main" not in refused and "beforeend" not in refused
     assert not Message.objects.filter(body="Bonjour").exists()
+
+
+def test_joining_in_place_answers_the_actions_and_the_member_count(
+    thread, seasoned, login, django_assert_max_num_queries
+):
+    group = thread.group  # public and open; the resident runs it, the other is a member
+    newcomer = UserFactory(commune=seasoned[0].commune)
+    client = login(newcomer)
+    url = reverse("groups:join", kwargs={"slug": group.slug})
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert f'hx-post="{url}" hx-target="#group-actions"' in page and "2 members" in page
+
+    with django_assert_max_num_queries(30):
+        swapped = client.post(url, **HTMX)
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert html.startswith('<div class="group-actions" id="group-actions" tabindex="-1" autofocus>')
+    assert "Start a discussion" in html and "Join the group" not in html
+    assert 'id="group-header" hx-swap-oob="true"' in html and "3 members" in html
+    assert "Welcome to the group!" in html and "no-cache" in swapped["Cache-Control"]
+    # Sent again: refused in the block, nothing written twice.
+    again = client.post(url, **HTMX).content.decode()
+    assert 'role="alert">You are already a member of this group.' in again
+    assert Membership.objects.filter(group=group, user=newcomer).count() == 1
+    # Without JavaScript: the redirect to the group's page with the message.
+    plain = client.post(url)
+    assert plain.status_code == 302 and plain["Location"] == group.get_absolute_url()
+
+
+def test_joining_a_private_open_group_in_place_reloads_the_page(resident, other_resident, login):
+    group = create_group(resident, name="Atelier", visibility=Visibility.PRIVATE)
+    client = login(other_resident)
+    swapped = client.post(reverse("groups:join", kwargs={"slug": group.slug}), **HTMX)
+    assert swapped.status_code == 204 and swapped["HX-Refresh"] == "true"
+    assert "Welcome to the group!" in client.get(group.get_absolute_url()).content.decode()

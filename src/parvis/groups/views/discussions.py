@@ -158,7 +158,12 @@ def thread_reply(request, slug, pk):
         return fragment(
             request,
             "groups/_reply_inline.html",
-            {"group": group, "thread": thread, "reply_form": form, "page_number": _shown_page(request)},
+            {
+                "group": group,
+                "thread": thread,
+                "reply_form": form,
+                "page_number": _shown_page(request),
+            },
         )
     return render(
         request,
