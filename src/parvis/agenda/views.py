@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import VerificationStatus
@@ -166,11 +167,22 @@ def upcoming(request):
     next_events = []
     if not page.object_list and filters.date_to:
         next_events = _next_events(filters, filters.date_to + dt.timedelta(days=1))
-    return render(
-        request,
-        "agenda/upcoming.html",
-        _finding_context(request, filters, "list", page=page, next_events=next_events),
-    )
+    context = _finding_context(request, filters, "list", page=page, next_events=next_events)
+    if is_htmx(request) and request.user.is_authenticated:
+        # A member changed a filter: the filters and results in place (visitors' pages,
+        # cached, never change: htmx is not loaded for them).
+        count = page.paginator.count
+        if page.paginator.truncated:
+            message = _("More than %(counter)s dates: narrow the filters to see them all.")
+        else:
+            message = ngettext("%(counter)s date", "%(counter)s dates", count)
+        return fragment(
+            request,
+            "agenda/_list_found.html",
+            {**context, "filters_open": True},
+            message=message % {"counter": count},
+        )
+    return render(request, "agenda/upcoming.html", context)
 
 
 def month_current(request):
