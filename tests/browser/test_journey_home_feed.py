@@ -6,8 +6,8 @@ a message posted to one of their groups that shows at the top of their feed. Scr
 import datetime as dt
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.groups import services as group_services
 from parvis.groups.models import Thread
