@@ -249,3 +249,29 @@ def test_near_me_checkbox_is_offered_to_members(login, resident, events):
     text = login(resident).get("/agenda/?near=1").content.decode()
     assert "Concert à Beauvais" in text
     assert "Match de handball" not in text
+
+
+def test_a_member_changing_a_filter_gets_the_results_in_place(
+    events, login, resident, client, django_assert_max_num_queries
+):
+    """htmx (members only): the filters and results swap in place, the URL stays shareable
+    (``hx-push-url``); visitors' pages carry no htmx and always answer the full page."""
+    visitor = client.get("/agenda/?free=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "<main" in visitor and "hx-get" not in visitor
+    member = login(resident)
+    page = member.get("/agenda/").content.decode()
+    assert 'hx-get="/agenda/" hx-trigger="change, submit" hx-target="#agenda-found"' in page
+    assert 'hx-push-url="true"' in page
+    with django_assert_max_num_queries(25):
+        swapped = member.get("/agenda/?free=1", HTTP_HX_REQUEST="true")
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert (
+        html.startswith('<div id="agenda-found">') and '<details class="filter-panel" open>' in html
+    )
+    assert "Concert à Beauvais" in html and "Match de handball" not in html
+    assert "3 dates" in html and 'id="live-status"' in html
+    assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
+    # Bad input: the message next to the filter, in the fragment; never a 500.
+    bad = member.get("/agenda/?commune=Atlantis", HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="alert"' in bad and "<main" not in bad and "4 dates" in bad

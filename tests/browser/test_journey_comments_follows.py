@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from parvis.comments import services as comments
 from parvis.comments.models import Comment, Reaction
 from parvis.groups import services as groups
+from parvis.groups.models import Message
 from parvis.news.models import Follow
 
 from ..agenda.conftest import create_event
@@ -123,6 +124,30 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
     assert_accessible(page)
     block.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/comments-home-following.png", full_page=True)
+
+    # Join the group, then reply in the discussion: both in place (htmx), no page load.
+    page.goto(live_server.url + group.get_absolute_url())
+    page.evaluate("window.parvisSamePage = true")
+    page.get_by_role("button", name="Rejoindre le groupe").click()
+    expect(page.locator("#live-status")).to_contain_text("Bienvenue dans le groupe")
+    expect(page.locator("#group-actions")).to_be_focused()
+    expect(page.locator("#group-header")).to_contain_text("2 membres")
+    assert_accessible(page)
+    page.get_by_role("link", name="Balade du dimanche").first.click()
+    page.evaluate("window.parvisSamePage = true")
+    page.locator("#reply-form textarea").fill("J'apporte le café.")
+    page.get_by_role("button", name="Publier ma réponse").click()
+    expect(page.locator("#message-list > li")).to_have_count(2)
+    expect(page.locator("#message-list > li").last).to_contain_text("J'apporte le café.")
+    expect(page.locator("#live-status")).to_have_text("Votre réponse est publiée.")
+    expect(page.locator("#reply-form textarea")).to_have_value("")
+    assert page.evaluate("window.parvisSamePage") is True
+    page.get_by_role("button", name="Publier ma réponse").click()  # empty: the error, focused
+    expect(page.locator("#reply-errors")).to_be_focused()
+    assert Message.objects.filter(author=resident).count() == 1
+    assert_accessible(page)
+    page.locator("#message-list > li").last.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/comments-reply-in-place.png")
 
     # "My subscriptions": one click to unfollow.
     page.goto(live_server.url + "/actualites/suivis/")

@@ -3,8 +3,13 @@ first-week checklist, the composer ("Quoi de neuf ?") with the new account's dai
 a message posted to one of their groups that shows at the top of their feed. Screenshots at
 390x844 and 1366x900 go to /tmp/home-feed-*.png."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from parvis.groups import services as group_services
 from parvis.groups.models import Thread
 
 from ..factories import PASSWORD, UserFactory
@@ -24,6 +29,7 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
         first_name="Hugo",
         last_name="Lefebvre",
         commune=oise["beauvais"],
+        date_joined=timezone.now() - dt.timedelta(days=90),
     )
     member = UserFactory(
         email="camille.martin@example.org",
@@ -33,6 +39,11 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     )  # joined today
     group = create_group(neighbour, name="Jardins partagés du Beauvaisis")
     add_member(group, member)
+    thread = group_services.thread_create(
+        group=group, author=neighbour, title="Semis", body="Qui sème quoi ?"
+    )
+    for number in range(10):  # more than a page of feed: "See more"
+        group_services.message_post(thread=thread, author=neighbour, body=f"Graine {number}")
     page.set_viewport_size(PHONE)
 
     page.goto(f"{live_server.url}/compte/login/")
@@ -90,4 +101,14 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     ).click()
     page.wait_for_url(live_server.url + "/")
     assert page.locator("section[aria-labelledby=checklist-title]").count() == 0
+    # "See more" appends the next items in place (htmx); the focus goes to the first of them.
+    page.evaluate("window.parvisSamePage = true")
+    shown = page.locator(".feed-item").count()
+    page.get_by_role("link", name="Voir plus").click()
+    expect(page.locator(".feed-list")).to_have_count(2)
+    assert page.locator(".feed-item").count() > shown
+    expect(page.locator(".feed-list").last.locator(".feed-card").first).to_be_focused()
+    expect(page.locator("#live-status")).to_contain_text("de plus")
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors

@@ -183,6 +183,30 @@ def test_see_more_pages_through_the_feed_without_javascript(login, resident, oth
     assert client.get(reverse("feed")).url.startswith(reverse("account_login"))
 
 
+def test_see_more_in_place_answers_the_next_items_and_link(
+    login, resident, other_resident, group, django_assert_max_num_queries
+):
+    thread = group_services.thread_create(
+        group=group, author=other_resident, title="Fil", body="Premier"
+    )
+    _messages(thread, other_resident, 14, start=1)
+    client = login(resident)
+    home = client.get("/").content.decode()
+    more = re.search(r'href="(/fil/\?avant=\d+)"', home).group(1)
+    assert f'hx-get="{more}" hx-target="closest .feed-more" hx-swap="outerHTML"' in home
+    with django_assert_max_num_queries(20):
+        swapped = client.get(more, HTTP_HX_REQUEST="true")
+    html = swapped.content.decode()
+    assert "<main" not in html and "<html" not in html
+    assert '<ol class="feed-list">' in html and "Message 5" in html and "Message 6" not in html
+    assert 'tabindex="-1" autofocus' in html  # the first new item takes the focus
+    assert "5 more items" in text(swapped) and 'id="live-status"' in html
+    assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
+    # Without the header, the same link is a page; a bad cursor shows the first page.
+    assert "<main" in client.get(more).content.decode()
+    assert "<main" in client.get("/fil/?avant=x", HTTP_HX_REQUEST="true").content.decode()
+
+
 def test_the_feeds_queries_do_not_grow_with_the_data(
     login,
     resident,

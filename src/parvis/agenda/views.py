@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import VerificationStatus
@@ -170,19 +171,30 @@ def upcoming(request):
     if not page.object_list and filters.date_to:
         next_events = _next_events(filters, filters.date_to + dt.timedelta(days=1))
     map_points = occurrence_points(page.object_list) if settings.PARVIS_MAP_TILES_URL else []
-    return render(
+    context = _finding_context(
         request,
-        "agenda/upcoming.html",
-        _finding_context(
-            request,
-            filters,
-            "list",
-            page=page,
-            next_events=next_events,
-            map_points=map_points,
-            **map_context(),
-        ),
+        filters,
+        "list",
+        page=page,
+        next_events=next_events,
+        map_points=map_points,
+        **map_context(),
     )
+    if is_htmx(request) and request.user.is_authenticated:
+        # A member changed a filter: the filters and results in place (visitors' pages,
+        # cached, never change: htmx is not loaded for them).
+        count = page.paginator.count
+        if page.paginator.truncated:
+            message = _("More than %(counter)s dates: narrow the filters to see them all.")
+        else:
+            message = ngettext("%(counter)s date", "%(counter)s dates", count)
+        return fragment(
+            request,
+            "agenda/_list_found.html",
+            {**context, "filters_open": True},
+            message=message % {"counter": count},
+        )
+    return render(request, "agenda/upcoming.html", context)
 
 
 def month_current(request):

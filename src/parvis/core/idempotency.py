@@ -64,6 +64,8 @@ MAX_STORED_BYTES = 256 * 1024
 PENDING = "pending"
 #: The request attribute holding the token posted (the tag renders it again).
 POSTED = "_parvis_form_token"
+#: The header an htmx fragment answer sets to be recorded like a redirect (``record_success``).
+LOCATION_HEADER = "X-Parvis-Created"
 
 
 def new_token():
@@ -78,6 +80,17 @@ def token_for_render(request):
         setattr(request, POSTED, None)
         return posted
     return new_token()
+
+
+def record_success(request, response, location):
+    """Mark an htmx fragment answer (a 200, not a redirect) as the success of its form token:
+    the same token sent again creates nothing and leads to ``location``; the fragment renders a
+    new token (the next reply is a new form)."""
+    if response is not None:
+        response[LOCATION_HEADER] = location
+    if request is not None:
+        setattr(request, POSTED, None)
+    return response
 
 
 def _scope(request):
@@ -155,6 +168,9 @@ class IdempotencyMiddleware:
             cache.delete(key)
             raise
         location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+        if response.status_code == 200 and response.has_header(LOCATION_HEADER):
+            location = response[LOCATION_HEADER]
+            del response[LOCATION_HEADER]
         if location and _local(location, request) and not _failed_messages(request):
             cache.set(key, json.dumps({"location": location}), RESULT_SECONDS)
         else:
@@ -176,7 +192,13 @@ class IdempotencyMiddleware:
             referer = request.headers.get("Referer", "")
             return HttpResponseRedirect(referer if _local(referer, request) else request.path)
         messages.info(request, _("This form was already sent: nothing was created twice."))
-        return HttpResponseRedirect(json.loads(value)["location"])
+        location = json.loads(value)["location"]
+        if request.headers.get("HX-Request") == "true":
+            # htmx would swap the whole page into the form: have it load the page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = location
+            return response
+        return HttpResponseRedirect(location)
 
     # --- API ---------------------------------------------------------------------------------
 

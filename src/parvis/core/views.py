@@ -7,11 +7,13 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.services import checklist_dismiss as checklist_dismiss_service
 from parvis.core import pagecache
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 
 from .feed import feed_sources, from_cursor
@@ -61,6 +63,17 @@ def feed(request):
     the cursor of the last item seen; a cursor that is not one shows the first page. Never
     cached (a member's page); a fixed number of queries whatever the volume."""
     before = from_cursor(request.GET.get("avant"))
+    if is_htmx(request) and before is not None:
+        # "See more" in place: the next items and the next link replace the link.
+        page = feed_sources.page(request.user, before=before)
+        count = len(page.items)
+        return fragment(
+            request,
+            "core/_feed_items.html",
+            {"page": page, "more": True},
+            message=ngettext("%(count)s more item", "%(count)s more items", count)
+            % {"count": count},
+        )
     return render(
         request,
         "core/feed.html",

@@ -4,11 +4,14 @@ deleting and its history; pinning, locking, moving and deleting a discussion."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.htmx import fragment, is_htmx
+from parvis.core.idempotency import record_success
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 
@@ -145,14 +148,66 @@ def thread_reply(request, slug, pk):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
+            url = _message_url(group, thread, message)
+            if is_htmx(request):
+                return _reply_in_place(request, group, thread, message, url)
             messages.success(request, _("Your reply is posted."))
-            return redirect(_message_url(group, thread, message))
+            return redirect(url)
+    if is_htmx(request) and request.method == "POST":
+        # The thread page's form again, with its errors (and the same token: nothing was posted).
+        return fragment(
+            request,
+            "groups/_reply_inline.html",
+            {
+                "group": group,
+                "thread": thread,
+                "reply_form": form,
+                "page_number": _shown_page(request),
+            },
+        )
     return render(
         request,
         "groups/reply_form.html",
         {"group": group, "thread": thread, "form": form, "quoted": quoted},
         status=400 if form.errors else 200,
     )
+
+
+def _shown_page(request):
+    try:
+        return int(request.POST.get("page", ""))
+    except ValueError:
+        return 0
+
+
+def _reply_in_place(request, group, thread, message, url):
+    """The thread page's reply form, empty with a new token, and the new message appended to
+    the list (out of band) when it shows on the page the member is reading; else htmx loads
+    the message's page."""
+    if message.page_number != _shown_page(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        messages.success(request, _("Your reply is posted."))
+        return record_success(request, response, url)
+    message.is_new = False
+    message.can_edit = request.user.has_perm("groups.edit_message", message)
+    message.can_delete = request.user.has_perm("groups.delete_message", message)
+    record_success(request, None, url)  # the fragment's form gets a new token
+    response = fragment(
+        request,
+        "groups/_reply_inline.html",
+        {
+            "group": group,
+            "thread": thread,
+            "reply_form": ReplyForm(),
+            "page_number": message.page_number,
+            "posted": message,
+            "posted_messages": [message],
+            "can_reply": True,
+        },
+        message=_("Your reply is posted."),
+    )
+    return record_success(request, response, url)
 
 
 def _message_url(group, thread, message):

@@ -4,9 +4,12 @@ member's pending invitations."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from parvis.core.htmx import fragment, is_htmx
 
 from .. import services
 from ..forms import JoinRequestForm
@@ -17,7 +20,27 @@ from ..selectors import (
     pending_invitation_of,
     pending_request_of,
 )
-from .common import _group_or_404, _show_errors
+from .common import _group_or_404, _show_errors, _viewer_context
+
+
+def _in_place(request, group, *, was_readable, message="", error=""):
+    """The group page's action buttons in their new state and its header (the member count,
+    out of band) for htmx; when joining changed what the page shows (a private group's
+    discussions), htmx reloads the page, with the message."""
+    group.refresh_from_db()
+    context = _viewer_context(request, group)
+    if context["readable"] != was_readable:
+        if message:
+            messages.success(request, message)
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return fragment(
+        request,
+        "groups/_group_actions_in_place.html",
+        {**context, "action_error": error},
+        message=message,
+    )
 
 
 @login_required
@@ -33,11 +56,18 @@ def my_invitations(request):
 @require_POST
 def group_join(request, slug):
     group = _group_or_404(request, slug)
+    was_readable = group_content_is_readable_by(group, request.user)
     try:
         services.membership_join(group=group, user=request.user)
     except (ValidationError, PermissionDenied) as error:
+        if is_htmx(request):
+            errors = getattr(error, "messages", None) or [str(error)]
+            return _in_place(request, group, was_readable=was_readable, error=" ".join(errors))
         _show_errors(request, error)
     else:
+        if is_htmx(request):
+            message = _("Welcome to the group!")
+            return _in_place(request, group, was_readable=was_readable, message=message)
         messages.success(request, _("Welcome to the group!"))
     return redirect(group)
 
@@ -73,6 +103,9 @@ def group_request_withdraw(request, slug):
         messages.error(request, _("You have no pending request for this group."))
         return redirect(group)
     services.request_withdraw(join_request=join_request, user=request.user)
+    if is_htmx(request):
+        message = _("Your request is withdrawn.")
+        return _in_place(request, group, was_readable=True, message=message)
     messages.success(request, _("Your request is withdrawn."))
     return redirect(group)
 

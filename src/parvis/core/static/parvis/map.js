@@ -88,4 +88,10 @@
 
   document.querySelectorAll('[data-map="points"]').forEach(pointsMap);
   document.querySelectorAll('[data-map="picker"]').forEach(pickerMap);
+  // A part of the page replaced in place (htmx: a member changed the agenda's filters) may
+  // bring a new map: draw it when Leaflet is on the page.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (!window.L) return;
+    event.detail.elt.querySelectorAll('[data-map="points"]:not([data-ready])').forEach(pointsMap);
+  });
 })();
