@@ -241,14 +241,24 @@ def _redis_database_shifted(url, shift):
 
 
 # The test suite runs in parallel processes (pytest-xdist, `make test`), and every test empties
-# its Redis database: each process gets its own (gw0 the given one, gw1 the next...).
+# its Redis database: each process gets its own (gw0 the given one, gw1 the next...). The
+# environment says so, for the servers and workers a test starts: they inherit the moved
+# addresses and must not move them again.
 _TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _TEST_PROCESS.startswith("gw") and REDIS_URL:
+if _TEST_PROCESS.startswith("gw") and REDIS_URL and not os.environ.get("PARVIS_REDIS_MOVED"):
     _shift = int(_TEST_PROCESS[2:])
     REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL = (
         _redis_database_shifted(url, _shift)
         for url in (REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL)
     )
+    os.environ["REDIS_URL"] = REDIS_URL
+    for _name, _url in (
+        ("REDIS_CACHE_URL", REDIS_CACHE_URL),
+        ("REDIS_SESSIONS_URL", REDIS_SESSIONS_URL),
+    ):
+        if os.environ.get(_name):
+            os.environ[_name] = _url
+    os.environ["PARVIS_REDIS_MOVED"] = "1"
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -399,6 +399,7 @@ WRITES += [
         fields={
             "name": "name",
             "description": "description",
+            "cover_alt": "cover_alt",
             "website": "website",
             "email": "email",
             "phone": "phone",

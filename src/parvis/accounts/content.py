@@ -81,6 +81,7 @@ for _name, _rule in {
     "terms_accepted_at": {"value": None},
     "identity_verified_at": {"value": None},
     "allow_follows": {"value": False},
+    "checklist_dismissed_at": {"value": None},
 }.items():
     privacy.erase_member_field(_name, **_rule)
 

@@ -49,12 +49,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationWriteSerializer(serializers.ModelSerializer):
-    """What the team changes through the API: the page and its public contact details (the
+    """What the team changes through the API: the page (the cover's description included; the
+    cover itself comes through the organisation's form) and its public contact details (the
     name: managers only). The service validates (phone in French formats, http/https)."""
 
     class Meta:
         model = Organisation
-        fields = ["name", "description", "website", *CONTACT_FIELDS]
+        fields = ["name", "description", "cover_alt", "website", *CONTACT_FIELDS]
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -84,8 +85,8 @@ class OrganisationViewSet(CachedForVisitors, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=OrganisationWriteSerializer, responses=OrganisationSerializer)
     def partial_update(self, request, *args, **kwargs):
-        """Change the description, website or public contact details (the organisation's
-        managers and editors), or the name (managers)."""
+        """Change the description, the cover's description, website or public contact details
+        (the organisation's managers and editors), or the name (managers)."""
         organisation = self.get_object()
         if not request.user.has_perm("organisations.change_organisation_page", organisation):
             raise exceptions.PermissionDenied(
