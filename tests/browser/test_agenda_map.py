@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from ..agenda.conftest import create_event
 from ..factories import PASSWORD
@@ -41,6 +42,8 @@ def test_agenda_map_around_me_and_a_point_picked_on_the_event_form(
     assert page.locator(".leaflet-marker-icon").count() == 2
     page.locator(".leaflet-marker-icon").first.click()
     assert page.locator(".leaflet-popup a").first.get_attribute("href").startswith("/agenda/")
+    # Leaflet fades a popup in: check it as the visitor reads it, once fully shown.
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     assert_accessible(page)
 
     page.get_by_role("button", name="Autour de moi").click()

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.localreports.models import Category, Report, Route
 
@@ -46,6 +47,8 @@ def test_markers_on_the_list_and_a_point_picked_on_the_form(
     assert page.locator(".leaflet-marker-icon").count() == 2
     page.locator(".leaflet-marker-icon").first.click()
     assert page.locator(".leaflet-popup a").first.get_attribute("href").startswith("/signalements/")
+    # Leaflet fades a popup in: check it as the visitor reads it, once fully shown.
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     assert page.get_by_role("link", name=re.compile("Voirie et trottoirs — Beauvais")).count() >= 2
     assert_accessible(page)
 
