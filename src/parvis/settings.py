@@ -6,7 +6,6 @@ sets DEBUG=false and a real SECRET_KEY, and the app refuses to start otherwise.
 """
 
 import os
-import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -16,42 +15,11 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from parvis.environment import env, env_bool, env_int, env_list, origin_of, redis_urls_per_process
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("PARVIS_VAR_DIR", PROJECT_DIR / "var"))
-
-
-def env(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", True)
 INSECURE_SECRET_KEY = "insecure-parvis-embedded-default-change-me"
@@ -233,32 +201,9 @@ REDIS_CACHE_URL = env("REDIS_CACHE_URL") or REDIS_URL
 REDIS_SESSIONS_URL = env("REDIS_SESSIONS_URL") or REDIS_URL
 
 
-def _redis_database_shifted(url, shift):
-    """``url`` with its database number moved ``shift`` places (0-15, wrapping)."""
-    parts = urllib.parse.urlsplit(url)
-    number = int(parts.path.strip("/") or 0)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{(number + shift) % 16}"))
-
-
-# The test suite runs in parallel processes (pytest-xdist, `make test`), and every test empties
-# its Redis database: each process gets its own (gw0 the given one, gw1 the next...). The
-# environment says so, for the servers and workers a test starts: they inherit the moved
-# addresses and must not move them again.
-_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _TEST_PROCESS.startswith("gw") and REDIS_URL and not os.environ.get("PARVIS_REDIS_MOVED"):
-    _shift = int(_TEST_PROCESS[2:])
-    REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL = (
-        _redis_database_shifted(url, _shift)
-        for url in (REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL)
-    )
-    os.environ["REDIS_URL"] = REDIS_URL
-    for _name, _url in (
-        ("REDIS_CACHE_URL", REDIS_CACHE_URL),
-        ("REDIS_SESSIONS_URL", REDIS_SESSIONS_URL),
-    ):
-        if os.environ.get(_name):
-            os.environ[_name] = _url
-    os.environ["PARVIS_REDIS_MOVED"] = "1"
+REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL = redis_urls_per_process(
+    REDIS_URL, REDIS_CACHE_URL, REDIS_SESSIONS_URL
+)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -589,11 +534,7 @@ PARVIS_MAP_TILES_URL = os.environ.get(
     "PARVIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 PARVIS_MAP_ATTRIBUTION = os.environ.get("PARVIS_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
-_map_tiles_origin = (
-    ["{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(PARVIS_MAP_TILES_URL))]
-    if PARVIS_MAP_TILES_URL
-    else []
-)
+_map_tiles_origin = [origin_of(PARVIS_MAP_TILES_URL)] if PARVIS_MAP_TILES_URL else []
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -608,10 +549,7 @@ SECURE_CSP = {
 }
 if FRANCECONNECT_CLIENT_ID:
     # Signing in and out of FranceConnect: forms whose answer redirects there.
-    from urllib.parse import urlsplit
-
-    _franceconnect = urlsplit(FRANCECONNECT_URL)
-    SECURE_CSP["form-action"].append(f"{_franceconnect.scheme}://{_franceconnect.netloc}")
+    SECURE_CSP["form-action"].append(origin_of(FRANCECONNECT_URL))
 if MEDIA_STORAGE == "s3":
     # Images are read from the object store (or its CDN domain): allow that origin.
     _options = STORAGES["default"]["OPTIONS"]

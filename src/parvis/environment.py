@@ -1,0 +1,79 @@
+"""Reading the settings' environment variables (parvis.settings is configured only by them).
+
+Kept apart from the settings module so that it stays one page per concern: typed readers that
+refuse a malformed value with the variable's name, and the Redis databases of the test
+suite's parallel processes.
+"""
+
+import os
+import urllib.parse
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
+
+
+def env_list(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def redis_database_shifted(url, shift):
+    """``url`` with its database number moved ``shift`` places (0-15, wrapping)."""
+    parts = urllib.parse.urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{(number + shift) % 16}"))
+
+
+def redis_urls_per_process(redis_url, cache_url, sessions_url):
+    """The Redis addresses of this process of the test suite.
+
+    The suite runs in parallel processes (pytest-xdist, `make test`), and every test empties
+    its Redis database: each process gets its own (gw0 the given one, gw1 the next...). The
+    environment says so, for the servers and workers a test starts: they inherit the moved
+    addresses and must not move them again. Outside a parallel run, the addresses as given.
+    """
+    process = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (process.startswith("gw") and redis_url) or os.environ.get("PARVIS_REDIS_MOVED"):
+        return redis_url, cache_url, sessions_url
+    shift = int(process[2:])
+    redis_url, cache_url, sessions_url = (
+        redis_database_shifted(url, shift) for url in (redis_url, cache_url, sessions_url)
+    )
+    os.environ["REDIS_URL"] = redis_url
+    for name, url in (("REDIS_CACHE_URL", cache_url), ("REDIS_SESSIONS_URL", sessions_url)):
+        if os.environ.get(name):
+            os.environ[name] = url
+    os.environ["PARVIS_REDIS_MOVED"] = "1"
+    return redis_url, cache_url, sessions_url
+
+
+def origin_of(url):
+    """The origin (``scheme://host[:port]``) of ``url``, for the content security policy."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
