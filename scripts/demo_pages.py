@@ -33,6 +33,7 @@ DEMO_ENV = {
     "DEBUG": "true",
     "PARVIS_STAFF_MFA_REQUIRED": "false",
     "PARVIS_FRIENDLY_ERRORS": "true",
+    "PARVIS_DEMO_GZIP": "true",  # compressed responses, as production sends them
 }
 
 #: (name, the page to read, the first link on it to follow or None for the page itself).

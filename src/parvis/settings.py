@@ -166,6 +166,12 @@ MIDDLEWARE = [
     "parvis.core.idempotency.IdempotencyMiddleware",
 ]
 
+# Pages and static files compressed in the demo server too, as production's nginx (gzip) and
+# whitenoise (precompressed files) send them: what `make lighthouse` measures is what a phone
+# receives (scripts/demo_pages.py sets it). Production leaves it off (nginx compresses).
+if env_bool("PARVIS_DEMO_GZIP", False):
+    MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
+
 ROOT_URLCONF = "parvis.urls"
 WSGI_APPLICATION = "parvis.wsgi.application"
 
