@@ -77,7 +77,9 @@
   // The map, shown where place(map) puts it before its tiles are asked for.
   function baseMap(element, place) {
     element.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false });
+    // No fading of tiles and popups: each fading frame restyled the page (long tasks on a
+    // phone's processor while the tiles arrive).
+    var map = L.map(element, { scrollWheelZoom: false, fadeAnimation: false });
     place(map);
     if (element.dataset.tiles) {
       // detectRetina: on a phone's dense screen, tiles of the next zoom drawn at half their
