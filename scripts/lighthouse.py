@@ -168,7 +168,9 @@ def main(output):
             "",
             "Lighthouse (npm, mobile preset, simulated throttling) with Debian's Chromium, on the",
             f"demo data served by Django's development server, pages in {LANGUAGE}",
-            "(`make lighthouse`; `LIGHTHOUSE_LANG=en-US` for English).",
+            "(`make lighthouse`; `LIGHTHOUSE_LANG=en-US` for English). Responses are compressed",
+            "as production sends them; on a machine without Internet the maps' tiles come from a",
+            "stand-in on loopback (scripts/demo_pages.py).",
             "",
             "Thresholds: "
             + ", ".join(f"{label} ≥ {limits[key]}" for key, label in CATEGORIES)
