@@ -166,9 +166,7 @@ MIDDLEWARE = [
     "parvis.core.idempotency.IdempotencyMiddleware",
 ]
 
-# Pages and static files compressed in the demo server too, as production's nginx (gzip) and
-# whitenoise (precompressed files) send them: what `make lighthouse` measures is what a phone
-# receives (scripts/demo_pages.py sets it). Production leaves it off (nginx compresses).
+# The demo server of make lighthouse compresses as production's nginx and whitenoise do.
 if env_bool("PARVIS_DEMO_GZIP", False):
     MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
 
