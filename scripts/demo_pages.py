@@ -4,16 +4,25 @@ Serves the embedded demo database (SQLite, loaded by `make demo`) with Django's 
 server on a free loopback port, or reuses a running one (``PARVIS_DEMO_URL``), and finds the
 addresses of one event, group, thread, organisation, commune... by following the links of the
 list pages, so the scripts never hard-code demo data.
+
+On a machine without Internet the maps' tile server cannot be reached: the demo server
+started here then takes its tiles from a stand-in on loopback (plain squares, a few hundred
+bytes each), so the maps are drawn and measured as a connected visitor's browser draws them
+(tiles requested, no failed request), instead of the failures of a machine offline.
 """
 
 import contextlib
+import http.server
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +33,7 @@ DEMO_ENV = {
     "DEBUG": "true",
     "PARVIS_STAFF_MFA_REQUIRED": "false",
     "PARVIS_FRIENDLY_ERRORS": "true",
+    "PARVIS_DEMO_GZIP": "true",  # compressed responses, as production sends them
 }
 
 #: (name, the page to read, the first link on it to follow or None for the page itself).
@@ -65,6 +75,70 @@ def fetch(url, cookie=""):
         return response.read().decode("utf-8", "replace")
 
 
+#: The tile server the settings use by default (PARVIS_MAP_TILES_URL).
+TILES_PROBE = "https://tile.openstreetmap.org/0/0/0.png"
+
+
+def tiles_reachable():
+    request = urllib.request.Request(TILES_PROBE, method="HEAD", headers={"User-Agent": "parvis"})
+    try:
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - a fixed https URL
+            return True
+    except OSError:
+        return False
+
+
+def blank_tile(size=256, land=(242, 239, 233), line=(214, 210, 202)):
+    """A PNG tile: a plain square with a line on two sides (a grid once tiled)."""
+    row_edge = bytes([0]) + bytes(line) * size
+    row = bytes([0]) + bytes(line) + bytes(land) * (size - 1)
+    raw = row_edge + row * (size - 1)
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+@contextlib.contextmanager
+def stand_in_tiles():
+    """The URL template of a loopback tile server (every tile the same plain square)."""
+    tile = blank_tile()
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.send_header("Cache-Control", "public, max-age=86400")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a browser that closed the connection before the tile was sent
+
+    server = Server(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @contextlib.contextmanager
 def demo_server():
     """The base URL of a demo server: ``PARVIS_DEMO_URL`` when set, else one started here."""
@@ -73,11 +147,21 @@ def demo_server():
         return
     if not (ROOT / "var" / "parvis.sqlite3").exists():
         sys.exit("No demo database (var/parvis.sqlite3): run `make demo` once first.")
+    with contextlib.ExitStack() as stack:
+        env = {**os.environ, **DEMO_ENV}
+        if "PARVIS_MAP_TILES_URL" not in os.environ and not tiles_reachable():
+            env["PARVIS_MAP_TILES_URL"] = stack.enter_context(stand_in_tiles())
+            print(f"  (no Internet: the maps' tiles come from {env['PARVIS_MAP_TILES_URL']})")
+        yield stack.enter_context(_runserver(env))
+
+
+@contextlib.contextmanager
+def _runserver(env):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env={**os.environ, **DEMO_ENV},
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -42,6 +42,12 @@ def shoot(browser, base, who, pages, output, account=None):
         page = context.new_page()
         for name, path in pages.items():
             page.goto(base + path)
+            # Maps are drawn after the page's load (static/parvis/map.js): wait for them and
+            # their tiles, as a visitor sees the page a moment later.
+            page.wait_for_function(
+                "!document.querySelector('[data-map]:not([data-ready]):not(.map-off)')"
+            )
+            page.wait_for_load_state("networkidle")
             target = output / f"{who}-{name}-{size}.png"
             page.screenshot(path=str(target), full_page=True)
             if size == "phone":

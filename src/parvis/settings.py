@@ -134,6 +134,10 @@ MIDDLEWARE = [
     "parvis.core.idempotency.IdempotencyMiddleware",
 ]
 
+# The demo server of make lighthouse compresses as production's nginx and whitenoise do.
+if env_bool("PARVIS_DEMO_GZIP", False):
+    MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
+
 ROOT_URLCONF = "parvis.urls"
 WSGI_APPLICATION = "parvis.wsgi.application"
 

@@ -42,7 +42,7 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     thread = group_services.thread_create(
         group=group, author=neighbour, title="Semis", body="Qui sème quoi ?"
     )
-    for number in range(10):  # more than a page of feed: "See more"
+    for number in range(10):  # more than a page of feed: "See more of your feed"
         group_services.message_post(thread=thread, author=neighbour, body=f"Graine {number}")
     page.set_viewport_size(PHONE)
 
@@ -101,10 +101,10 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     ).click()
     page.wait_for_url(live_server.url + "/")
     assert page.locator("section[aria-labelledby=checklist-title]").count() == 0
-    # "See more" appends the next items in place (htmx); the focus goes to the first of them.
+    # "See more of your feed" appends the next items in place (htmx); the focus goes to the first of them.
     page.evaluate("window.parvisSamePage = true")
     shown = page.locator(".feed-item").count()
-    page.get_by_role("link", name="Voir plus").click()
+    page.get_by_role("link", name="Voir la suite de votre fil").click()
     expect(page.locator(".feed-list")).to_have_count(2)
     assert page.locator(".feed-item").count() > shown
     expect(page.locator(".feed-list").last.locator(".feed-card").first).to_be_focused()

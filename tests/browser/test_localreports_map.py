@@ -32,6 +32,7 @@ def test_markers_on_the_list_and_a_point_picked_on_the_form(
     for lat, lon in (
         (Decimal("49.430000"), Decimal("2.080000")),
         (Decimal("49.433000"), Decimal("2.090000")),
+        (Decimal("49.430000"), Decimal("2.080000")),  # the same place: one marker for both
     ):
         Report.objects.create(
             author=resident,
@@ -44,11 +45,18 @@ def test_markers_on_the_list_and_a_point_picked_on_the_form(
         )
     page.goto(f"{live_server.url}/signalements/")
     page.wait_for_selector('[data-map="points"][data-ready="true"]')
+    # Three reports, two markers: the two at the same place share one, which shows their number
+    # and lists both in its popup.
     assert page.locator(".leaflet-marker-icon").count() == 2
-    page.locator(".leaflet-marker-icon").first.click()
+    group = page.locator(".map-marker-group")
+    expect(group).to_have_count(1)
+    expect(group).to_contain_text("2")
+    group.click()
+    expect(page.locator(".leaflet-popup li a")).to_have_count(2)
     assert page.locator(".leaflet-popup a").first.get_attribute("href").startswith("/signalements/")
-    # Leaflet fades a popup in: check it as the visitor reads it, once fully shown.
     expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    # The tiles are blocked: the map says so, in its corner.
+    expect(page.locator(".map-note")).to_contain_text("Le fond de carte n’a pas pu être chargé")
     assert page.get_by_role("link", name=re.compile("Voirie et trottoirs — Beauvais")).count() >= 2
     assert_accessible(page)
 

@@ -4,6 +4,7 @@ between two points and the box around a point that a SQL prefilter uses."""
 
 import math
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -92,8 +93,11 @@ def bounding_box(latitude, longitude, km):
 
 def map_context():
     """What a page's maps need (none when ``PARVIS_MAP_TILES_URL`` is empty: no map at all)."""
+    tiles = urlsplit(settings.PARVIS_MAP_TILES_URL)
     return {
         "map_tiles": settings.PARVIS_MAP_TILES_URL,
+        # The browser opens its connection to the tile server while the page loads.
+        "map_tiles_origin": f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else "",
         "map_attribution": settings.PARVIS_MAP_ATTRIBUTION,
     }
 
