@@ -275,3 +275,30 @@ def test_a_member_changing_a_filter_gets_the_results_in_place(
     # Bad input: the message next to the filter, in the fragment; never a 500.
     bad = member.get("/agenda/?commune=Atlantis", HTTP_HX_REQUEST="true").content.decode()
     assert 'role="alert"' in bad and "<main" not in bad and "4 dates" in bad
+
+
+@pytest.mark.parametrize("view", ["mois", "semaine", "jour"])
+def test_a_member_changes_period_or_filter_in_place_on_the_calendar_views(
+    events, login, resident, client, view, django_assert_max_num_queries
+):
+    """Month, week and day: the previous/next links and the filters swap ``#agenda-found``
+    (with the new title) for members; visitors and plain requests get the whole page."""
+    path = client.get(f"/agenda/{view}/").url.split("?")[0]
+    visitor = client.get(path, HTTP_HX_REQUEST="true").content.decode()
+    assert "<main" in visitor and "hx-get" not in visitor
+    member = login(resident)
+    page = member.get(path + "?free=1").content.decode()
+    assert 'id="agenda-previous"' in page and 'id="agenda-next"' in page
+    assert 'hx-target="#agenda-found"' in page and 'hx-push-url="true"' in page
+    with django_assert_max_num_queries(25):
+        swapped = member.get(path + "?free=1", HTTP_HX_REQUEST="true")
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert html.startswith("<title>") and '<div id="agenda-found">' in html
+    assert 'id="live-status"' in html and "?free=1" in html  # the links keep the filter
+    assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
+    assert '<details class="filter-panel">' in html  # another period: the panel stays folded
+    form = member.get(path + "?free=1", HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER="agenda-filters")
+    assert '<details class="filter-panel" open>' in form.content.decode()
+    # Without JavaScript the same address is the whole page.
+    assert "<main" in member.get(path + "?free=1").content.decode()

@@ -219,6 +219,34 @@ def _redirect_keeping_query(request, name, **kwargs):
     return redirect(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
 
 
+#: The id of the filter form (``_filters.html``): htmx names it in ``HX-Trigger``.
+FILTERS_FORM_ID = "agenda-filters"
+
+
+def _period_url(name, day, context, **kwargs):
+    """The address of the month, week or day view of ``day`` with the page's filters."""
+    if day is None:
+        return ""
+    kwargs = {"year": day.year, "month": day.month, **kwargs}
+    if name != "agenda:month":
+        kwargs["day"] = day.day
+    query = context["filter_query"]
+    return reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
+
+
+def _period_page(request, template, found, context, heading):
+    """A month, week or day page; for a member's htmx request (a filter changed, or the
+    previous/next period) its ``#agenda-found`` block alone, with the page title and the
+    heading announced (visitors' pages, cached, never change: htmx is not loaded for them)."""
+    if is_htmx(request) and request.user.is_authenticated:
+        in_place = {
+            "in_place": True,
+            "filters_open": request.headers.get("HX-Trigger") == FILTERS_FORM_ID,
+        }
+        return fragment(request, found, {**context, **in_place}, message=heading)
+    return render(request, template, context)
+
+
 @public_page(params=AGENDA_PARAMS, dynamic=True)
 @replica_reads
 def month(request, year, month):
@@ -226,21 +254,24 @@ def month(request, year, month):
     filters, occurrences = _occurrences(request)
     weeks = month_weeks(occurrences, first.year, first.month, dense=not filters.is_active)
     previous = first - dt.timedelta(days=1)
+    previous = previous.replace(day=1) if previous.year >= MIN_YEAR else None
     following = first + dt.timedelta(days=32)
-    return render(
+    following = following.replace(day=1) if following.year <= MAX_YEAR else None
+    context = _finding_context(
         request,
-        "agenda/month.html",
-        _finding_context(
-            request,
-            filters,
-            "month",
-            first=first,
-            weeks=weeks,
-            weekdays=[day.date for day in weeks[0]],
-            previous=previous.replace(day=1) if previous.year >= MIN_YEAR else None,
-            following=following.replace(day=1) if following.year <= MAX_YEAR else None,
-        ),
+        filters,
+        "month",
+        first=first,
+        weeks=weeks,
+        weekdays=[day.date for day in weeks[0]],
+        previous=previous,
+        following=following,
     )
+    context["previous_url"] = _period_url("agenda:month", previous, context)
+    context["following_url"] = _period_url("agenda:month", following, context)
+    context["current_url"] = _period_url("agenda:month", context["today"], context)
+    heading = _("Agenda: %(month)s") % {"month": date_format(first, "F Y")}
+    return _period_page(request, "agenda/month.html", "agenda/_month_found.html", context, heading)
 
 
 @public_page(params=AGENDA_PARAMS, dynamic=True)
@@ -255,21 +286,24 @@ def week(request, year, month, day):
     next_events = []
     if not any(day.occurrences for day in days):
         next_events = _next_events(filters, monday + dt.timedelta(days=7))
-    return render(
+    context = _finding_context(
         request,
-        "agenda/week.html",
-        _finding_context(
-            request,
-            filters,
-            "week",
-            monday=monday,
-            sunday=days[-1].date,
-            days=days,
-            next_events=next_events,
-            previous=monday - dt.timedelta(days=7),
-            following=monday + dt.timedelta(days=7),
-        ),
+        filters,
+        "week",
+        monday=monday,
+        sunday=days[-1].date,
+        days=days,
+        next_events=next_events,
+        previous=monday - dt.timedelta(days=7),
+        following=monday + dt.timedelta(days=7),
     )
+    context["previous_url"] = _period_url("agenda:week", context["previous"], context)
+    context["following_url"] = _period_url("agenda:week", context["following"], context)
+    heading = _("Week of %(start)s to %(end)s") % {
+        "start": date_format(monday, "j F"),
+        "end": date_format(days[-1].date, "j F Y"),
+    }
+    return _period_page(request, "agenda/week.html", "agenda/_week_found.html", context, heading)
 
 
 @public_page(params=AGENDA_PARAMS, dynamic=True)
@@ -284,19 +318,19 @@ def day(request, year, month, day):
     page = CappedPaginator(occurrences, PAGE_SIZE, cap=DATES_COUNT_CAP).get_page(
         request.GET.get("page")
     )
-    return render(
+    context = _finding_context(
         request,
-        "agenda/day.html",
-        _finding_context(
-            request,
-            filters,
-            "day",
-            day=chosen,
-            page=page,
-            previous=chosen - dt.timedelta(days=1),
-            following=chosen + dt.timedelta(days=1),
-        ),
+        filters,
+        "day",
+        day=chosen,
+        page=page,
+        previous=chosen - dt.timedelta(days=1),
+        following=chosen + dt.timedelta(days=1),
     )
+    context["previous_url"] = _period_url("agenda:day", context["previous"], context)
+    context["following_url"] = _period_url("agenda:day", context["following"], context)
+    heading = _("Events on %(date)s") % {"date": date_format(chosen, "l j F Y")}
+    return _period_page(request, "agenda/day.html", "agenda/_day_found.html", context, heading)
 
 
 def _event_or_404(request, pk, slug, *, suffix=""):

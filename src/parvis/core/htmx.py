@@ -11,6 +11,7 @@ never cached, and they vary on ``HX-Request``.
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 def is_htmx(request) -> bool:
@@ -28,3 +29,12 @@ def fragment(request, template, context, *, message=""):
     patch_vary_headers(response, ["HX-Request"])
     add_never_cache_headers(response)
     return response
+
+
+def page_of(page):
+    """ "Page 2 of 5": the message of a list's other page brought in place (the pagination links
+    of ``directory/_pagination.html`` with ``found_id``)."""
+    return _("Page %(number)s of %(total)s") % {
+        "number": page.number,
+        "total": page.paginator.num_pages,
+    }

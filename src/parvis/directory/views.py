@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from parvis.core import pagecache
+from parvis.core.htmx import fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
 
@@ -31,14 +32,18 @@ def directory(request):
         directory_type, user=request.user, territories=territories, text=text, choices=choices
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "directory/directory.html",
-        {
-            "form": form,
-            "directory_type": directory_type,
-            "directory_types": DIRECTORY_TYPES.values(),
-            "page": page,
-            "filtered": bool(text.strip() or territories or choices),
-        },
-    )
+    context = {
+        "form": form,
+        "directory_type": directory_type,
+        "directory_types": DIRECTORY_TYPES.values(),
+        "page": page,
+        "filtered": bool(text.strip() or territories or choices),
+    }
+    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
+        return fragment(
+            request,
+            "directory/_directory_results.html",
+            {**context, "in_place": True},
+            message=page_of(page),
+        )
+    return render(request, "directory/directory.html", context)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
-from parvis.core.htmx import fragment, is_htmx
+from parvis.core.htmx import fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -86,22 +86,23 @@ def feed(request):
         posts = feed_posts(user, commune=commune, category=category, following=following)
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     home_commune = commune or (user.commune if user.is_authenticated and user.commune_id else None)
-    return render(
-        request,
-        "news/feed.html",
-        {
-            "form": form,
-            "page": page,
-            "posts": page.object_list,
-            "commune": commune,
-            "territory": territory,
-            "place": commune or territory,
-            "home_commune": None if territory else home_commune,
-            "category": category,
-            "following": following,
-            "can_publish": user.is_authenticated and user.has_perm("news.write_post"),
-        },
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "posts": page.object_list,
+        "commune": commune,
+        "territory": territory,
+        "place": commune or territory,
+        "home_commune": None if territory else home_commune,
+        "category": category,
+        "following": following,
+        "can_publish": user.is_authenticated and user.has_perm("news.write_post"),
+    }
+    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
+        return fragment(
+            request, "news/_feed_results.html", {**context, "in_place": True}, message=page_of(page)
+        )
+    return render(request, "news/feed.html", context)
 
 
 # --- a post -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
+from parvis.core.htmx import fragment, is_htmx
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import annotate_hidden, hidden_from
 from parvis.moderation.views import render_hidden
@@ -331,6 +332,13 @@ def _own_invitation(request, pk):
     )
 
 
+def _invitation_in_place(request, invitation, *, answered="", message="", error=""):
+    """For htmx: the invitation on "Your invitations" in its new state (answered, or with
+    the error), which takes the focus; the message for the live region."""
+    context = {"invitation": invitation, "answered": answered, "action_error": error}
+    return fragment(request, "organisations/_invitation.html", context, message=message)
+
+
 @login_required
 @require_POST
 def invitation_accept(request, pk):
@@ -338,12 +346,14 @@ def invitation_accept(request, pk):
     try:
         services.invitation_accept(invitation=invitation, user=request.user)
     except ValidationError as error:
+        if is_htmx(request):
+            return _invitation_in_place(request, invitation, error=" ".join(error.messages))
         _service_error(request, error)
         return redirect("organisations:invitations")
-    messages.success(
-        request,
-        _("You have joined %(organisation)s.") % {"organisation": invitation.organisation},
-    )
+    message = _("You have joined %(organisation)s.") % {"organisation": invitation.organisation}
+    if is_htmx(request):
+        return _invitation_in_place(request, invitation, answered="accept", message=message)
+    messages.success(request, message)
     return redirect(invitation.organisation)
 
 
@@ -354,7 +364,12 @@ def invitation_decline(request, pk):
     try:
         services.invitation_decline(invitation=invitation, user=request.user)
     except ValidationError as error:
+        if is_htmx(request):
+            return _invitation_in_place(request, invitation, error=" ".join(error.messages))
         _service_error(request, error)
     else:
-        messages.success(request, _("You have declined the invitation."))
+        message = _("You have declined the invitation.")
+        if is_htmx(request):
+            return _invitation_in_place(request, invitation, answered="decline", message=message)
+        messages.success(request, message)
     return redirect("organisations:invitations")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
+from parvis.core.htmx import fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -80,16 +81,20 @@ def group_list(request):
         )
     for group in page.object_list:
         group.is_mine = group.pk in my_ids
-    return render(
-        request,
-        "groups/group_list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(text.strip() or theme or territories or mine),
-            "can_create": request.user.has_perm("groups.create_group"),
-        },
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(text.strip() or theme or territories or mine),
+        "can_create": request.user.has_perm("groups.create_group"),
+    }
+    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
+        return fragment(
+            request,
+            "groups/_group_results.html",
+            {**context, "in_place": True},
+            message=page_of(page),
+        )
+    return render(request, "groups/group_list.html", context)
 
 
 @replica_reads

@@ -14,6 +14,7 @@ from parvis.core.htmx import fragment, is_htmx
 from .. import services
 from ..forms import JoinRequestForm
 from ..selectors import (
+    forget_membership,
     group_content_is_readable_by,
     invitations_pending_for,
     membership_of,
@@ -113,23 +114,51 @@ def group_request_withdraw(request, slug):
 @login_required
 @require_POST
 def group_invitation_answer(request, slug):
+    """Accept or decline; from "My group invitations" (``next=invitations``) htmx swaps the
+    invitation for its answer, from the group page the actions like joining."""
     group = _group_or_404(request, slug)
+    from_list = request.POST.get("next") == "invitations"
+    back = redirect("groups:invitations") if from_list else redirect(group)
     invitation = pending_invitation_of(request.user, group)
     if invitation is None:
         messages.error(request, _("You have no pending invitation to this group."))
-        return redirect(group)
+        if is_htmx(request):  # answered meanwhile (another tab): the page, with the message
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = back.url
+            return response
+        return back
+    was_readable = group_content_is_readable_by(group, request.user)
+    accept = request.POST.get("answer") == "accept"
     try:
-        if request.POST.get("answer") == "accept":
+        if accept:
             services.invitation_accept(invitation=invitation, user=request.user)
-            messages.success(request, _("Welcome to the group!"))
+            message = _("Welcome to the group!")
         else:
             services.invitation_decline(invitation=invitation, user=request.user)
-            messages.success(request, _("Invitation declined."))
+            message = _("Invitation declined.")
     except (ValidationError, PermissionDenied) as error:
+        if is_htmx(request):
+            error_text = " ".join(getattr(error, "messages", None) or [str(error)])
+            if from_list:
+                return fragment(
+                    request,
+                    "groups/_invitation.html",
+                    {"invitation": invitation, "action_error": error_text},
+                )
+            return _in_place(request, group, was_readable=was_readable, error=error_text)
         _show_errors(request, error)
-    if request.POST.get("next") == "invitations":
-        return redirect("groups:invitations")
-    return redirect(group)
+        return back
+    forget_membership(group)  # read before the answer (``was_readable``)
+    if is_htmx(request):
+        if from_list:
+            group.refresh_from_db()  # the member count the card shows
+            invitation.group = group
+            answered = "accept" if accept else "decline"
+            context = {"invitation": invitation, "answered": answered}
+            return fragment(request, "groups/_invitation.html", context, message=message)
+        return _in_place(request, group, was_readable=was_readable, message=message)
+    messages.success(request, message)
+    return back
 
 
 @login_required

@@ -1,0 +1,30 @@
+"""The groups list's other pages in place for members (htmx); the page without it."""
+
+import pytest
+
+from .conftest import create_group
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_a_member_gets_the_next_page_of_groups_in_place(
+    client, login, owner, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("parvis.groups.views.browse.GROUPS_PER_PAGE", 1)
+    create_group(owner, name="Atelier vélo")
+    create_group(owner, name="Jardin partagé")
+    visitor = client.get("/groupes/?page=2", **HTMX).content.decode()
+    assert "<main" in visitor and "hx-get" not in visitor
+    member = login(owner)
+    page = member.get("/groupes/").content.decode()
+    assert 'id="page-next" hx-get="?page=2" hx-target="#group-results"' in page
+    with django_assert_max_num_queries(20):
+        swapped = member.get("/groupes/?page=2", **HTMX)
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert html.startswith('<section aria-labelledby="results-title" id="group-results"')
+    assert 'tabindex="-1" autofocus' in html and "Page 2 of 2" in html
+    assert html.count('class="group-card"') == 1 and 'id="live-status"' in html
+    assert "<main" in member.get("/groupes/?page=2").content.decode()
