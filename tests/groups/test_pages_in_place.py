@@ -28,3 +28,19 @@ def test_a_member_gets_the_next_page_of_groups_in_place(
     assert 'tabindex="-1" autofocus' in html and "Page 2 of 2" in html
     assert html.count('class="group-card"') == 1 and 'id="live-status"' in html
     assert "<main" in member.get("/groupes/?page=2").content.decode()
+
+
+def test_a_member_filters_the_groups_in_place(client, login, owner, django_assert_max_num_queries):
+    create_group(owner, name="Atelier vélo", description="Réparer son vélo ensemble.")
+    create_group(owner, name="Jardin partagé", description="Des légumes au pied des immeubles.")
+    assert "hx-get" not in client.get("/groupes/").content.decode()
+    member = login(owner)
+    page = member.get("/groupes/").content.decode()
+    assert 'id="group-filters"' in page and 'hx-target="#group-results"' in page
+    with django_assert_max_num_queries(20):
+        swapped = member.get("/groupes/?q=l%C3%A9gumes", HTTP_HX_TRIGGER="group-filters", **HTMX)
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert "Jardin partagé" in html and "Atelier vélo" not in html
+    assert "autofocus" not in html
+    assert "1 group" in html.split('id="live-status"')[1]

@@ -31,6 +31,12 @@ def fragment(request, template, context, *, message=""):
     return response
 
 
+def filtered(request) -> bool:
+    """Whether the block is brought in place by its filter form (``hx-trigger`` id ending in
+    ``-filters``) rather than by a pagination link: the focus then stays in the form."""
+    return request.headers.get("HX-Trigger", "").endswith("-filters")
+
+
 def page_of(page):
     """ "Page 2 of 5": the message of a list's other page brought in place (the pagination links
     of ``directory/_pagination.html`` with ``found_id``)."""

@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from parvis.core import pagecache
-from parvis.core.htmx import fragment, is_htmx, page_of
+from parvis.core.htmx import filtered, fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
 
@@ -39,7 +40,13 @@ def directory(request):
         "page": page,
         "filtered": bool(text.strip() or territories or choices),
     }
-    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
+    if is_htmx(request) and request.user.is_authenticated:  # filters or another page, in place
+        if filtered(request):
+            count = page.paginator.count
+            message = ngettext("%(counter)s result", "%(counter)s results", count) % {
+                "counter": count
+            }
+            return fragment(request, "directory/_directory_results.html", context, message=message)
         return fragment(
             request,
             "directory/_directory_results.html",

@@ -3,10 +3,11 @@ or in every group the reader may read)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
-from parvis.core.htmx import fragment, is_htmx, page_of
+from parvis.core.htmx import filtered, fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -87,7 +88,13 @@ def group_list(request):
         "filtered": bool(text.strip() or theme or territories or mine),
         "can_create": request.user.has_perm("groups.create_group"),
     }
-    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
+    if is_htmx(request) and request.user.is_authenticated:  # filters or another page, in place
+        if filtered(request):
+            count = page.paginator.count
+            message = ngettext("%(counter)s group", "%(counter)s groups", count) % {
+                "counter": count
+            }
+            return fragment(request, "groups/_group_results.html", context, message=message)
         return fragment(
             request,
             "groups/_group_results.html",
