@@ -101,7 +101,8 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     ).click()
     page.wait_for_url(live_server.url + "/")
     assert page.locator("section[aria-labelledby=checklist-title]").count() == 0
-    # "See more of your feed" appends the next items in place (htmx); the focus goes to the first of them.
+    # "See more of your feed" appends the next items in place (htmx); the focus goes to the
+    # first of them.
     page.evaluate("window.parvisSamePage = true")
     shown = page.locator(".feed-item").count()
     page.get_by_role("link", name="Voir la suite de votre fil").click()

@@ -108,3 +108,32 @@ def test_member_accepts_a_group_invitation_in_place(live_server, page, assert_ac
     page.wait_for_url(f"**{group.get_absolute_url()}")
     page.screenshot(path="/tmp/in-place-invitation.png", full_page=True)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
+
+
+def test_member_filters_the_groups_in_place(live_server, page, assert_accessible, oise):
+    owner = person(oise, "lea.dubois@example.org", "Léa", "Dubois")
+    create_group(owner, name="Atelier vélo", description="Réparer son vélo ensemble.")
+    create_group(owner, name="Jardin partagé", description="Des légumes au pied des immeubles.")
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/groupes/")
+    page.evaluate("window.parvisSamePage = true")
+
+    # Words typed and sent: the results change in place, the address keeps the search, the
+    # focus stays on the button pressed and the number of groups found is announced.
+    # The groups come first on the phone, the filters one tap away.
+    search = page.locator("#group-filters").get_by_role("searchbox")
+    expect(search).to_be_hidden()
+    assert page.locator("#group-results .card").first.bounding_box()["y"] < PHONE["height"]
+    page.locator(".filter-panel summary").click()
+    search.fill("légumes")
+    page.locator("#group-filters").get_by_role("button", name="Rechercher").click()
+    results = page.locator("#group-results")
+    expect(results).not_to_contain_text("Atelier vélo")
+    expect(results).to_contain_text("Jardin partagé")
+    expect(page.locator("#live-status")).to_have_text("1 groupe")
+    assert "q=l%C3%A9gumes" in page.url or "q=légumes" in page.url
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
+    page.screenshot(path="/tmp/in-place-groups.png", full_page=True)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors

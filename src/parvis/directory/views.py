@@ -46,7 +46,12 @@ def directory(request):
             message = ngettext("%(counter)s result", "%(counter)s results", count) % {
                 "counter": count
             }
-            return fragment(request, "directory/_directory_results.html", context, message=message)
+            return fragment(
+                request,
+                "directory/_directory_results.html",
+                {**context, "filters_open": True},
+                message=message,
+            )
         return fragment(
             request,
             "directory/_directory_results.html",
