@@ -77,9 +77,9 @@ def test_the_next_midnight_is_local_and_follows_summer_time(settings):
     try:
         evening = dt.datetime(2026, 3, 28, 23, 59, 30, tzinfo=PARIS).timestamp()
         assert next_midnight(evening) - evening == 30
-        # The night of the change to summer time: midnight is still 24 h after the last one.
-        before_change = dt.datetime(2026, 3, 29, 12, 0, tzinfo=PARIS).timestamp()
-        assert next_midnight(before_change) == dt.datetime(2026, 3, 30, tzinfo=PARIS).timestamp()
-        assert next_midnight(before_change) - before_change == 11 * 3600
+        # The day of the change to summer time is 23 hours long.
+        first_second = dt.datetime(2026, 3, 29, 0, 0, 1, tzinfo=PARIS).timestamp()
+        assert next_midnight(first_second) == dt.datetime(2026, 3, 30, tzinfo=PARIS).timestamp()
+        assert next_midnight(first_second) - first_second == 23 * 3600 - 1
     finally:
         timezone.deactivate()
