@@ -520,7 +520,7 @@ def main(argv=None):
         "date": now.isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "platform": platform.platform()},
         "code": served_code(),
-        "page_cache_seconds": os.environ.get("PARVIS_PAGE_CACHE_SECONDS", "60 (default)"),
+        "page_cache_seconds": os.environ.get("PARVIS_PAGE_CACHE_SECONDS", "the default"),
         "versions": versions(args.server),
         "load_average": {"start": started, "end": load_average()},
         "load": {

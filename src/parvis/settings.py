@@ -57,8 +57,10 @@ PARVIS_COUNCIL_INSTITUTION = os.environ.get("PARVIS_COUNCIL_INSTITUTION", "")
 PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
 PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
-# Visitors' pages served from the cache for at most this long (core.pagecache); 0: off.
-PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 60)
+# Visitors' pages served from the cache for at most this long (core.pagecache); 0: off. Never
+# past what they show changes by itself (a date starts or ends, midnight, a post's publication);
+# members' home blocks and pages with relative times ("5 minutes ago"): 60 s at most.
+PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 600)
 # Pages larger than this are served but not stored (bytes).
 PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)
 # How long a create form sent twice at once waits for the first sending's answer.

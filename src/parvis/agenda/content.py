@@ -249,6 +249,7 @@ pagecache.declare(
     },
     derived={"commune": territory_containers},
     listed_if={"status": EventStatus.PUBLISHED},
+    times=("start", "end"),
 )
 # A date's participants count shows on its event's page and in the API only: an RSVP retires
 # ``agenda.eventoccurrence@event:<id>@activity`` (and the API's lists), not the agenda's lists
@@ -258,6 +259,8 @@ pagecache.declare(
     scopes={"event": "event"},
     list_fields=("start", "end"),
     activity_fields=("rsvp_count",),
+    # A page showing a date changes when it starts and ends ("upcoming", "in progress", gone).
+    times=("start", "end"),
 )
 pagecache.declare(Rsvp, scopes={"occurrence": "occurrence"})
 

@@ -167,3 +167,5 @@ privacy.erase("consultations.Response.member", action=SET_NULL)
 
 # --- page cache --------------------------------------------------------------------------------
 pagecache.declare(Response, scopes={"consultation": "consultation"})
+# A consultation opens and closes by itself: the pages showing it or lists of them change then.
+pagecache.declare(Consultation, times=("opens_at", "closes_at"), scheduled=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.services import checklist_dismiss as checklist_dismiss_service
 from parvis.core import pagecache
 from parvis.core.htmx import fragment, is_htmx
-from parvis.core.pagecache import public_page
+from parvis.core.pagecache import RELATIVE_SECONDS, public_page
 
 from .feed import feed_sources, from_cursor
 from .home import home_blocks
@@ -24,7 +24,8 @@ from .share import clean_instance, mastodon_share_url
 
 # The tags are read once the apps are loaded (when the URLs are): the blocks' own, registered
 # by the apps' content.py at start-up (core.content).
-@public_page(*home_blocks.tags())
+# Relative times ("active 5 minutes ago"): kept a minute at most.
+@public_page(*home_blocks.tags(), timeout=RELATIVE_SECONDS)
 def home(request):
     """The home page: for a member, what concerns them (events near them, information and
     consultations for their territory, activity in their groups); for a visitor, the

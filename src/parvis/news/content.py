@@ -238,6 +238,9 @@ pagecache.declare(
     Post,
     scopes={"author": "author", "organisation": "organisation"},
     listed_if={"status": PostStatus.PUBLISHED},
+    # A post is published and expires by itself: the lists showing posts change then.
+    times=("publish_at", "expires_at"),
+    scheduled=True,
 )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parvis.core.pagecache import public_page
+from parvis.core.pagecache import RELATIVE_SECONDS, public_page
 from parvis.core.spreadsheets import safe_cell
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -57,7 +57,13 @@ def _run_or_403(request, pk, slug):
     return call
 
 
-@public_page("volunteers.call", "volunteers.slot", params=("commune", "competence", "page"))
+# The calls' slots as time passes (``now``): kept a minute at most.
+@public_page(
+    "volunteers.call",
+    "volunteers.slot",
+    params=("commune", "competence", "page"),
+    timeout=RELATIVE_SECONDS,
+)
 def call_index(request):
     code = request.GET.get("commune", "")[:12]
     commune = skill = None
@@ -81,7 +87,7 @@ def call_index(request):
     )
 
 
-@public_page("volunteers.slot@call:{pk}", dynamic=True)
+@public_page("volunteers.slot@call:{pk}", dynamic=True, timeout=RELATIVE_SECONDS)
 def call_detail(request, pk, slug):
     call, redirect_response = _call_or_404(request, pk, slug)
     if redirect_response:

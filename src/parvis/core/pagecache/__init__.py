@@ -13,6 +13,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_init
 
 from .pages import (
+    RELATIVE_SECONDS,
     RENDERING,
     STATUS_HEADER,
     declared_tags,
@@ -31,6 +32,7 @@ __all__ = [
     "ALL",
     "ALWAYS",
     "activity",
+    "RELATIVE_SECONDS",
     "RENDERING",
     "STATUS_HEADER",
     "bulk",

@@ -25,6 +25,7 @@ own are stored.
 """
 
 import contextvars
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -38,6 +39,7 @@ from django.core.cache.backends.db import BaseDatabaseCache
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
 
@@ -58,6 +60,11 @@ RENDERING = "_parvis_pagecache_rendering"
 #: v2: pages stored with their own placeholders.
 PAGE_KEY = "pagecache:page:v2:{}"
 FRAGMENT_KEY = "pagecache:fragment:{}"
+#: Fragments and pages showing relative times ("active 5 minutes ago") are kept this long at
+#: most, whatever ``PARVIS_PAGE_CACHE_SECONDS``.
+RELATIVE_SECONDS = 60
+#: Marks, among what a render loaded, an instant its page changes at (``Declaration.times``).
+UNTIL = "until"
 #: Tells whether a visitor's page came from the cache ("hit") or was rendered ("miss").
 STATUS_HEADER = "X-Page-Cache"
 #: Response headers kept with a stored page (the rest are the middlewares' business).
@@ -77,11 +84,32 @@ _collector = contextvars.ContextVar("parvis_pagecache_collector", default=None)
 # --- what a render shows -----------------------------------------------------------------------
 
 
+_times = {}
+
+
+def _times_of(model) -> tuple:
+    """The attributes of ``model`` holding instants its items' pages change at."""
+    try:
+        return _times[model]
+    except KeyError:
+        declaration = tagging.for_model(model)
+        result = _times[model] = declaration.times if declaration is not None else ()
+        return result
+
+
 def _loaded(sender, instance, **kwargs):
-    """``post_init``: remember the items a page or fragment being rendered loads."""
+    """``post_init``: remember the items a page or fragment being rendered loads, and the
+    instants they change at (a date's start and end...)."""
     found = _collector.get()
     if found is not None and instance.pk is not None:
         found.add((sender, instance.pk))
+        times = _times_of(sender)
+        if times:
+            values = instance.__dict__  # never a deferred field's query
+            for attname in times:
+                value = values.get(attname)
+                if isinstance(value, dt.datetime):
+                    found.add((UNTIL, value.timestamp()))
 
 
 @contextmanager
@@ -127,8 +155,46 @@ def _known_before(declared) -> tuple:
 
 def _tags_of(before, found) -> set:
     extra = {pk for model, pk in found if model == "tag"}
-    items = {(model, pk) for model, pk in found if model != "tag"}
+    items = {(model, pk) for model, pk in found if model != "tag" and model != UNTIL}
     return set(before[0]) | extra | loaded_tags(items)
+
+
+# --- time passing ------------------------------------------------------------------------------
+
+
+def next_midnight(now: float) -> float:
+    """The next local midnight after ``now`` (a timestamp): "today" changes."""
+    zone = timezone.get_current_timezone()
+    tomorrow = dt.datetime.fromtimestamp(now, zone).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).timestamp()
+
+
+_scheduled_declarations = None
+
+
+def _scheduled(tags) -> list:
+    """The scheduled models (``Declaration.scheduled``) whose collections ``tags`` show."""
+    global _scheduled_declarations
+    if _scheduled_declarations is None:
+        _scheduled_declarations = tagging.scheduled()
+    result = []
+    for declaration in _scheduled_declarations:
+        label, prefix, loaded = (
+            declaration.label,
+            declaration.label + "@",
+            tagging.bulk(declaration.label),
+        )
+        if any(tag == label or (tag.startswith(prefix) and tag != loaded) for tag in tags):
+            result.append(declaration)
+    return result
+
+
+def deadline(found, now: float) -> float:
+    """The first instant after ``now`` at which the page rendered with ``found`` may change by
+    itself: the next midnight, the next time of an item it loaded (``Declaration.times``)."""
+    instants = [next_midnight(now)]
+    instants.extend(value for kind, value in found if kind == UNTIL and value > now)
+    return min(instants)
 
 
 # --- storing -----------------------------------------------------------------------------------
@@ -151,12 +217,16 @@ def _holds(stored_tags) -> bool:
 
 
 def _usable(key, stored) -> bool:
-    """Whether to serve ``stored`` (``(value, fresh_until, tags)``): its tags hold, and it is
-    fresh or past its time while another request renders it anew (the caller that gets
-    ``False`` renders it)."""
-    if stored is None or len(stored) != 3 or not _holds(stored[2]):
+    """Whether to serve ``stored`` (``(value, fresh_until, tags, changes_at)``): its tags hold,
+    the instant its content changes by itself (``deadline``) has not come, and it is fresh or
+    past its time while another request renders it anew (the caller that gets ``False``
+    renders it)."""
+    if stored is None or len(stored) != 4:
         return False
-    return time.time() < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
+    now = time.time()
+    if now >= stored[3] or not _holds(stored[2]):
+        return False
+    return now < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
 
 
 def _moved(values, before, started) -> bool:
@@ -177,13 +247,25 @@ def _moved(values, before, started) -> bool:
 
 def _store(key, value, found, before, started, seconds) -> bool:
     """Keep ``value`` for ``seconds`` (and ``RENEW_SECONDS`` more for ``_usable``) with the
-    values of its tags, unless one of them moved while it was rendered."""
+    values of its tags, unless one of them moved while it was rendered; never past the instant
+    it changes by itself (``deadline``: it is not served at all from then on)."""
     try:
-        values = tag_values(_tags_of(before, found))
+        tags = _tags_of(before, found)
+        values = tag_values(tags)
         if _moved(values, before, started):
             return False
+        now = time.time()
+        changes_at = deadline(found, started / 1e9)
+        if changes_at - now < 1:
+            return False
+        if _scheduled(tags):  # a post published later may enter its lists any time
+            seconds = min(seconds, RELATIVE_SECONDS)
         stored_tags = tuple(sorted(values.items()))
-        cache.set(key, (value, time.time() + seconds, stored_tags), seconds + RENEW_SECONDS)
+        if changes_at < now + seconds:  # not served past it, even while renewed
+            fresh_until, timeout = changes_at, changes_at - now
+        else:
+            fresh_until, timeout, changes_at = now + seconds, seconds + RENEW_SECONDS, float("inf")
+        cache.set(key, (value, fresh_until, stored_tags, changes_at), max(1, int(timeout)))
         cache.delete(key + ":renewing")
         return True
     except Exception:  # noqa: BLE001 - not stored: served all the same
@@ -208,7 +290,8 @@ def fragment(parts, render, *, tags=()):
         return render()
     with collecting() as found:
         html = render()
-    _store(key, html, found, before, started, settings.PARVIS_PAGE_CACHE_SECONDS)
+    seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, RELATIVE_SECONDS)
+    _store(key, html, found, before, started, seconds)
     return html
 
 

@@ -92,6 +92,14 @@ class Declaration:
     collect: bool = True
     #: A many-to-many table, whose writes retire its owner's collection (``label``).
     through: bool = False
+    #: Attributes holding instants at which an item's page changes by itself (a date starts
+    #: or ends, a post is published or expires): a page that loaded the item is kept until the
+    #: first of them to come, never after (``pages.py``).
+    times: tuple = ()
+    #: Whether items enter lists by themselves when one of ``times`` comes (a post published
+    #: later, a consultation opening): a page showing the collection (or a scoped one) is kept
+    #: ``pages.RELATIVE_SECONDS`` at most.
+    scheduled: bool = False
 
     def lists_change(self, columns) -> bool:
         columns = set(columns) - self.silent_fields - self.activity_fields
@@ -124,11 +132,13 @@ def declare(
     silent=False,
     silent_fields=(),
     collect=True,
+    times=(),
+    scheduled=False,
 ):
     """Declare how writes to ``model`` retire cached pages (from an app's ``content.py``).
 
     ``scopes`` and ``listed_if`` name model fields (their columns are looked up); ``list_fields``
-    and ``silent_fields`` too."""
+    and ``silent_fields`` too; ``times`` names date-time fields (see ``Declaration.times``)."""
     global _by_table, _by_model
     _options[model] = {
         "scopes": scopes or {},
@@ -139,6 +149,8 @@ def declare(
         "silent": silent,
         "silent_fields": silent_fields,
         "collect": collect,
+        "times": times,
+        "scheduled": scheduled,
     }
     _by_table = _by_model = None
 
@@ -163,6 +175,8 @@ def _build(model, options) -> Declaration:
         silent=options.get("silent", model._meta.app_label in SILENT_APPS),
         silent_fields=frozenset(_column(model, n) for n in options.get("silent_fields", ())),
         collect=options.get("collect", True),
+        times=tuple(model._meta.get_field(n).attname for n in options.get("times", ())),
+        scheduled=options.get("scheduled", False),
     )
 
 
@@ -220,3 +234,13 @@ def scoped_tags(declaration, rows) -> set:
             for derived_scope, derived_value in derive(value) if derive else ():
                 found.add(scoped(declaration.label, derived_scope, derived_value))
     return found
+
+
+def scheduled() -> list:
+    """The declarations of models whose items enter or leave lists by themselves
+    (``Declaration.scheduled``)."""
+    return [
+        declaration
+        for model, declaration in _ensure()[1].items()
+        if declaration is not None and declaration.scheduled and not model._meta.proxy
+    ]
