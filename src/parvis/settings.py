@@ -50,16 +50,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = PARVIS_TRUSTED_PROXIES
 PARVIS_REPORTS_HIDE_THRESHOLD = env_int("PARVIS_REPORTS_HIDE_THRESHOLD", 3)
 PARVIS_REPORTS_PER_HOUR = env_int("PARVIS_REPORTS_PER_HOUR", 10)
 PARVIS_NEW_ACCOUNT_DAYS = env_int("PARVIS_NEW_ACCOUNT_DAYS", 7)
-# The départemental council's institution (its slug): it receives the local reports of the
-# categories it handles (departmental roads...). Empty: the verified institution whose slug
-# starts with "conseil-departemental".
+# The départemental council's institution (its slug), for the local reports of its categories
+# (departmental roads...). Empty: the verified institution whose slug is conseil-departemental*.
 PARVIS_COUNCIL_INSTITUTION = os.environ.get("PARVIS_COUNCIL_INSTITUTION", "")
 PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
 PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
-# Visitors' pages served from the cache for at most this long (core.pagecache); 0: off. Never
-# past what they show changes by itself (a date starts or ends, midnight, a post's publication);
-# members' home blocks and pages with relative times ("5 minutes ago"): 60 s at most.
+# Visitors' pages kept at most this long (core.pagecache; 0: off), never past a change that
+# time makes by itself (docs/configuration.md).
 PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 600)
 # Pages larger than this are served but not stored (bytes).
 PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)
