@@ -16,11 +16,15 @@ def test_directory_filters_and_pages_are_accessible(live_server, page, assert_ac
     assert_accessible(page)
     assert page.get_by_role("status").inner_text().startswith("26")
 
-    # On a phone the filters are folded behind a button: the results come first.
+    # On a phone the words stay in view and the other filters fold behind a button: the
+    # results come first.
     page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("main input[name=q]").is_visible()
     assert not page.locator("select[name=epci]").is_visible()
     assert page.locator("main .cards .card").first.bounding_box()["y"] < 844
+    page.screenshot(path="/tmp/directory-phone.png", full_page=True)
     page.locator(".filter-panel summary").click()
+    page.screenshot(path="/tmp/directory-phone-filters.png", full_page=True)
     page.select_option("select[name=epci]", label=oise["epcis"][1].name)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r"epci="))
