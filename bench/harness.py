@@ -206,6 +206,35 @@ def wrk(url, *, duration, connections, threads, cookie=None, warmup=3):
     return parse_wrk(run_wrk(url, duration=duration, **load))
 
 
+def wrk_many(base, paths, path_file, *, duration, connections, threads, cookie=None, warmup=3):
+    """Many addresses, each request the next one (``bench/longtail.lua``, each thread from its
+    own part of the list): ``warmup`` seconds of load, then ``duration`` seconds measured, with
+    wrk's figures, the page cache's answers (``page_cache``: hit, miss, none) and the statuses
+    counted by the script."""
+    Path(path_file).write_text("\n".join(paths) + "\n")
+    headers = [f"Cookie: sessionid={cookie}"] if cookie else []
+    load = {
+        "connections": connections,
+        "threads": threads,
+        "headers": headers,
+        "script": BENCH / "longtail.lua",
+        "script_args": (path_file, 0, max(1, len(paths) // threads)),
+    }
+    run_wrk(base + paths[0], duration=warmup, **load)
+    output = run_wrk(base + paths[0], duration=duration, **load)
+    measured = parse_wrk(output)
+    cache = re.search(r"page-cache: hit=(\d+) miss=(\d+) none=(\d+)", output)
+    statuses = re.search(r"statuses: 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)", output)
+    measured["page_cache"] = dict(
+        zip(("hit", "miss", "none"), map(int, cache.groups()), strict=True)
+    )
+    measured["statuses"] = dict(
+        zip(("2xx", "3xx", "4xx", "5xx"), map(int, statuses.groups()), strict=True)
+    )
+    measured["non_2xx"] = sum(n for k, n in measured["statuses"].items() if k != "2xx")
+    return measured
+
+
 def load_average():
     """The machine's load average over 1, 5 and 15 minutes (the benchmarks share it)."""
     try:

@@ -22,10 +22,73 @@ from seed import BENCH_DOMAIN, BENCH_PASSWORD, setup_django  # noqa: E402
 #: Uncached requests timed per page (in-process, median).
 UNCACHED_RUNS = 5
 
+#: What people type in the search box, for the pages measured over many searches (each request
+#: the next term, so that wrk's p99 is real searches, not one page served again): common words
+#: of events, groups, posts and organisations, two-word searches, towns, surnames, typos,
+#: postal codes, prefixes and words nothing matches.
+SEARCH_TERMS = (
+    "marché",
+    "concert",
+    "randonnée",
+    "théâtre",
+    "atelier",
+    "bénévoles",
+    "réunion",
+    "vélo",
+    "sport",
+    "musique",
+    "exposition",
+    "fête",
+    "brocante",
+    "football",
+    "lecture",
+    "jardin",
+    "danse",
+    "conférence",
+    "yoga",
+    "travaux",
+    "covoiturage",
+    "bibliothèque",
+    "Beauvais",
+    "Compiègne",
+    "Creil",
+    "Senlis",
+    "Noyon",
+    "Chantilly",
+    "Méru",
+    "Crépy-en-Valois",
+    "Pont-Sainte-Maxence",
+    "Beauvias",
+    "Compiegne",
+    "randonee",
+    "Martin",
+    "Dubois",
+    "Lefebvre",
+    "Moreau",
+    "fête de la musique",
+    "marché de noël",
+    "atelier vélo",
+    "club de football",
+    "conseil municipal",
+    "comité des fêtes",
+    "60000",
+    "60200",
+    "zythologie",
+    "quidditch",
+)
+
+
+def search_paths(path, **params):
+    """``path?q=<term>&...`` for every term of ``SEARCH_TERMS``."""
+    from urllib.parse import urlencode
+
+    return [f"{path}?{urlencode({'q': term, **params})}" for term in SEARCH_TERMS]
+
 
 def pages():
-    """``(name, url, as_member)`` for every page measured; the pages of a capability that is
-    not installed are left out (the runner says so)."""
+    """``(name, url, as_member)`` for every page measured, or ``(name, [url, ...], as_member)``
+    for a page measured over many addresses (each request the next one); the pages of a
+    capability that is not installed are left out (the runner says so)."""
     from django.apps import apps
     from django.utils import timezone
 
@@ -62,6 +125,10 @@ def pages():
         ("search suggestions", "/recherche/suggestions/?q=marc", False),
         ("search name typo", "/recherche/?q=Beauvias", False),
         ("api search", "/api/recherche/?q=march%C3%A9", False),
+        # The same over 48 searches, each request the next one (``SEARCH_TERMS``).
+        ("search 48 terms (visitor)", search_paths("/recherche/"), False),
+        ("search 48 terms (member)", search_paths("/recherche/"), True),
+        ("api search 48 terms", search_paths("/api/recherche/"), False),
     ]
     if apps.is_installed("parvis.groups"):
         from parvis.groups.models import Group, GroupStatus, Thread, Visibility
@@ -111,6 +178,49 @@ class counting:
         return self.count
 
 
+def _size(response):
+    return len(b"".join(response)) if response.streaming else len(response.content)
+
+
+def probe_many(client, connection, name, urls, as_member):
+    """A page measured over many addresses: the most queries one of them costs (warm, then
+    with the page cache off: ``queries_range`` gives the fewest and the most) and the median
+    time of one uncached request of each."""
+    from django.test import override_settings
+
+    counts, statuses, sizes = [], set(), []
+    for url in urls:
+        client.get(url)  # warm caches, as the load run does
+        with counting(connection) as queries:
+            response = client.get(url)
+        counts.append(len(queries))
+        statuses.add(response.status_code)
+        sizes.append(_size(response))
+    uncached, times = [], []
+    with override_settings(PARVIS_PAGE_CACHE_SECONDS=0):
+        for url in urls:
+            with counting(connection) as queries:
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            uncached.append(len(queries))
+    times.sort()
+    return {
+        "name": name,
+        "url": urls[0],
+        "urls": urls,
+        "member": as_member,
+        "status": max(statuses),
+        "queries": max(counts),
+        "queries_range": [min(counts), max(counts)],
+        "queries_uncached": max(uncached),
+        "queries_uncached_range": [min(uncached), max(uncached)],
+        "uncached_ms": round(statistics.median(times), 1),
+        "uncached_p90_ms": round(times[int(len(times) * 0.9)], 1),
+        "bytes": round(statistics.mean(sizes)),
+    }
+
+
 def main():
     setup_django()
     from django.db import connection
@@ -124,6 +234,9 @@ def main():
     results = []
     for name, url, as_member in pages():
         client = member if as_member else visitor
+        if isinstance(url, list):
+            results.append(probe_many(client, connection, name, url, as_member))
+            continue
         client.get(url)  # warm caches, as the load run does
         with counting(connection) as queries:
             response = client.get(url)
@@ -145,7 +258,7 @@ def main():
                 "queries": len(queries),
                 "queries_uncached": len(uncached),
                 "uncached_ms": round(statistics.median(times), 1),
-                "bytes": len(b"".join(response)) if response.streaming else len(response.content),
+                "bytes": _size(response),
             }
         )
     json.dump({"session": session, "pages": results}, sys.stdout)

@@ -29,11 +29,13 @@ from bench.harness import (  # noqa: E402
     ROOT,
     Gunicorn,
     collectstatic,
+    load_average,
     log,
     prepare_floor,
     prepare_scale,
     versions,
     wrk,
+    wrk_many,
 )
 
 TARGET_RATIO = 0.5
@@ -57,10 +59,16 @@ def run_scale(scale, args, floor_env):
         for page in probed["pages"]:
             if args.only and not any(word in page["name"] for word in args.only):
                 continue
-            log(f"{name}: {page['name']} {page['url']}")
             cookie = probed["session"] if page["member"] else None
-            measured = wrk(parvis.base + page["url"], cookie=cookie, **load)
-            pages.append({**page, **measured})
+            if page.get("urls"):
+                log(f"{name}: {page['name']} ({len(page['urls'])} addresses, {page['url']}...)")
+                slug = "".join(c if c.isalnum() else "-" for c in page["name"])
+                path_file = args.var_dir / f"paths-{slug}.txt"
+                measured = wrk_many(parvis.base, page["urls"], path_file, cookie=cookie, **load)
+            else:
+                log(f"{name}: {page['name']} {page['url']}")
+                measured = wrk(parvis.base + page["url"], cookie=cookie, **load)
+            pages.append({**page, **measured, "load_average": load_average()})
     with Gunicorn("floor.wsgi:application", floor_env, args.port + 1, args.workers, BENCH) as floor:
         log(f"{name}: floor (after)")
         floor_after = wrk(floor.base + "/", **load)
@@ -114,6 +122,28 @@ def markdown(report):
                 f"{page.get('queries_uncached', '')} | {page.get('uncached_ms', '')} |"
             )
         lines.append("")
+        many = [page for page in run["pages"] if page.get("urls")]
+        if many:
+            lines += [
+                "Pages measured over many addresses (each request the next one): the page "
+                "cache's answers, the queries of the cheapest and the dearest address (warm, "
+                "uncached), the uncached p90 in process and the load average after the page.",
+                "",
+                "| page | addresses | page cache hit / miss / none | queries | uncached queries "
+                "| uncached p90 ms | load average |",
+                "| --- | ---: | --- | --- | --- | ---: | --- |",
+            ]
+            for page in many:
+                cache = page["page_cache"]
+                lines.append(
+                    f"| {page['name']} | {len(page['urls'])} | {cache['hit']} / "
+                    f"{cache['miss']} / {cache['none']} | "
+                    f"{'–'.join(map(str, page['queries_range']))} | "
+                    f"{'–'.join(map(str, page['queries_uncached_range']))} | "
+                    f"{page['uncached_p90_ms']} | "
+                    f"{', '.join(map(str, page.get('load_average', [])))} |"
+                )
+            lines.append("")
     if report.get("comparison"):
         small, large = report["comparison"]["scales"]
         lines += [

@@ -1,6 +1,8 @@
 """The search pages cost a fixed number of queries whatever the volume: one per type (with a
 LIMIT) for the overview, a capped count and one page for a type."""
 
+import re
+
 import pytest
 
 from parvis.core import search
@@ -79,6 +81,6 @@ def test_large_types_match_and_rank_on_their_stored_document(key, table):
     from django.contrib.auth.models import AnonymousUser
 
     sql = str(search.providers.get(key).query(AnonymousUser(), search.Query.parse("marché")).query)
-    assert f'ts_rank(("{table}"."search_document")' in sql
-    assert f'("{table}"."search_document") @@' in sql
+    assert f'ts_rank("{table}"."search_document"' in sql
+    assert re.search(rf'"(V0|{table})"\."search_document" @@', sql)
     assert "to_tsvector" not in sql

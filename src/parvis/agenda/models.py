@@ -180,6 +180,13 @@ class Event(models.Model):
             models.Index(fields=["status", "start"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["latitude", "longitude"], name="event_point_idx"),
+            # The search box ranks the newest matches of a common word (``core.search``
+            # ``text_search(newest=...)``): walked in this order, stopped at the cap.
+            models.Index(
+                fields=["-start", "-id"],
+                name="event_public_start_idx",
+                condition=models.Q(status__in=["published", "cancelled"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

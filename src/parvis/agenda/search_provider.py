@@ -19,7 +19,11 @@ def events_matching(user, query):
     events = exclude_hidden(Event.objects.filter(status__in=PUBLIC_STATUSES))
     return (
         core_search.text_search(
-            events, query, vector=event_vector(), fallback_fields=("title", "description")
+            events,
+            query,
+            vector=event_vector(),
+            fallback_fields=("title", "description"),
+            newest=("-start", "-pk"),
         )
         .select_related("commune")
         .only("pk", "slug", "title", "start", "all_day", "status", "commune__name")

@@ -48,7 +48,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -63,6 +63,14 @@ SUGGESTION_LIMIT = 3
 PER_PAGE = 20
 #: Trigram similarity (0..1) above which a name counts as a match despite typos.
 TRIGRAM_THRESHOLD = 0.35
+#: Results a type's page counts at most ("More than 100 results.": add words beyond).
+COUNTED = 100
+#: Matches ranked at most, per type, on the large tables (``text_search(newest=...)``): the
+#: newest ones, found by walking an index in that order, then ranked. A common word matches
+#: tens of thousands of events at the scale of a département: ranking them all read every
+#: one (70-90 ms, see docs/performance.md, "Search at 100%"). One more than ``COUNTED``, so
+#: that a type's page still tells "more than 100 results".
+RANKED = COUNTED + 1
 #: Suggested order of the groups, lower first (a new type picks a free number).
 ORDER = {
     "communes": 10,
@@ -231,6 +239,28 @@ def prefix_query(words):
     return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
 
 
+class _StoredDocument(Expression):
+    """A column the model does not declare, named like a field's column: resolved against the
+    query's own alias for its table (``agenda_event``, or ``V0`` once the queryset is a
+    subquery), as Django's columns are."""
+
+    def __init__(self, table, column):
+        super().__init__(output_field=SearchVectorField())
+        self.table, self.column = table, column
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        alias = self.table
+        if query is not None and query.model._meta.db_table == self.table:
+            alias = query.get_initial_alias()
+        target = SearchVectorField()
+        target.set_attributes_from_name(self.column)
+        target.model = query.model if query is not None else None  # for Col's identity
+        return Col(alias, target)
+
+    def as_sql(self, compiler, connection):  # pragma: no cover - always resolved first
+        raise NotImplementedError("Resolved into a column.")
+
+
 def stored_document(table, column="search_document"):
     """The document stored in ``model``'s generated ``tsvector`` column (PostgreSQL only): a
     ``vector`` for ``text_search`` that is read, not re-parsed for each match to rank it.
@@ -238,13 +268,11 @@ def stored_document(table, column="search_document"):
     The column is created by a migration (``GENERATED ALWAYS AS (...) STORED``, with a GIN
     index), not declared on the model: SQLite, the demo's database, has no ``tsvector`` and
     falls back to ``icontains``. It names the table (a model or its table's name): use it on
-    querysets of that model.
+    querysets of that model (in a subquery too: it follows the table's alias there).
     """
     if hasattr(table, "_meta"):
         table = table._meta.db_table
-    return RawSQL(  # noqa: S611 - names only, no input
-        f'"{table}"."{column}"', (), output_field=SearchVectorField()
-    )
+    return _StoredDocument(table, column)
 
 
 def _contains_every_word(queryset, words, fields):
@@ -255,33 +283,44 @@ def _contains_every_word(queryset, words, fields):
     return queryset
 
 
-def text_search(queryset, query, *, vector, fallback_fields):
+def text_search(queryset, query, *, vector, fallback_fields, newest=None):
     """``queryset`` narrowed to rows whose ``vector`` (a ``SearchVector`` indexed with the
     same expression) holds every word as a prefix, with a ``score``; ``icontains`` on each
-    word elsewhere (``score`` 0)."""
+    word elsewhere (``score`` 0).
+
+    ``newest`` (an ordering, e.g. ``("-start", "-pk")``): only the ``RANKED`` first matches in
+    that order are kept and ranked, so that a common word costs ``RANKED`` rows, not every
+    match: PostgreSQL finds them by the order's index (a common word) or by the document's
+    (a rare one), in a subquery; the outer query reads and ranks those rows only."""
     if not full_text_available(queryset):
         return _contains_every_word(queryset, query.words, fallback_fields).annotate(
             score=Value(0.0, output_field=FloatField())
         )
     tsquery = prefix_query(query.words)
-    return (
-        queryset.alias(document=vector)
-        .filter(document=tsquery)
-        .annotate(score=SearchRank(F("document"), tsquery))
-    )
+    matching = queryset.alias(document=vector).filter(document=tsquery)
+    if newest:
+        candidates = matching.order_by(*newest).values("pk")[:RANKED]
+        matching = queryset.alias(document=vector).filter(pk__in=candidates)
+    return matching.annotate(score=SearchRank(F("document"), tsquery))
 
 
-def name_search(queryset, query, *, vector, names, fallback_fields=None):
+def name_search(queryset, query, *, vector, names, fallback_fields=None, union=False):
     """Like ``text_search``, and also the rows one of whose ``names`` (fields) is similar to
     the text typed (trigrams: "Beauvias" finds "Beauvais", "Dupond" finds "Dupont"); the
-    ``score`` adds the best similarity."""
+    ``score`` adds the best similarity.
+
+    ``union``: the candidates are the union of what each index finds (the document's, each
+    name's trigram index), in a subquery. On a table of a few thousand rows, PostgreSQL
+    answers the ``OR`` of one ``WHERE`` by reading the table and computing the trigrams of
+    every name (65 ms over 10,000 organisations, 5 ms over 700 territories); on a large one
+    (members) it combines the indexes itself, with the other filters, and the ``OR`` is
+    faster."""
     if not full_text_available(queryset):
         return _contains_every_word(queryset, query.words, fallback_fields or names).annotate(
             score=Value(0.0, output_field=FloatField())
         )
     tsquery = prefix_query(query.words)
     text = query.text.lower()
-    similar = reduce(operator.or_, (Q(**{f"{name}__trigram_similar": text}) for name in names))
     similarity = (
         TrigramSimilarity(names[0], text)
         if len(names) == 1
@@ -289,8 +328,25 @@ def name_search(queryset, query, *, vector, names, fallback_fields=None):
     )
     # ``%`` (pg_trgm's threshold, 0.3) lets the trigram index find the candidates; the
     # stricter threshold leaves out short names that merely share a word with a longer query.
-    return (
-        queryset.alias(document=vector, similarity=similarity)
-        .filter(Q(document=tsquery) | (similar & Q(similarity__gte=TRIGRAM_THRESHOLD)))
-        .annotate(score=Coalesce(SearchRank(F("document"), tsquery), 0.0) + F("similarity"))
+    similar = reduce(operator.or_, (Q(**{f"{name}__trigram_similar": text}) for name in names))
+    matching = queryset.alias(document=vector, similarity=similarity)
+    if not union:
+        matching = matching.filter(
+            Q(document=tsquery) | (similar & Q(similarity__gte=TRIGRAM_THRESHOLD))
+        )
+    else:
+        rows = queryset.model._base_manager
+        candidates = (
+            rows.alias(document=vector)
+            .filter(document=tsquery)
+            .values("pk")
+            .union(
+                *(rows.filter(**{f"{name}__trigram_similar": text}).values("pk") for name in names)
+            )
+        )
+        matching = matching.filter(pk__in=candidates).filter(
+            Q(document=tsquery) | Q(similarity__gte=TRIGRAM_THRESHOLD)
+        )
+    return matching.annotate(
+        score=Coalesce(SearchRank(F("document"), tsquery), 0.0) + F("similarity")
     )

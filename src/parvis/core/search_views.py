@@ -31,7 +31,9 @@ def search_page(request):
     if provider is not None:
         page = None
         if query:
-            paginator = CappedPaginator(provider.query(request.user, query), search.PER_PAGE)
+            paginator = CappedPaginator(
+                provider.query(request.user, query), search.PER_PAGE, cap=search.COUNTED
+            )
             page = paginator.get_page(_page_number(request))
             page.results = [provider.result(row) for row in page.object_list]
         context["page"] = page

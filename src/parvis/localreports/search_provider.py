@@ -24,7 +24,11 @@ def _vector():
 def reports_matching(user, query):
     reports = exclude_hidden(reports_visible_to(user))
     return core_search.text_search(
-        reports, query, vector=_vector(), fallback_fields=("description", "address")
+        reports,
+        query,
+        vector=_vector(),
+        fallback_fields=("description", "address"),
+        newest=("-created_at", "-pk"),
     ).order_by("-score", "-created_at", "-pk")
 
 

@@ -22,7 +22,11 @@ def post_vector():
 def posts_matching(user, query):
     return (
         core_search.text_search(
-            public_posts(), query, vector=post_vector(), fallback_fields=("title", "body")
+            public_posts(),
+            query,
+            vector=post_vector(),
+            fallback_fields=("title", "body"),
+            newest=("-publish_at", "-pk"),
         )
         .select_related("organisation", "author")
         .only(

@@ -26,6 +26,7 @@ def organisations_matching(user, query):
             vector=organisation_vector(),
             names=("name",),
             fallback_fields=("name", "description"),
+            union=True,
         )
         .select_related("commune")
         .only("pk", "slug", "name", "kind", "commune__name")

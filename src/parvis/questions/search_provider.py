@@ -2,26 +2,24 @@
 by ``content.py``: the public questions (never hidden nor deleted), matched on their question
 (A), details and answer (B)."""
 
-from django.contrib.postgres.search import SearchVector
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import search as core_search
 from parvis.moderation.selectors import exclude_hidden
 
-from .models import PUBLIC_STATUSES
+from .models import PUBLIC_STATUSES, Question
 from .selectors import questions_visible_to
-
-
-def _vector():
-    return SearchVector("title", weight="A", config=core_search.CONFIG) + SearchVector(
-        "body", "answer", weight="B", config=core_search.CONFIG
-    )
 
 
 def questions_matching(user, query):
     questions = exclude_hidden(questions_visible_to(user).filter(status__in=PUBLIC_STATUSES))
+    # The document (title A, body and answer B) is stored in a generated column
+    # (``migrations/0003``): read, not re-parsed for each match to rank it.
     return core_search.text_search(
-        questions, query, vector=_vector(), fallback_fields=("title", "body", "answer")
+        questions,
+        query,
+        vector=core_search.stored_document(Question),
+        fallback_fields=("title", "body", "answer"),
     ).order_by("-score", "-published_at", "-pk")
 
 

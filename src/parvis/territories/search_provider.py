@@ -25,6 +25,7 @@ def territories_matching(user, query):
             query,
             vector=SearchVector("name", config=core_search.CONFIG),
             names=("name",),
+            union=True,
         )
     kind_rank = Case(
         *(When(kind=kind, then=Value(-rank)) for kind, rank in KIND_RANK.items()),
