@@ -31,12 +31,6 @@ def fragment(request, template, context, *, message=""):
     return response
 
 
-def filtered(request) -> bool:
-    """Whether the block is brought in place by its filter form (``hx-trigger`` id ending in
-    ``-filters``) rather than by a pagination link: the focus then stays in the form."""
-    return request.headers.get("HX-Trigger", "").endswith("-filters")
-
-
 def page_of(page):
     """ "Page 2 of 5": the message of a list's other page brought in place (the pagination links
     of ``directory/_pagination.html`` with ``found_id``)."""
@@ -44,3 +38,13 @@ def page_of(page):
         "number": page.number,
         "total": page.paginator.num_pages,
     }
+
+
+def results_fragment(request, template, context, page, *, found=""):
+    """The results block of a list (``template``, which includes ``directory/_pagination.html``
+    ``with found_id``) for htmx. Brought by its filter form (an ``HX-Trigger`` id ending in
+    ``-filters``): the focus stays in the form and ``found`` ("3 results") is announced.
+    Brought by a pagination link: the block takes the focus and "Page 2 of 5" is announced."""
+    if request.headers.get("HX-Trigger", "").endswith("-filters"):
+        return fragment(request, template, {**context, "filters_open": True}, message=found)
+    return fragment(request, template, {**context, "in_place": True}, message=page_of(page))

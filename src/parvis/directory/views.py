@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 
 from parvis.core import pagecache
-from parvis.core.htmx import filtered, fragment, is_htmx, page_of
+from parvis.core.htmx import is_htmx, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.routers import replica_reads
 
@@ -41,21 +41,9 @@ def directory(request):
         "filtered": bool(text.strip() or territories or choices),
     }
     if is_htmx(request) and request.user.is_authenticated:  # filters or another page, in place
-        if filtered(request):
-            count = page.paginator.count
-            message = ngettext("%(counter)s result", "%(counter)s results", count) % {
-                "counter": count
-            }
-            return fragment(
-                request,
-                "directory/_directory_results.html",
-                {**context, "filters_open": True},
-                message=message,
-            )
-        return fragment(
-            request,
-            "directory/_directory_results.html",
-            {**context, "in_place": True},
-            message=page_of(page),
+        count = page.paginator.count
+        found = ngettext("%(counter)s result", "%(counter)s results", count) % {"counter": count}
+        return results_fragment(
+            request, "directory/_directory_results.html", context, page, found=found
         )
     return render(request, "directory/directory.html", context)

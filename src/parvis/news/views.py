@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
-from parvis.core.htmx import fragment, is_htmx, page_of
+from parvis.core.htmx import fragment, is_htmx, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -99,9 +99,7 @@ def feed(request):
         "can_publish": user.is_authenticated and user.has_perm("news.write_post"),
     }
     if is_htmx(request) and request.user.is_authenticated:  # another page, in place
-        return fragment(
-            request, "news/_feed_results.html", {**context, "in_place": True}, message=page_of(page)
-        )
+        return results_fragment(request, "news/_feed_results.html", context, page)
     return render(request, "news/feed.html", context)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
-from parvis.core.htmx import filtered, fragment, is_htmx, page_of
+from parvis.core.htmx import is_htmx, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -89,18 +89,9 @@ def group_list(request):
         "can_create": request.user.has_perm("groups.create_group"),
     }
     if is_htmx(request) and request.user.is_authenticated:  # filters or another page, in place
-        if filtered(request):
-            count = page.paginator.count
-            message = ngettext("%(counter)s group", "%(counter)s groups", count) % {
-                "counter": count
-            }
-            return fragment(request, "groups/_group_results.html", context, message=message)
-        return fragment(
-            request,
-            "groups/_group_results.html",
-            {**context, "in_place": True},
-            message=page_of(page),
-        )
+        count = page.paginator.count
+        found = ngettext("%(counter)s group", "%(counter)s groups", count) % {"counter": count}
+        return results_fragment(request, "groups/_group_results.html", context, page, found=found)
     return render(request, "groups/group_list.html", context)
 
 
