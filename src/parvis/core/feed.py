@@ -1,9 +1,9 @@
 """The member's feed: what is new in what they follow and belong to, newest first.
 
 The feed is the main column of a member's home page (``core.views.home``) and of its next
-pages (``core.views.feed``, "See more of your feed", a plain link that works without JavaScript). Core knows
-no domain app: each app that has something to show registers a ``FeedSource`` in its
-``content.py`` (see ``parvis.core.content``):
+pages (``core.views.feed``, "See more of your feed", a plain link that works without
+JavaScript). Core knows no domain app: each app that has something to show registers a
+``FeedSource`` in its ``content.py`` (see ``parvis.core.content``):
 
 .. code-block:: python
 

@@ -60,9 +60,9 @@ def home(request):
 
 @login_required
 def feed(request):
-    """The member's feed past its first page ("See more of your feed" on the home page): ``?avant=`` is
-    the cursor of the last item seen; a cursor that is not one shows the first page. Never
-    cached (a member's page); a fixed number of queries whatever the volume."""
+    """The member's feed past its first page ("See more of your feed" on the home page):
+    ``?avant=`` is the cursor of the last item seen; a cursor that is not one shows the first
+    page. Never cached (a member's page); a fixed number of queries whatever the volume."""
     before = from_cursor(request.GET.get("avant"))
     if is_htmx(request) and before is not None:
         # "See more of your feed" in place: the next items and the next link replace the link.
