@@ -27,9 +27,11 @@ def visit(url):
 def test_a_date_that_ends_is_not_served_after_its_end(make_event, settings):
     settings.PARVIS_PAGE_CACHE_SECONDS = 3600
     now = timezone.now()
+    # Under way since today (the agenda lists today's dates from midnight, local time).
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     event = make_event(
         title="Brocante du matin",
-        start=now - dt.timedelta(hours=1),
+        start=max(now - dt.timedelta(hours=1), midnight + dt.timedelta(seconds=1)),
         end=now + dt.timedelta(seconds=10),
     )
     for url in ("/agenda/", event.get_absolute_url()):
