@@ -2,6 +2,11 @@
 process (Django test client, page cache off), and optionally profile them.
 
     python bench/uncached.py [--runs 15] [--only home] [--profile] [--top 30] [--json out.json]
+    python bench/uncached.py --cached --only "home (member)" --runs 50 --sql
+
+``--cached`` leaves the page cache on (as the load run sees the pages: a visitor's page, a
+member's home fragments, from Redis after the warm-up); ``--sql`` prints the statements of one
+request.
 
 Run with the environment of the database being measured (see docs/performance.md,
 "Uncached pages"). Prints the median (and min) of ``--runs`` requests per page after two of
@@ -21,8 +26,18 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from probe import counting, pages  # noqa: E402
+from probe import pages  # noqa: E402
 from seed import BENCH_DOMAIN, BENCH_PASSWORD, setup_django  # noqa: E402
+
+
+def recording(statements):
+    """An execute wrapper appending each statement's SQL to ``statements``."""
+
+    def wrapper(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
 
 
 def long_tail_pages():
@@ -54,6 +69,8 @@ def main():
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative,tottime")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--cached", action="store_true", help="page cache on (Redis)")
+    parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()
 
     setup_django()
@@ -65,7 +82,8 @@ def main():
     if not member.login(email=f"membre000001@{BENCH_DOMAIN}", password=BENCH_PASSWORD):
         raise SystemExit("The bench member cannot log in: seed the database with bench/seed.py.")
     results = []
-    with override_settings(PARVIS_PAGE_CACHE_SECONDS=0):
+    cache_off = {} if args.cached else {"PARVIS_PAGE_CACHE_SECONDS": 0}
+    with override_settings(**cache_off):
         for name, url, as_member in pages() + long_tail_pages():
             if args.only and args.only not in name:
                 continue
@@ -74,8 +92,11 @@ def main():
             client = member if as_member else visitor
             client.get(url)
             client.get(url)
-            with counting(connection) as queries:
+            statements = []
+            with connection.execute_wrapper(recording(statements)):
                 response = client.get(url)
+            if args.sql:
+                print("\n".join(f"  {sql[:300]}" for sql in statements))
             times = []
             for _ in range(args.runs):
                 start = time.perf_counter()
@@ -85,7 +106,7 @@ def main():
                 "name": name,
                 "url": url,
                 "status": response.status_code,
-                "queries": len(queries),
+                "queries": len(statements),
                 "median_ms": round(statistics.median(times), 1),
                 "min_ms": round(min(times), 1),
                 "bytes": len(response.content),

@@ -374,3 +374,66 @@ def test_an_empty_feed_tells_what_to_do(login, oise):
     member = UserFactory(commune=oise["beauvais"])
     feed = feed_of(login(member).get("/"))
     assert "Nothing in your feed yet." in feed
+
+
+# --- the member's home from the cache (core.pagecache) ------------------------------------------
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def composer_of(response):
+    """The HTML of the home page's composer."""
+    html = response.content.decode()
+    start = html.index('class="card composer"')
+    return html[start : html.index("</section>", start)]
+
+
+def composer_tokens(response):
+    """The composer's CSRF token and one-time form token."""
+    form = composer_of(response)
+    return CSRF_TOKEN.search(form).group(1), FORM_TOKEN.search(form).group(1)
+
+
+def test_the_cached_home_costs_the_members_own_query_only(
+    login, resident, other_resident, group, django_assert_max_num_queries
+):
+    resident.date_joined = timezone.now() - dt.timedelta(days=30)  # no checklist
+    resident.save(update_fields=["date_joined"])
+    client = login(resident)
+    client.get("/")  # the session's bookkeeping; the feed and the composer stored
+    # The member (their session is in the cache): the feed, the side column and the composer
+    # come from the cache, its tokens are this request's.
+    with django_assert_max_num_queries(1):
+        home = client.get("/")
+    assert home.status_code == 200
+    composer = plain(composer_of(home))
+    assert "What's new?" in composer and "Jardins partagés" in composer
+    # Joining another group shows it in the composer at once.
+    other = create_group(other_resident, name="Vélo du dimanche")
+    add_member(other, resident)
+    assert "Vélo du dimanche" in plain(composer_of(client.get("/")))
+
+
+def test_the_cached_composer_gets_each_requests_tokens_and_posts_once(login, resident, group):
+    client = login(resident)
+    client.handler.enforce_csrf_checks = True
+    first, second = composer_tokens(client.get("/")), composer_tokens(client.get("/"))
+    # A new one-time token for each page, the second from the cached composer.
+    assert first[1] != second[1]
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{24}", token) for token in (first[1], second[1]))
+    data = {"group": group.pk, "body": "Qui a une grelinette à prêter ?", "title": ""}
+    data.update(csrfmiddlewaretoken=second[0], form_token=second[1])
+    posted = client.post(reverse("groups:compose"), data)
+    assert posted.status_code == 302 and posted.url == "/"
+    client.get("/")
+    # Sent again (the back button, a double click): refused, nothing created twice.
+    again = client.post(reverse("groups:compose"), data)
+    assert again.status_code == 302 and again.url == "/"
+    assert "This form was already sent" in text(client.get("/"))
+    assert Thread.objects.filter(author=resident).count() == 1
+    # The form of the first page, with its own token, still posts.
+    data.update(form_token=first[1], body="Et une bêche ?")
+    assert client.post(reverse("groups:compose"), data).status_code == 302
+    assert Thread.objects.filter(author=resident).count() == 2
+    assert composer_tokens(client.get("/"))[1] not in (first[1], second[1])

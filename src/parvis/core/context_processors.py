@@ -11,11 +11,12 @@ def site(request):
 
 
 def page_cache_placeholders(request):
-    """While a visitor's page is rendered for the page cache (``core.pagecache``), the CSRF
-    token and the CSP nonce are placeholders: each response gets its own. Listed after
-    Django's ``csrf`` (built in) and ``csp`` processors, which it overrides then only."""
+    """While a visitor's page (or a member's fragment holding a form) is rendered for the page
+    cache (``core.pagecache``), the CSRF token and the CSP nonce are placeholders: each
+    response gets its own. Listed after Django's ``csrf`` (built in) and ``csp`` processors,
+    which it overrides then only."""
     marks = getattr(request, pagecache.RENDERING, None)
     if marks:
-        csrf, nonce = marks
+        csrf, nonce = marks[:2]
         return {"csrf_token": csrf, "csp_nonce": nonce}
     return {}

@@ -26,7 +26,13 @@ leave the block out for this user. It must cost one or two queries with a ``LIMI
 the volume of data: the page's query count is pinned in ``tests/core/test_home.py``.
 
 ``place="top"`` puts a member's own block above their feed, outside the cached fragment (the
-composer, the first-week checklist); the member's feed itself is ``parvis.core.feed``.
+composer, the first-week checklist); the member's feed itself is ``parvis.core.feed``. Such a
+block is read at each request, unless it gives ``fragment(user)``: then it is a fragment of
+its own per member (``pagecache.fragment``), keyed by the member, the language and what
+``fragment(user)`` returns (what it shows that no write reveals, e.g. the composer's daily
+allowance, read from the cache: no query), stored with its ``tags``, ``member_tags(user)``
+and the items it loaded; its forms' CSRF and one-time form tokens are filled in at each
+request.
 
 ``tags`` names the collections the block lists (the page cache's tags, ``"news.post"``): the
 visitors' page and the members' fragments are stored with them (and with the items they
@@ -50,10 +56,14 @@ class HomeBlock:
     tags: tuple[str, ...] = field(default_factory=tuple)
     member_tags: Callable[[Any], Iterable[str]] | None = None
     #: ``"main"``: in the page (for a member, the side column of their cached fragment);
-    #: ``"top"``: a member's own block above their feed, read at each request, outside the
-    #: fragment, because it changes with what they do elsewhere (the composer and its daily
-    #: allowance, the first-week checklist): at most a query or two, members only.
+    #: ``"top"``: a member's own block above their feed, outside that fragment, because it
+    #: changes with what they do elsewhere (the composer and its daily allowance, the
+    #: first-week checklist): read at each request (at most a query or two, members only), or
+    #: a fragment of its own with ``fragment``.
     place: str = "main"
+    #: A ``"top"`` block cached per member: ``fragment(user)`` returns what its key needs
+    #: beyond the member and the language (no query; see the module's docstring).
+    fragment: Callable[[Any], tuple] | None = None
 
 
 #: Where each block goes on the page (smaller first).

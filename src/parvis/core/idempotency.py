@@ -27,8 +27,9 @@ where it went. The store is the default cache (Redis), entries expire after
 ``RESULT_SECONDS``; with Redis down the cache stores nothing and forms simply run (as before).
 
 Only *create* forms carry the token: an edit form sent again after the back button must
-apply the new edit. Never render the tag inside a cached fragment (``pagecache.fragment``):
-every render must get its own token.
+apply the new edit. Every response must get its own token: a page or a fragment that the page
+cache stores renders a placeholder instead, replaced by a new token in each response (a
+fragment holding a form is cached with ``pagecache.fragment(..., request=request)``).
 """
 
 import hashlib
@@ -72,13 +73,25 @@ def new_token():
     return secrets.token_urlsafe(18)
 
 
+#: The request attribute holding the page cache's placeholders while it renders a page or a
+#: fragment to store (``core.pagecache.pages.RENDERING``; not imported: the page cache imports
+#: this module).
+PAGE_CACHE_RENDERING = "_parvis_pagecache_rendering"
+
+
 def token_for_render(request):
     """The token a create form renders: the one this request posted (a form shown again
-    with its errors keeps it, once per request), else a new one."""
-    posted = getattr(request, POSTED, None) if request is not None else None
+    with its errors keeps it, once per request); while the page cache renders something to
+    store, its placeholder (each response gets a new token in its place); else a new one."""
+    if request is None:
+        return new_token()
+    posted = getattr(request, POSTED, None)
     if posted:
         setattr(request, POSTED, None)
         return posted
+    marks = getattr(request, PAGE_CACHE_RENDERING, None)
+    if marks and len(marks) > 2:
+        return marks[2]
     return new_token()
 
 

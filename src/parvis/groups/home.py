@@ -5,10 +5,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core import pagecache
 from parvis.core.feed import FeedSource, feed_sources
 from parvis.core.home import ORDER as HOME_ORDER
 from parvis.core.home import HomeBlock, home_blocks
 from parvis.core.onboarding import Step, onboarding_steps
+from parvis.moderation.safeguards import posting_allowance
 
 from .feed import group_messages
 from .selectors import groups_of
@@ -65,8 +67,17 @@ def _composer(user):
     return composer_context(user) if user.is_authenticated else None
 
 
-# The composer ("What's new?"), above the member's feed, read at each request (its groups and
-# the new account's allowance change as the member acts elsewhere).
+def _composer_key(user):
+    from .views.compose import POSTING_KIND
+
+    return (posting_allowance(user, POSTING_KIND),)
+
+
+# The composer ("What's new?"), above the member's feed: a fragment of the member's own, since
+# its groups and the new account's allowance change as the member acts elsewhere. Its groups
+# (and their order, by latest activity) are the items it loads, their memberships and their
+# activity; the allowance (a counter in the cache, no query) is part of its key, so a post
+# shows the new count at once. Its CSRF and one-time form tokens are each request's own.
 home_blocks.register(
     HomeBlock(
         key="composer",
@@ -74,5 +85,7 @@ home_blocks.register(
         context=_composer,
         order=HOME_ORDER["composer"],
         place="top",
+        fragment=_composer_key,
+        tags=("groups.membership", pagecache.activity("groups.group")),
     )
 )

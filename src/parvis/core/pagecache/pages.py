@@ -16,8 +16,9 @@ Keys are bounded: the query string is reduced to the parameters the view declare
 (``params``), and the view renders with that reduced query string, so junk parameters neither
 create entries nor reach the page; a page over ``PARVIS_PAGE_CACHE_MAX_BYTES`` is not stored.
 
-Per-request values are never stored: the page is rendered with placeholders for the CSRF token
-and the CSP nonce (``core.context_processors``), and each response gets this request's own.
+Per-request values are never stored: the page is rendered with placeholders for the CSRF token,
+the CSP nonce (``core.context_processors``) and one-time form tokens (``{% form_token %}``), and
+each response gets this request's own.
 The placeholders are secret and new for each render (a part derived from ``SECRET_KEY``, a
 random part), stored with the page: no one can write them into content beforehand, so nothing
 is ever substituted inside what members wrote. Only ``200`` responses without cookies of their
@@ -42,7 +43,9 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeData, mark_safe
 
+from ..idempotency import PAGE_CACHE_RENDERING, new_token
 from ..routers import primary_reads
 from . import tags as tagging
 from .writes import retired_count, tag_values
@@ -56,7 +59,7 @@ RENEW_SECONDS = 30
 #: show data older than the write: it is served, not stored (clocks of app servers differ).
 SKEW_NS = 50_000_000
 #: The request attribute holding the placeholders to render (``Placeholders``), if any.
-RENDERING = "_parvis_pagecache_rendering"
+RENDERING = PAGE_CACHE_RENDERING
 #: v2: pages stored with their own placeholders.
 PAGE_KEY = "pagecache:page:v2:{}"
 FRAGMENT_KEY = "pagecache:fragment:{}"
@@ -273,26 +276,59 @@ def _store(key, value, found, before, started, seconds) -> bool:
         return False
 
 
-def fragment(parts, render, *, tags=()):
+def fragment(parts, render, *, tags=(), request=None):
     """A template fragment (``render()``'s HTML) cached under ``parts`` (what makes it differ:
     the member, the language...), valid while ``tags`` and the items it loaded are not retired.
-    ``render()`` every time when the cache is off."""
+    ``render()`` every time when the cache is off.
+
+    With ``request``, the fragment holds per-request values (a form's CSRF token and one-time
+    form token, the CSP nonce): ``render()`` runs with placeholders for them (``request``'s
+    ``RENDERING``: read by ``core.context_processors.page_cache_placeholders`` and by
+    ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
+    request's own values (``_personalise``)."""
     if not enabled():
         return render()
     key = FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
     try:
         stored = cache.get(key)
         if _usable(key, stored):
-            return stored[0]
+            if request is None:
+                return stored[0]
+            return _personal(request, *stored[0])
         started = time.time_ns()
         before = _known_before(tags)
     except Exception:  # noqa: BLE001 - no cache: render
         return render()
-    with collecting() as found:
+    marks = placeholders() if request is not None else None
+    with collecting() as found, _placeholders_for(request, marks):
         html = render()
     seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, RELATIVE_SECONDS)
-    _store(key, html, found, before, started, seconds)
-    return html
+    if request is None:
+        _store(key, html, found, before, started, seconds)
+        return html
+    _store(key, (html, marks), found, before, started, seconds)
+    return _personal(request, html, marks)
+
+
+def _personal(request, html, marks):
+    """A fragment's ``html`` with this request's values, still safe HTML when it was (the
+    placeholders become tokens: URL-safe characters only)."""
+    text = _personalise(request, html, marks)
+    return mark_safe(text) if isinstance(html, SafeData) else text  # noqa: S308
+
+
+@contextmanager
+def _placeholders_for(request, marks):
+    """Render with the placeholders ``marks`` on ``request`` (nothing without a request)."""
+    if request is None:
+        yield
+        return
+    saved = getattr(request, RENDERING, None)
+    setattr(request, RENDERING, marks)
+    try:
+        yield
+    finally:
+        setattr(request, RENDERING, saved)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -332,29 +368,36 @@ def page_key(request, query) -> str:
     return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
-def placeholders() -> tuple[str, str]:
-    """New placeholders for one render, ``(csrf, nonce)``: a part derived from ``SECRET_KEY``
-    (never the same on two deployments) and a random part (never the same twice)."""
+def placeholders() -> tuple[str, str, str]:
+    """New placeholders for one render, ``(csrf, nonce, form token)``: a part derived from
+    ``SECRET_KEY`` (never the same on two deployments) and a random part (never the same
+    twice)."""
     deployment = salted_hmac(
         "parvis.core.pagecache.placeholders", "v1", algorithm="sha256"
     ).hexdigest()[:16]
     render = secrets.token_hex(12)
-    return f"pc{deployment}c{render}", f"pc{deployment}n{render}"
+    return f"pc{deployment}c{render}", f"pc{deployment}n{render}", f"pc{deployment}f{render}"
 
 
 def _has_placeholders(content: bytes, marks) -> bool:
     return any(mark.encode() in content for mark in marks or ())
 
 
-def _personalise(request, content: bytes, marks) -> bytes:
-    """Put this request's CSRF token and CSP nonce where this render's placeholders are."""
+def _personalise(request, content, marks):
+    """Put this request's CSRF token and CSP nonce where this render's placeholders are, and
+    a new one-time form token (``core.idempotency``) in each form that had one (``content``:
+    bytes or text; pages stored before the form token's placeholder have two marks)."""
     if not marks:
         return content
-    csrf, nonce = (mark.encode() for mark in marks)
+    encode = (lambda value: value) if isinstance(content, str) else str.encode
+    csrf, nonce, *form = (encode(mark) for mark in marks)
     if csrf in content:
-        content = content.replace(csrf, get_token(request).encode())
+        content = content.replace(csrf, encode(get_token(request)))
     if nonce in content:
-        content = content.replace(nonce, str(get_nonce(request)).encode())
+        content = content.replace(nonce, encode(str(get_nonce(request))))
+    if form and form[0] in content:
+        first, *rest = content.split(form[0])
+        content = first + encode("").join(encode(new_token()) + piece for piece in rest)
     return content
 
 
