@@ -60,8 +60,9 @@ RENEW_SECONDS = 30
 SKEW_NS = 50_000_000
 #: The request attribute holding the placeholders to render (``Placeholders``), if any.
 RENDERING = PAGE_CACHE_RENDERING
-#: v2: pages stored with their own placeholders.
-PAGE_KEY = "pagecache:page:v2:{}"
+#: v2: pages stored with their own placeholders; v3: with the form token's too (a process of
+#: the previous release, during an upgrade, reads only its own).
+PAGE_KEY = "pagecache:page:v3:{}"
 FRAGMENT_KEY = "pagecache:fragment:{}"
 #: Fragments and pages showing relative times ("active 5 minutes ago") are kept this long at
 #: most, whatever ``PARVIS_PAGE_CACHE_SECONDS``.
@@ -386,17 +387,17 @@ def _has_placeholders(content: bytes, marks) -> bool:
 def _personalise(request, content, marks):
     """Put this request's CSRF token and CSP nonce where this render's placeholders are, and
     a new one-time form token (``core.idempotency``) in each form that had one (``content``:
-    bytes or text; pages stored before the form token's placeholder have two marks)."""
+    bytes or text)."""
     if not marks:
         return content
     encode = (lambda value: value) if isinstance(content, str) else str.encode
-    csrf, nonce, *form = (encode(mark) for mark in marks)
+    csrf, nonce, form = (encode(mark) for mark in marks)
     if csrf in content:
         content = content.replace(csrf, encode(get_token(request)))
     if nonce in content:
         content = content.replace(nonce, encode(str(get_nonce(request))))
-    if form and form[0] in content:
-        first, *rest = content.split(form[0])
+    if form in content:
+        first, *rest = content.split(form)
         content = first + encode("").join(encode(new_token()) + piece for piece in rest)
     return content
 
