@@ -2,8 +2,10 @@
 and uses Redis again once it is back."""
 
 import time
+import warnings
 
 import pytest
+from django.core.cache import caches
 
 from parvis.core.cache import RedisCache
 
@@ -48,3 +50,17 @@ def test_the_cache_is_used_again_once_redis_is_back(tmp_path, monkeypatch):
         assert cache.get("kept") == "again"
     finally:
         server.stop()
+
+
+def test_one_client_serves_every_command_and_any_key_is_taken():
+    default_cache = caches["default"]
+    if not isinstance(default_cache, RedisCache):
+        pytest.skip("Redis is not configured")
+    key = "pagecache:tag:groups.message@thread:7 " + "x" * 300  # memcached would refuse it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no CacheKeyWarning
+        default_cache.set(key, 42)
+        assert default_cache.get_many([key, "missing"]) == {key: 42}
+    client = default_cache._cache.get_client()
+    assert default_cache._cache.get_client(key, write=True) is client  # not one per command
+    assert client.ping()
