@@ -409,10 +409,19 @@ def test_the_cached_home_costs_the_members_own_query_only(
     assert home.status_code == 200
     composer = plain(composer_of(home))
     assert "What's new?" in composer and "Jardins partagés" in composer
-    # Joining another group shows it in the composer at once.
+    # Joining another group shows it in the composer at once; its groups come most recently
+    # active first, as the activity goes.
     other = create_group(other_resident, name="Vélo du dimanche")
     add_member(other, resident)
-    assert "Vélo du dimanche" in plain(composer_of(client.get("/")))
+    threads = {
+        each: group_services.thread_create(group=each, author=other_resident, title="?", body="?")
+        for each in (group, other)
+    }
+    client.get("/")
+    for active, quiet in ((group, other), (other, group)):
+        group_services.message_post(thread=threads[active], author=other_resident, body="Oui")
+        options = re.findall(r"<option [^>]*>([^<]+)</option>", composer_of(client.get("/")))
+        assert [unescape(name) for name in options] == [active.name, quiet.name]
 
 
 def test_the_cached_composer_gets_each_requests_tokens_and_posts_once(login, resident, group):

@@ -89,10 +89,8 @@ def token_for_render(request):
     if posted:
         setattr(request, POSTED, None)
         return posted
-    marks = getattr(request, PAGE_CACHE_RENDERING, None)
-    if marks and len(marks) > 2:
-        return marks[2]
-    return new_token()
+    marks = getattr(request, PAGE_CACHE_RENDERING, None)  # (csrf, nonce, form token)
+    return marks[2] if marks else new_token()
 
 
 def record_success(request, response, location):
