@@ -155,8 +155,8 @@ TEMPLATES = [
         ],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% form_token %} in every template, like {% csrf_token %} (core.idempotency).
-            "builtins": ["parvis.core.templatetags.forms"],
+            # {% form_token %} in every template (core.idempotency); {% url %} remembered.
+            "builtins": ["parvis.core.templatetags.forms", "parvis.core.templatetags.urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
