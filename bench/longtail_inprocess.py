@@ -11,7 +11,8 @@ the Django test client as a visitor (the API's addresses as JSON) with the page 
 (``PARVIS_PAGE_CACHE_SECONDS=0``), ``--rounds`` times after a warm-up (each address of the
 sample once: templates loaded, per-process caches filled, as in a server's worker), and
 prints the total and mean milliseconds of a round (each request's median over the rounds),
-and each kind's share of the requests and of the time. ``--profile`` runs cProfile over one
+elapsed and of this process's CPU (Python's share, steadier on a shared machine), and each
+kind's share of the requests and of the time. ``--profile`` runs cProfile over one
 round (or only the requests of ``KIND``) and prints the top functions; ``--json`` keeps the
 figures.
 
@@ -54,43 +55,63 @@ def get(client, path):
     return client.get(path, HTTP_ACCEPT=accept)
 
 
-def timed_round(client, requests):
+def timed_round(client, requests, statuses):
+    """Each request's milliseconds, elapsed and of this process's CPU; a status other than the
+    warm-up's stops the measure."""
     times = []
-    for _kind, path in requests:
-        start = time.perf_counter()
-        get(client, path)
-        times.append((time.perf_counter() - start) * 1000)
+    for (_kind, path), status in zip(requests, statuses, strict=True):
+        start, cpu = time.perf_counter(), time.process_time()
+        response = get(client, path)
+        times.append(((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
+        if response.status_code != status:
+            raise SystemExit(f"{path} answered {response.status_code}, then {status}")
     return times
 
 
 def report(requests, times, statuses, queries):
-    """Print the totals and the kinds' shares; return them as a dict."""
-    total = sum(times)
-    by_kind, counts, query_counts = defaultdict(float), Counter(), defaultdict(int)
-    for (kind, _path), ms, count in zip(requests, times, queries, strict=True):
+    """Print the totals and the kinds' shares; return them as a dict. ``times`` holds each
+    request's (elapsed, CPU) milliseconds: the CPU of this process (Python's work, not
+    PostgreSQL's) varies less with the load of a shared machine than the elapsed time."""
+    count = len(requests)
+    total, total_cpu = (sum(column) for column in zip(*times, strict=True))
+    by_kind, cpu_by_kind = defaultdict(float), defaultdict(float)
+    counts, query_counts = Counter(), defaultdict(int)
+    for (kind, _path), (ms, cpu), queried in zip(requests, times, queries, strict=True):
         by_kind[kind] += ms
+        cpu_by_kind[kind] += cpu
         counts[kind] += 1
-        query_counts[kind] += count
+        query_counts[kind] += queried
     print(
-        f"{len(requests)} requests ({len(set(requests))} distinct addresses): "
-        f"{total:.0f} ms, mean {total / len(requests):.2f} ms a request, "
-        f"{sum(queries) / len(requests):.2f} queries a request"
+        f"{count} requests ({len(set(requests))} distinct addresses): {total:.0f} ms, "
+        f"mean {total / count:.2f} ms a request ({total_cpu / count:.2f} ms of CPU), "
+        f"{sum(queries) / count:.2f} queries a request"
     )
     print(f"statuses: {dict(sorted(Counter(statuses).items()))}")
-    print(f"{'kind':14} {'requests':>8} {'share':>6} {'mean ms':>8} {'queries':>7} {'time':>6}")
+    print(
+        f"{'kind':14} {'requests':>8} {'share':>6} {'mean ms':>8} {'cpu ms':>7} {'queries':>7}"
+        f" {'time':>6} {'cpu':>6}"
+    )
     kinds = {}
     for kind, ms in sorted(by_kind.items(), key=lambda item: -item[1]):
+        n, cpu = counts[kind], cpu_by_kind[kind]
         kinds[kind] = {
-            "requests": counts[kind],
-            "mean_ms": round(ms / counts[kind], 2),
-            "queries": round(query_counts[kind] / counts[kind], 1),
+            "requests": n,
+            "mean_ms": round(ms / n, 2),
+            "mean_cpu_ms": round(cpu / n, 2),
+            "queries": round(query_counts[kind] / n, 1),
             "time_share": round(ms / total, 4),
+            "cpu_share": round(cpu / total_cpu, 4),
         }
         print(
-            f"{kind:14} {counts[kind]:8} {counts[kind] / len(requests):6.1%} "
-            f"{ms / counts[kind]:8.2f} {query_counts[kind] / counts[kind]:7.1f} {ms / total:6.1%}"
+            f"{kind:14} {n:8} {n / count:6.1%} {ms / n:8.2f} {cpu / n:7.2f}"
+            f" {query_counts[kind] / n:7.1f} {ms / total:6.1%} {cpu / total_cpu:6.1%}"
         )
-    return {"total_ms": round(total, 1), "mean_ms": round(total / len(requests), 2), "kinds": kinds}
+    return {
+        "total_ms": round(total, 1),
+        "mean_ms": round(total / count, 2),
+        "mean_cpu_ms": round(total_cpu / count, 2),
+        "kinds": kinds,
+    }
 
 
 def main():
@@ -107,6 +128,9 @@ def main():
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
 
+    # As the benchmark's servers (bench/harness.py): the API's throttles do not answer 429.
+    for name in ("API_THROTTLE_ANON", "API_THROTTLE_USER"):
+        os.environ.setdefault(name, "1000000/minute")
     setup_django()
     from django.db import connection
     from django.test import Client, override_settings
@@ -119,9 +143,12 @@ def main():
             with counting(connection) as counted:
                 statuses.append(get(client, path).status_code)
             queries.append(len(counted))
-        rounds = [timed_round(client, requests) for _ in range(args.rounds)]
-        times = [statistics.median(values) for values in zip(*rounds, strict=True)]
-        print(f"rounds: {', '.join(f'{sum(r):.0f} ms' for r in rounds)}")
+        rounds = [timed_round(client, requests, statuses) for _ in range(args.rounds)]
+        times = [
+            (statistics.median(ms for ms, _ in values), statistics.median(c for _, c in values))
+            for values in zip(*rounds, strict=True)
+        ]
+        print(f"rounds: {', '.join(f'{sum(ms for ms, _ in r):.0f} ms' for r in rounds)}")
         result = report(requests, times, statuses, queries)
         if args.profile is not None:
             chosen = [item for item in requests if not args.profile or item[0] == args.profile]
@@ -139,11 +166,13 @@ def main():
             json.dump(
                 {
                     "load": os.getloadavg(),
-                    "rounds_ms": [round(sum(r), 1) for r in rounds],
+                    "rounds_ms": [round(sum(ms for ms, _ in r), 1) for r in rounds],
                     **result,
                     "requests": [
-                        [kind, path, status, round(ms, 2)]
-                        for (kind, path), status, ms in zip(requests, statuses, times, strict=True)
+                        [kind, path, status, round(ms, 2), round(cpu, 2)]
+                        for (kind, path), status, (ms, cpu) in zip(
+                            requests, statuses, times, strict=True
+                        )
                     ],
                 },
                 file,
