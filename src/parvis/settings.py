@@ -140,14 +140,14 @@ if env_bool("PARVIS_DEMO_GZIP", False):
 
 ROOT_URLCONF = "parvis.urls"
 WSGI_APPLICATION = "parvis.wsgi.application"
+FORM_RENDERER = "parvis.core.formrenderer.Renderer"  # <select> options written in Python
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # allauth comes before our apps in INSTALLED_APPS: list the accounts templates first so
-        # that its overrides of allauth's layouts and pages win.
-        # core/admin_templates: the back office's admin/base_site.html (the admin app comes
-        # first in INSTALLED_APPS, so an app template could not override it).
+        # allauth comes before our apps in INSTALLED_APPS: the accounts templates first, so that
+        # its overrides of allauth's pages win; core/admin_templates: the back office's
+        # admin/base_site.html (the admin app comes first: an app template could not override it).
         "DIRS": [
             BASE_DIR / "accounts" / "templates",
             BASE_DIR / "franceconnect" / "templates",
@@ -155,8 +155,8 @@ TEMPLATES = [
         ],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% form_token %} in every template, like {% csrf_token %} (core.idempotency).
-            "builtins": ["parvis.core.templatetags.forms"],
+            # {% form_token %} in every template (core.idempotency); {% url %} remembered.
+            "builtins": ["parvis.core.templatetags.forms", "parvis.core.templatetags.urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -17,6 +17,7 @@ from parvis.groups import services as group_services
 from parvis.groups.models import Group, GroupStatus, JoinPolicy, Message, Thread, Visibility
 from parvis.news.models import PostStatus
 from parvis.organisations.models import OrganisationKind, OrganisationRole
+from parvis.territories.models import Territory, TerritoryKind
 
 from ..agenda.conftest import create_event
 from ..consultations.conftest import create_consultation
@@ -102,6 +103,23 @@ def in_days(n):
 
 
 # --- visitors -----------------------------------------------------------------------------------
+
+
+def test_visitor_sees_the_departement_figures_at_once_after_a_territory_changes(client, oise):
+    """The figures are read once while the territories do not change (``core.selectors``);
+    a commune imported since counts at once, in a page from the page cache too."""
+    assert "<strong>3</strong> communes" in client.get("/").content.decode()
+    assert "<strong>3</strong> communes" in client.get("/").content.decode()
+    Territory.objects.create(
+        kind=TerritoryKind.COMMUNE,
+        code="60001",
+        name="Abancourt",
+        slug="abancourt",
+        population=700,
+        departement=oise["departement"],
+    )
+
+    assert "<strong>4</strong> communes" in client.get("/").content.decode()
 
 
 def test_visitor_sees_the_departement_wide_version_and_an_invitation_to_join(

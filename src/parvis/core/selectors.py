@@ -9,12 +9,23 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.rendered import kept
+
+from . import pagecache
 
 
 def departement_with_figures():
     """The département the site serves, annotated with ``commune_count`` and
     ``population_total`` (of its communes), or ``None`` before the territory is imported.
-    One query."""
+    One query, once per version of the territories and per process (``rendered.kept``): the
+    same figures greet every visitor until the territories are imported again. The page
+    showing them depends on every territory (the row kept is not loaded by the page: the page
+    cache could not record it)."""
+    pagecache.depends_on(pagecache.collection("territories.territory"))
+    return kept("departement_with_figures", _departement_with_figures)
+
+
+def _departement_with_figures():
     communes = (
         Territory.objects.filter(kind=TerritoryKind.COMMUNE, departement=OuterRef("pk"))
         .order_by()

@@ -8,12 +8,14 @@ The proxy models ``Departement``, ``Arrondissement``, ``Epci`` and ``Commune`` g
 its own manager and admin.
 """
 
+from functools import lru_cache
+
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.collation import FRENCH
+from parvis.core.reversing import cached_reverse
 
 
 class TerritoryKind(models.TextChoices):
@@ -35,6 +37,11 @@ class TerritoryQuerySet(models.QuerySet):
         if text.isdigit():
             return self.filter(postal_codes__contains=text)
         return self.filter(name__icontains=text)
+
+
+@lru_cache(maxsize=4096)
+def _url_slug(slug, name, kind):
+    return slugify(slug) or slugify(name) or kind
 
 
 class Territory(models.Model):
@@ -99,15 +106,14 @@ class Territory(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        """The territory's portal page (``/communes/60057-beauvais/``...)."""
-        return reverse(
-            f"territories:{self.kind}", kwargs={"code": self.code, "slug": self.url_slug}
-        )
+        """The territory's portal page (``/communes/60057-beauvais/``...): remembered per
+        process (a page links the same few hundred territories again and again)."""
+        return cached_reverse(f"territories:{self.kind}", code=self.code, slug=self.url_slug)
 
     @property
     def url_slug(self):
         """The slug of the territory's address: ASCII, never empty."""
-        return slugify(self.slug) or slugify(self.name) or self.kind
+        return _url_slug(self.slug, self.name, self.kind)
 
     @property
     def postal_code_list(self):

@@ -4,11 +4,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.pictures import PictureField
+from parvis.core.reversing import cached_reverse
 from parvis.core.validators import validate_visible_text
 
 
@@ -125,7 +125,8 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("groups:detail", kwargs={"slug": self.slug})
+        # Remembered per process: pages link the same groups again and again.
+        return cached_reverse("groups:detail", slug=self.slug)
 
     @property
     def is_public(self):

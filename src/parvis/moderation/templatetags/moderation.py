@@ -12,6 +12,9 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import registry, selectors
 
@@ -26,14 +29,27 @@ def report_url(obj):
     return reverse("moderation:report", kwargs={"key": entry.key, "pk": obj.pk})
 
 
-@register.inclusion_tag("moderation/_report_link.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def report_link(context, obj):
+    """``<p class="report-link"><a href="…">Report<span class="visually-hidden"> this …`` and
+    a line break; only the line break for the item's author or what cannot be reported.
+    Written here rather than by a template: lists and threads show one per item."""
     user = context.get("user")
     entry = registry.get_for_model(obj) if obj is not None else None
     show = entry is not None and not (
         user is not None and user.is_authenticated and selectors.is_author(obj, user)
     )
-    return {"url": report_url(obj) if show else "", "kind": entry.label if entry else ""}
+    url = report_url(obj) if show else ""
+    if not url:
+        return "\n"
+    hidden = _("this %(kind)s to the moderators") % {"kind": conditional_escape(entry.label)}
+    return format_html(
+        '<p class="report-link"><a href="{}" rel="nofollow">{}<span class="visually-hidden"> {}'
+        "</span></a></p>\n",
+        url,
+        _("Report"),
+        mark_safe(hidden),  # noqa: S308 - the translation, and the label escaped
+    )
 
 
 @register.inclusion_tag("moderation/_hidden_banner.html")
