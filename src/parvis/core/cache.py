@@ -24,6 +24,7 @@ import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,29 @@ def _missing_key():
     raise ValueError("Key not found (cache unavailable).")
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` per connection pool. Django builds a new
+    one for each operation, and its table of reply callbacks (about 170 entries) cost more CPU
+    than a local round trip (0.2-0.3 ms: a page served from the cache makes several). A
+    ``redis.Redis`` is shared safely between threads: each command takes a connection from
+    the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClients
         self._down_until = 0.0
 
     def _attempt(self, method, fallback, *args, **kwargs):
