@@ -1,5 +1,7 @@
 """The search page (``/recherche/``) and the header's suggestions (``/recherche/suggestions/``):
-the types registered in ``parvis.core.search``, one query each with a ``LIMIT``."""
+the types registered in ``parvis.core.search``, one query each with a ``LIMIT``, or none when
+their results are reused (``search.group_results``). Visitors' pages and suggestions are whole
+pages of the page cache besides (``pagecache.public_page``)."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -8,8 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import search
-from .pagination import CappedPaginator
+from .pagecache import public_page
 from .routers import replica_reads
+
+#: The query parameters the search page reads (the rest neither reaches it nor makes another
+#: cached page).
+PARAMS = ("q", "type", "page")
 
 
 def _page_number(request):
@@ -18,10 +24,12 @@ def _page_number(request):
 
 
 @require_GET
+@public_page(params=PARAMS, dynamic=True)
 @replica_reads
 def search_page(request):
     """Every type's best matches, grouped; or, with ``?type=<key>``, that type only, by pages
-    (a capped count and the page: two queries)."""
+    (a capped count and the page: two queries). What each type shows is declared by its
+    results (``search.group_results``, ``search.page_of``)."""
     query = search.Query.parse(request.GET.get("q", ""))
     key = request.GET.get("type", "")
     provider = search.providers.get(key) if key else None
@@ -31,11 +39,7 @@ def search_page(request):
     if provider is not None:
         page = None
         if query:
-            paginator = CappedPaginator(
-                provider.query(request.user, query), search.PER_PAGE, cap=search.COUNTED
-            )
-            page = paginator.get_page(_page_number(request))
-            page.results = [provider.result(row) for row in page.object_list]
+            page = search.page_of(provider, request.user, query, _page_number(request))
         context["page"] = page
     elif query:
         context["groups"] = search.search_all(request.user, query)
@@ -45,9 +49,11 @@ def search_page(request):
 
 @require_GET
 @never_cache
+@public_page(params=("q",), dynamic=True)
 @replica_reads
 def suggestions(request):
-    """The header's typeahead: a few results of each type, as JSON."""
+    """The header's typeahead: a few results of each type, as JSON: the first ones of the
+    search page's, reused with them (typing a word and pressing Enter costs one search)."""
     query = search.Query.parse(request.GET.get("q", ""))
     groups = search.search_all(request.user, query, limit=search.SUGGESTION_LIMIT)
     return JsonResponse(
