@@ -3,13 +3,16 @@ the types registered in ``parvis.core.search``, one query each with a ``LIMIT``,
 their results are reused (``search.group_results``). Visitors' pages and suggestions are whole
 pages of the page cache besides (``pagecache.public_page``)."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import search
+from . import pagecache, search
 from .pagecache import public_page
 from .routers import replica_reads
 
@@ -42,9 +45,24 @@ def search_page(request):
             page = search.page_of(provider, request.user, query, _page_number(request))
         context["page"] = page
     elif query:
-        context["groups"] = search.search_all(request.user, query)
+        context["groups"] = groups = search.search_all(request.user, query)
+        context["groups_html"] = _groups_html(groups)
     status = 404 if context.get("unknown_type") else 200
     return render(request, "core/search.html", context, status=status)
+
+
+def _groups_html(groups):
+    """The results' HTML, rendered once for the same results in the same language (members
+    share most of them: ``search.group_results``)."""
+    shown = tuple(
+        (group.key, group.see_all_url, tuple((r.title, r.url, r.detail) for r in group.results))
+        for group in groups
+    )
+    return pagecache.fragment(
+        ("search:groups:v1", shown, translation.get_language()),
+        lambda: render_to_string("core/_search_groups.html", {"groups": groups}),
+        seconds=settings.PARVIS_PAGE_CACHE_SECONDS,
+    )
 
 
 @require_GET
