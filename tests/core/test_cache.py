@@ -48,3 +48,17 @@ def test_the_cache_is_used_again_once_redis_is_back(tmp_path, monkeypatch):
         assert cache.get("kept") == "again"
     finally:
         server.stop()
+
+
+def test_one_redis_client_serves_every_operation(tmp_path):
+    """Django built a client for each operation (its reply callbacks cost more CPU than a
+    local round trip); one per connection pool serves them all, and still works."""
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        cache = cache_at(server.url)
+        cache.set("key", 1)
+        assert cache.get("key") == 1 and cache.get_many(["key"]) == {"key": 1}
+        assert cache._cache.get_client("key") is cache._cache.get_client("other", write=True)
+    finally:
+        server.stop()

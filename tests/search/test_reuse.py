@@ -123,6 +123,23 @@ def test_a_cached_search_shows_a_new_and_an_edited_item_at_once(client, login, w
     assert "Grand marché de l’Avent" in page(client, "Avent")
 
 
+def test_a_visitor_page_built_from_members_answers_still_shows_changes_at_once(
+    client, login, world
+):
+    """The visitors' page is rendered from the types' answers a member's search left in the
+    cache: it depends on what they read all the same."""
+    login(UserFactory())
+    page(client)
+    client.logout()
+    assert "Marché aux puces" not in page(client)
+    create_event(
+        created_by=world["manager"], commune=world["event"].commune, title="Marché aux puces"
+    )
+    assert "Marché aux puces" in page(client)
+    Event.objects.filter(pk=world["event"].pk).update(title="Grand marché de l’Avent")
+    assert "Grand marché de l’Avent" in page(client)
+
+
 def test_private_discussions_are_reused_only_by_members_of_the_same_groups(
     client, login, world, private_member
 ):
