@@ -19,6 +19,10 @@ VISITOR_OVERVIEW = 12
 #: (notifications, messages) and the questions type's two look-ups of what the member answers
 #: for (an official's delegations, their organisations): twelve, whatever the volume.
 MEMBER_OVERVIEW = VISITOR_OVERVIEW + 12
+#: A member's search whose every type is reused (``search.group_results``): what any member's
+#: page costs (the same twelve but the questions type's two look-ups) and the private groups
+#: they belong to (the discussions' and the calls' audience).
+MEMBER_REUSED = MEMBER_OVERVIEW - VISITOR_OVERVIEW - 2 + 1
 
 
 def grow(oise, volume):
@@ -46,6 +50,43 @@ def test_overview_queries_do_not_grow_with_the_results(
 
 
 @pytest.mark.parametrize("volume", [0, 6])
+def test_searches_asked_again_are_reused(
+    client, login, oise, world, private_member, volume, django_assert_max_num_queries
+):
+    grow(oise, volume)
+    client.get("/recherche/", {"q": "marché"})
+    with django_assert_max_num_queries(0):  # a visitor's: pages of the page cache
+        client.get("/recherche/", {"q": "marché"})
+        client.get("/recherche/suggestions/", {"q": "marché"})  # the page's first results
+    client.get("/api/recherche/", {"q": "marché"})
+    with django_assert_max_num_queries(0):
+        client.get("/api/recherche/", {"q": "marché"})
+    first, second = UserFactory(commune=oise["beauvais"]), UserFactory(commune=oise["beauvais"])
+    login(first)
+    with django_assert_max_num_queries(MEMBER_OVERVIEW + 1):  # + the private groups
+        client.get("/recherche/", {"q": "marché"})
+    login(second)  # another member: every type reused
+    with django_assert_max_num_queries(MEMBER_REUSED):
+        response = client.get("/recherche/", {"q": "marché"})
+    assert len(response.context["groups"]) == 8
+    login(private_member)  # the discussions of their private group: searched for them
+    with django_assert_max_num_queries(MEMBER_REUSED + 2):
+        response = client.get("/recherche/", {"q": "marché"})
+    if not volume:  # with more, the public discussions rank first
+        assert "Places du marché secrètes" in response.content.decode()
+
+
+def test_without_the_page_cache_a_search_costs_as_many_queries(
+    client, login, oise, world, settings, django_assert_max_num_queries
+):
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    login(UserFactory(commune=oise["beauvais"]))
+    for _ in range(2):
+        with django_assert_max_num_queries(MEMBER_OVERVIEW):
+            client.get("/recherche/", {"q": "marché"})
+
+
+@pytest.mark.parametrize("volume", [0, 6])
 @pytest.mark.parametrize("key", ["evenements", "discussions", "organisations", "membres"])
 def test_one_type_page_is_two_queries(
     client, oise, world, volume, key, django_assert_max_num_queries
@@ -54,6 +95,10 @@ def test_one_type_page_is_two_queries(
     with django_assert_max_num_queries(2):
         response = client.get("/recherche/", {"q": "marché", "type": key})
     assert response.context["page"].results
+    with django_assert_max_num_queries(0):
+        again = client.get("/recherche/", {"q": "marché", "type": key})
+    assert again["X-Page-Cache"] == "hit"
+    assert response.context["page"].results[0].title in again.content.decode()
 
 
 @pytest.mark.parametrize("volume", [0, 6])

@@ -47,5 +47,6 @@ core_search.providers.register(
         query=events_matching,
         result=event_result,
         see_all_url=lambda query: f"{reverse('agenda:index')}?{query.urlencoded}",
+        audience=core_search.everyone,
     )
 )

@@ -56,5 +56,6 @@ core_search.providers.register(
         order=core_search.ORDER["consultations"],
         query=consultations_matching,
         result=consultation_result,
+        audience=core_search.everyone,
     )
 )

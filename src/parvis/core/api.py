@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
 
 from . import search
@@ -48,10 +49,16 @@ def _page(value):
     return int(value)
 
 
-class SearchViewSet(viewsets.ViewSet):
+class SearchViewSet(CachedForVisitors, viewsets.ViewSet):
     """Search every type of content at once (the site's search box). Without `type`: a few
     results of each type that has any, best first, grouped by type. With `type`: that type
     only, `page` by `page` (20 results a page)."""
+
+    # Anonymous answers are cached pages; each type's results are reused for everyone who
+    # sees the same (``search.group_results``) and declare what they show.
+    page_cache_dynamic = True
+    page_cache_params = ("q", "type", "page")
+    pagination_class = None
 
     @extend_schema(
         parameters=[
@@ -83,14 +90,14 @@ class SearchViewSet(viewsets.ViewSet):
             data["page"] = page
             if query:
                 start = (page - 1) * search.PER_PAGE
-                rows = list(
-                    provider.query(request.user, query)[start : start + search.PER_PAGE + 1]
+                results = search.results_between(
+                    provider, request.user, query, start, start + search.PER_PAGE + 1
                 )
-                data["has_next"] = len(rows) > search.PER_PAGE
-                if rows:
+                data["has_next"] = len(results) > search.PER_PAGE
+                if results:
                     group = search.Group(
                         provider=provider,
-                        results=[provider.result(row) for row in rows[: search.PER_PAGE]],
+                        results=results[: search.PER_PAGE],
                         has_more=data["has_next"],
                         see_all_url=search.see_all_url(provider, query),
                     )

@@ -28,30 +28,42 @@ build the match: ``text_search`` (PostgreSQL full text with the ``french_unaccen
 configuration, each word a prefix, all required; ``icontains`` on other databases) and
 ``name_search`` (the same, or trigram similarity of a name: typos forgiven).
 
+Results are reused (``group_results``, ``page_of``): each type's answer to a search is kept in
+the page cache (``parvis.core.pagecache``) for everyone who sees the same results of that type
+(``SearchProvider.audience``), while the collections its query reads (found in its SQL:
+``pagecache.read_by``) and the items it showed are not retired; the visitors' search pages,
+suggestions and API answers are whole cached pages besides.
+
 The ``french_unaccent`` configuration (French stemming, accents ignored) is created by
 ``directory/migrations/0001``; the ``pg_trgm`` extension by ``territories/migrations/0002``.
 """
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
     TrigramSimilarity,
 )
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+
+from . import pagecache
 
 CONFIG = "french_unaccent"
 MAX_LENGTH = 200  # characters of a query read; the rest is ignored
@@ -136,6 +148,11 @@ class SearchProvider:
         search page of this type only.
     ``order``
         groups show by increasing order, then key.
+    ``audience``
+        ``(user) -> key``: users with the same key get the same results of this type
+        (``everyone``, ``visitors_or_members``, or the app's own: e.g. the private groups one
+        belongs to), which are then computed once for all of them and reused. ``None``: each
+        member's own results, computed at each request (visitors share theirs).
     """
 
     key: str
@@ -144,6 +161,19 @@ class SearchProvider:
     result: Callable[[Any], Result]
     see_all_url: Callable[[Query], str] | None = None
     order: int = 100
+    audience: Callable[[Any], Hashable] | None = None
+
+
+def everyone(user):
+    """``SearchProvider.audience`` of a type whose results are the same for everyone (its
+    visibility rules do not depend on who asks, once hidden items are left out for all)."""
+    return "everyone"
+
+
+def visitors_or_members(user):
+    """``SearchProvider.audience`` of a type whose results differ between visitors and members
+    only (e.g. the members who opened their profile to members)."""
+    return "members" if user.is_authenticated else "visitors"
 
 
 class SearchRegistry:
@@ -207,24 +237,153 @@ def see_all_url(provider, query):
 
 def search_all(user, query, *, limit=GROUP_LIMIT, types=None):
     """The groups of results of every provider (or of the keys in ``types``) with at least one
-    result: one query per provider, ``limit + 1`` rows each."""
+    result: one query per provider (``limit + 1`` rows each), none for the types whose results
+    are reused (``group_results``; read from the cache at once). The suggestions (a lower
+    ``limit``) are the first results of the search page's, and reuse them."""
     if not query:
         return []
+    fetched = max(limit, GROUP_LIMIT)
+    selected = [p for p in providers.all() if not types or p.key in types]
+    audiences = {}  # two types sharing an audience function ask it once
+    answers = _reused_many(
+        [
+            (provider, ("top", fetched), _top(provider, user, query, fetched))
+            for provider in selected
+        ],
+        user,
+        query,
+        audiences,
+    )
     groups = []
-    for provider in providers.all():
-        if types and provider.key not in types:
-            continue
-        rows = list(provider.query(user, query)[: limit + 1])
-        if rows:
+    for provider, (results, has_more) in zip(selected, answers, strict=True):
+        if results:
             groups.append(
                 Group(
                     provider=provider,
-                    results=[provider.result(row) for row in rows[:limit]],
-                    has_more=len(rows) > limit,
+                    results=results[:limit],
+                    has_more=has_more or len(results) > limit,
                     see_all_url=see_all_url(provider, query),
                 )
             )
     return groups
+
+
+# --- reusing results ----------------------------------------------------------------------------
+
+
+def audience_of(provider, user, audiences=None):
+    """Who gets the same results of ``provider`` as ``user`` (``SearchProvider.audience``), or
+    ``None``: ``user``'s own results, never reused. ``audiences``: a dict remembering the
+    answers of the audience functions already asked for ``user``."""
+    if provider.audience is None:
+        return None if user.is_authenticated else "visitors"
+    if audiences is None:
+        return provider.audience(user)
+    if provider.audience not in audiences:
+        audiences[provider.audience] = provider.audience(user)
+    return audiences[provider.audience]
+
+
+def _reused_many(asked, user, query, audiences=None):
+    """``[compute() for provider, what, compute in asked]``, each (a query of ``provider``'s
+    for ``user``) from the page cache when the same audience asked it before and what it read
+    is unchanged (``pagecache.fragments``: one cache read for all)."""
+    if not pagecache.enabled():
+        return [compute() for _provider, _what, compute in asked]
+    answers = [None] * len(asked)
+    cached = []
+    for index, (provider, what, compute) in enumerate(asked):
+        audience = audience_of(provider, user, audiences)
+        if audience is None:
+            answers[index] = compute()
+        else:
+            parts = (
+                "search:v1",
+                provider.key,
+                audience,
+                query.text,
+                what,
+                translation.get_language(),
+                timezone.get_current_timezone_name(),
+            )
+            cached.append((index, parts, compute))
+    values = pagecache.fragments(
+        [(parts, compute) for _index, parts, compute in cached],
+        seconds=settings.PARVIS_PAGE_CACHE_SECONDS,
+    )
+    for (index, _parts, _compute), value in zip(cached, values, strict=True):
+        answers[index] = value
+    return answers
+
+
+def _reused(provider, user, query, what, compute):
+    return _reused_many([(provider, what, compute)], user, query)[0]
+
+
+def _reading(queryset):
+    """``queryset``, after declaring what it reads to the page or fragment being rendered."""
+    if not pagecache.recording():
+        return queryset
+    try:
+        sql, _params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match, whatever the data
+        return queryset
+    pagecache.depends_on(*pagecache.read_by(sql))
+    return queryset
+
+
+def _top(provider, user, query, limit):
+    def compute():
+        rows = list(_reading(provider.query(user, query)[: limit + 1]))
+        return [provider.result(row) for row in rows[:limit]], len(rows) > limit
+
+    return compute
+
+
+def group_results(provider, user, query, *, limit=GROUP_LIMIT):
+    """``(results, has_more)``: ``provider``'s best ``limit`` results for ``user``, and whether
+    there are more. One query, or none when reused: kept for everyone in the type's audience
+    while neither the collections its query reads nor the items it showed were retired (a new
+    matching item, an edit, a hidden item show at once), ``PARVIS_PAGE_CACHE_SECONDS`` at
+    most, never past the next midnight nor the instant a result changes by itself (a
+    consultation closing, a post expiring)."""
+    return _reused(provider, user, query, ("top", limit), _top(provider, user, query, limit))
+
+
+def results_between(provider, user, query, start, stop):
+    """The results ``start`` to ``stop`` (excluded) of ``provider`` for ``user``, best first:
+    one query, or none when reused (see ``group_results``)."""
+
+    def compute():
+        return [provider.result(row) for row in _reading(provider.query(user, query)[start:stop])]
+
+    return _reused(provider, user, query, ("between", start, stop), compute)
+
+
+def page_of(provider, user, query, number):
+    """The page ``number`` (a ``Page``, its ``results`` set) of ``provider``'s results for
+    ``user``, at most ``COUNTED`` counted (``paginator.truncated`` beyond): a capped count and
+    the page, two queries, or none when reused (see ``group_results``)."""
+
+    def count():
+        counted = _reading(provider.query(user, query)[: COUNTED + 1]).count()
+        return min(counted, COUNTED), counted > COUNTED
+
+    total, truncated = _reused(provider, user, query, ("count",), count)
+    paginator = Paginator(range(total), PER_PAGE)
+    paginator.truncated = truncated
+    page = paginator.get_page(number)
+    bottom = (page.number - 1) * PER_PAGE
+    top = bottom + len(page.object_list)
+
+    def results():
+        if top == bottom:
+            return []
+        rows = _reading(provider.query(user, query)[bottom:top])
+        return [provider.result(row) for row in rows]
+
+    page.results = _reused(provider, user, query, ("page", page.number), results)
+    return page
 
 
 # --- building the match ---------------------------------------------------------------------

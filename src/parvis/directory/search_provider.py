@@ -43,5 +43,6 @@ core_search.providers.register(
         order=core_search.ORDER["members"],
         query=members_matching,
         result=member_result,
+        audience=core_search.visitors_or_members,
     )
 )

@@ -16,7 +16,7 @@ from parvis.moderation.selectors import exclude_hidden
 
 from .models import GroupStatus, Visibility
 from .search import group_vector, thread_vector
-from .selectors import groups_visible_to, threads_visible_to
+from .selectors import groups_visible_to, readable_groups_audience, threads_visible_to
 
 
 def groups_matching(user, query):
@@ -67,6 +67,8 @@ core_search.providers.register(
         query=groups_matching,
         result=group_result,
         see_all_url=lambda query: f"{reverse('groups:index')}?{query.urlencoded}",
+        # Every group not deleted nor hidden, private ones included, whoever asks.
+        audience=core_search.everyone,
     )
 )
 core_search.providers.register(
@@ -76,5 +78,6 @@ core_search.providers.register(
         order=core_search.ORDER["discussions"],
         query=threads_matching,
         result=thread_result,
+        audience=readable_groups_audience,
     )
 )

@@ -148,6 +148,26 @@ def readable_groups_filter(user, prefix=""):
     return public | mine
 
 
+def readable_groups_audience(user):
+    """Who reads the same groups' content as ``user`` (``readable_groups_filter``): visitors and
+    members of no private group read the public ones (``"public"``), site moderators all of
+    them, any other member the public ones and the private ones they belong to (named by
+    their keys: one query). The search reuses the discussions' and the calls' results for
+    everyone with the same answer (``core.search``)."""
+    if not user.is_authenticated:
+        return "public"
+    if is_site_moderator(user):
+        return "all"
+    private = tuple(
+        Group.objects.filter(pk__in=active_memberships(user).values("group_id"))
+        .exclude(visibility=Visibility.PUBLIC)
+        .exclude(status=GroupStatus.DELETED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return ("private", *private) if private else "public"
+
+
 def groups_readable_by(user):
     """Groups whose discussions ``user`` may read."""
     return visible(Group.objects.filter(readable_groups_filter(user)), user)

@@ -47,5 +47,6 @@ core_search.providers.register(
         order=85,
         query=reports_matching,
         result=report_result,
+        audience=core_search.everyone,
     )
 )

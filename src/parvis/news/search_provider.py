@@ -34,6 +34,7 @@ def posts_matching(user, query):
             "slug",
             "title",
             "publish_at",
+            "expires_at",  # a result's end: a search showing it is not kept past it
             "organisation__name",
             "author__email",
             "author__first_name",
@@ -58,5 +59,6 @@ core_search.providers.register(
         order=core_search.ORDER["news"],
         query=posts_matching,
         result=post_result,
+        audience=core_search.everyone,
     )
 )

@@ -61,5 +61,6 @@ core_search.providers.register(
         query=officials_matching,
         result=official_result,
         see_all_url=lambda query: f"{reverse('officials:list')}?{query.urlencoded}",
+        audience=core_search.visitors_or_members,
     )
 )

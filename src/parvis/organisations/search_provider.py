@@ -50,5 +50,6 @@ core_search.providers.register(
         order=core_search.ORDER["organisations"],
         query=organisations_matching,
         result=organisation_result,
+        audience=core_search.everyone,
     )
 )

@@ -38,5 +38,6 @@ core_search.providers.register(
         order=55,
         query=questions_matching,
         result=question_result,
+        audience=core_search.everyone,
     )
 )

@@ -58,5 +58,6 @@ core_search.providers.register(
         order=core_search.ORDER["communes"],
         query=territories_matching,
         result=territory_result,
+        audience=core_search.everyone,
     )
 )

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVector
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import search as core_search
+from parvis.groups.selectors import readable_groups_audience
 from parvis.moderation.selectors import exclude_hidden
 
 from .models import CallStatus
@@ -37,5 +38,7 @@ core_search.providers.register(
         order=75,
         query=calls_matching,
         result=call_result,
+        # A group's calls show to those who read its content (``calls_visible_to``).
+        audience=readable_groups_audience,
     )
 )

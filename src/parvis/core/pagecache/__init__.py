@@ -20,12 +20,14 @@ from .pages import (
     depends_on,
     enabled,
     fragment,
+    fragments,
     page_key,
     placeholders,
     public_page,
+    recording,
     serve,
 )
-from .tags import ALL, ALWAYS, activity, bulk, collection, declare, item, scoped
+from .tags import ALL, ALWAYS, activity, bulk, collection, declare, item, read_by, scoped
 from .writes import WriteObserver, bump, retire, statement_tags, tag_values
 
 __all__ = [
@@ -43,13 +45,16 @@ __all__ = [
     "depends_on",
     "enabled",
     "fragment",
+    "fragments",
     "install",
     "invalidate",
     "item",
     "page_key",
     "placeholders",
     "public_page",
+    "read_by",
     "reads_label",
+    "recording",
     "retire",
     "scoped",
     "serve",

@@ -142,6 +142,11 @@ def loaded_tags(found) -> set:
     return result
 
 
+def recording() -> bool:
+    """Whether a page or fragment is being rendered for the cache (``depends_on`` records)."""
+    return _collector.get() is not None
+
+
 def depends_on(*tag_list) -> None:
     """Declare, from inside a render, tags the page or fragment shows beyond what it loads
     (e.g. a count read with ``.count()``)."""
@@ -212,23 +217,29 @@ def enabled() -> bool:
     )
 
 
-def _holds(stored_tags) -> bool:
-    """Whether none of a stored entry's tags was retired since it was rendered."""
+def _holds(stored_tags, current=None) -> bool:
+    """Whether none of a stored entry's tags was retired since it was rendered (``current``:
+    the tags' values when already read)."""
     if not stored_tags:
         return True
-    current = tag_values([tag for tag, _value in stored_tags])
-    return all(current[tag] == value for tag, value in stored_tags)
+    if current is None:
+        current = tag_values([tag for tag, _value in stored_tags])
+    return all(current.get(tag) == value for tag, value in stored_tags)
 
 
-def _usable(key, stored) -> bool:
+def _well_formed(stored) -> bool:
+    return isinstance(stored, tuple) and len(stored) == 4
+
+
+def _usable(key, stored, current=None) -> bool:
     """Whether to serve ``stored`` (``(value, fresh_until, tags, changes_at)``): its tags hold,
     the instant its content changes by itself (``deadline``) has not come, and it is fresh or
     past its time while another request renders it anew (the caller that gets ``False``
     renders it)."""
-    if stored is None or len(stored) != 4:
+    if not _well_formed(stored):
         return False
     now = time.time()
-    if now >= stored[3] or not _holds(stored[2]):
+    if now >= stored[3] or not _holds(stored[2], current):
         return False
     return now < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
 
@@ -277,38 +288,89 @@ def _store(key, value, found, before, started, seconds) -> bool:
         return False
 
 
-def fragment(parts, render, *, tags=(), request=None):
-    """A template fragment (``render()``'s HTML) cached under ``parts`` (what makes it differ:
-    the member, the language...), valid while ``tags`` and the items it loaded are not retired.
-    ``render()`` every time when the cache is off.
+def _reused(stored) -> None:
+    """A stored fragment served inside a page or fragment being rendered: the enclosing one
+    shows what it shows (its tags, the instant it changes by itself), as if rendered again."""
+    found = _collector.get()
+    if found is not None:
+        found.update(("tag", tag) for tag, _value in stored[2])
+        if stored[3] != float("inf"):
+            found.add((UNTIL, stored[3]))
 
-    With ``request``, the fragment holds per-request values (a form's CSRF token and one-time
-    form token, the CSP nonce): ``render()`` runs with placeholders for them (``request``'s
-    ``RENDERING``: read by ``core.context_processors.page_cache_placeholders`` and by
-    ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
+
+def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
+    """A template fragment (``render()``'s HTML, or any value that pickles) cached under
+    ``parts`` (what makes it differ: the member, the language...), valid while ``tags`` and the
+    items it loaded are not retired, ``seconds`` at most (``PARVIS_PAGE_CACHE_SECONDS`` if less;
+    ``RELATIVE_SECONDS`` by default: a member's home shows relative times). ``render()`` every
+    time when the cache is off. Inside a page or fragment being rendered, the enclosing one
+    depends on what this one shows, whether it was rendered or read from the cache.
+
+    With ``request``, the fragment (HTML) holds per-request values (a form's CSRF token and
+    one-time form token, the CSP nonce): ``render()`` runs with placeholders for them
+    (``request``'s ``RENDERING``: read by ``core.context_processors.page_cache_placeholders``
+    and by ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
     request's own values (``_personalise``)."""
     if not enabled():
         return render()
-    key = FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
+    key = _fragment_key(parts)
     try:
         stored = cache.get(key)
         if _usable(key, stored):
+            _reused(stored)
             if request is None:
                 return stored[0]
             return _personal(request, *stored[0])
+    except Exception:  # noqa: BLE001 - no cache: render
+        return render()
+    return _render_fragment(key, render, tags, seconds, request)
+
+
+def fragments(entries, *, seconds=RELATIVE_SECONDS) -> list:
+    """``[fragment(parts, render, seconds=seconds) for parts, render in entries]``, with one
+    cache read of them all and one of their tags: the ones missing or retired are rendered
+    (and stored) one by one."""
+    if not enabled():
+        return [render() for _parts, render in entries]
+    keys = [_fragment_key(parts) for parts, _render in entries]
+    try:
+        stored = cache.get_many(keys)
+        tags = {tag for entry in stored.values() if _well_formed(entry) for tag, _v in entry[2]}
+        current = tag_values(tags)
+    except Exception:  # noqa: BLE001 - no cache: render
+        return [render() for _parts, render in entries]
+    values = []
+    for key, (_parts, render) in zip(keys, entries, strict=True):
+        entry = stored.get(key)
+        if _usable(key, entry, current):
+            _reused(entry)
+            values.append(entry[0])
+        else:
+            values.append(_render_fragment(key, render, (), seconds))
+    return values
+
+
+def _fragment_key(parts) -> str:
+    return FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
+
+
+def _render_fragment(key, render, tags, seconds, request=None):
+    """Render a fragment missing from the cache (or retired) and store it (see ``fragment``)."""
+    try:
         started = time.time_ns()
         before = _known_before(tags)
     except Exception:  # noqa: BLE001 - no cache: render
         return render()
     marks = placeholders() if request is not None else None
-    with collecting() as found, _placeholders_for(request, marks):
-        html = render()
-    seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, RELATIVE_SECONDS)
+    with primary_reads(), collecting() as found, _placeholders_for(request, marks):
+        value = render()
+    found.update(("tag", tag) for tag in tags)  # an enclosing page depends on them too
+    seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, seconds)
     if request is None:
-        _store(key, html, found, before, started, seconds)
-        return html
-    _store(key, (html, marks), found, before, started, seconds)
-    return _personal(request, html, marks)
+        _store(key, value, found, before, started, seconds)
+        return value
+    _store(key, (value, marks), found, before, started, seconds)
+    return _personal(request, value, marks)
 
 
 def _personal(request, html, marks):

@@ -15,6 +15,7 @@ declare with ``collection(...)`` and ``scoped(...)`` or literally (``"groups.mes
 formatted with the view's arguments).
 """
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -244,3 +245,22 @@ def scheduled() -> list:
         for model, declaration in _ensure()[1].items()
         if declaration is not None and declaration.scheduled and not model._meta.proxy
     ]
+
+
+_READ_TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+
+
+def read_by(sql) -> set:
+    """The collections a ``SELECT`` (its SQL) reads, subqueries included: what may change its
+    answer. Each table's collection (an ``INSERT`` and an ``UPDATE`` of a list column retire it;
+    a bulk write too) and, for models ordered by activity (``Declaration.activity_fields``),
+    ``<label>@activity``; a many-to-many table, its owner's collection."""
+    found = set()
+    for table in _READ_TABLE.findall(sql):
+        declaration = for_table(table)
+        if declaration is None or declaration.silent:
+            continue
+        found.add(collection(declaration.label))
+        if declaration.activity_fields:
+            found.add(activity(collection(declaration.label)))
+    return found
