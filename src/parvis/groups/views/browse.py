@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
-from parvis.core.htmx import is_htmx, results_fragment
+from parvis.core.htmx import is_htmx, render_list, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -179,10 +179,9 @@ def group_member_list(request, slug):
     )
     for membership in shown:
         membership.handle = handles.get(membership.user_id, "")
-    return render(
-        request,
-        "groups/member_list.html",
-        {**_viewer_context(request, group), "page": page, "shown": shown, "hidden": hidden},
+    context = {**_viewer_context(request, group), "page": page, "shown": shown, "hidden": hidden}
+    return render_list(
+        request, "groups/member_list.html", "groups/_member_results.html", context, page
     )
 
 
