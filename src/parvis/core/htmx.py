@@ -53,7 +53,8 @@ def results_fragment(request, template, context, page, *, found=""):
 
 def render_list(request, template, results_template, context, page, *, found=""):
     """A list's page, or for a member's htmx request (another page, a filter) its results
-    block alone (``results_template``, included by ``template``; ``results_fragment``)."""
-    if is_htmx(request) and request.user.is_authenticated:
+    block alone (``results_template``, included by ``template``; ``results_fragment``). Without
+    a ``page`` (nothing listed yet: no words searched), the page."""
+    if page is not None and is_htmx(request) and request.user.is_authenticated:
         return results_fragment(request, results_template, context, page, found=found)
     return render(request, template, context)
