@@ -51,6 +51,7 @@ def test_a_member_changes_the_informations_filters_in_place(
     assert html.startswith("<title>Information for Compiègne — ")
     assert '<div id="news-found">' in html and "<h1>Information for Compiègne</h1>" in html
     assert 'id="follow-territoire-' in html and "Travaux rue de Paris" in html
+    assert "RSS feed for Compiègne" in html  # the subscription links follow the commune
     assert "autofocus" not in html
     assert "Information for Compiègne" in html.split('id="live-status"')[1]
     assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
