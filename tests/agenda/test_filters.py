@@ -15,6 +15,8 @@ from parvis.agenda.selectors import public_occurrences
 from .conftest import PARIS
 
 pytestmark = pytest.mark.django_db
+#: What htmx sends when a member changes the agenda's filter form.
+FILTER_FORM = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "agenda-filters"}
 
 
 def in_days(n, hour=18):
@@ -263,7 +265,7 @@ def test_a_member_changing_a_filter_gets_the_results_in_place(
     assert 'hx-get="/agenda/" hx-trigger="change, submit" hx-target="#agenda-found"' in page
     assert 'hx-push-url="true"' in page
     with django_assert_max_num_queries(25):
-        swapped = member.get("/agenda/?free=1", HTTP_HX_REQUEST="true")
+        swapped = member.get("/agenda/?free=1", **FILTER_FORM)
     html = swapped.content.decode()
     assert swapped.status_code == 200 and "<main" not in html
     assert (
@@ -273,7 +275,7 @@ def test_a_member_changing_a_filter_gets_the_results_in_place(
     assert "3 dates" in html and 'id="live-status"' in html
     assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
     # Bad input: the message next to the filter, in the fragment; never a 500.
-    bad = member.get("/agenda/?commune=Atlantis", HTTP_HX_REQUEST="true").content.decode()
+    bad = member.get("/agenda/?commune=Atlantis", **FILTER_FORM).content.decode()
     assert 'role="alert"' in bad and "<main" not in bad and "4 dates" in bad
 
 

@@ -19,7 +19,7 @@ from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
 from parvis.core.geo import map_context, map_point
-from parvis.core.htmx import fragment, is_htmx
+from parvis.core.htmx import fragment, is_htmx, page_of
 from parvis.core.pagecache import public_page
 from parvis.core.pagination import CappedPaginator
 from parvis.core.richtext import render_markdown
@@ -181,18 +181,21 @@ def upcoming(request):
         **map_context(),
     )
     if is_htmx(request) and request.user.is_authenticated:
-        # A member changed a filter: the filters and results in place (visitors' pages,
-        # cached, never change: htmx is not loaded for them).
-        count = page.paginator.count
-        if page.paginator.truncated:
-            message = _("More than %(counter)s dates: narrow the filters to see them all.")
+        # A member changed a filter, a view tab, a period or a page: the heading, filters and
+        # results in place (visitors' pages, cached, never change: htmx is not loaded for them).
+        trigger = request.headers.get("HX-Trigger", "")
+        if trigger in PAGE_LINK_IDS:  # the results take the focus
+            in_place, message = {"in_place": True, "paged": True}, page_of(page)
         else:
-            message = ngettext("%(counter)s date", "%(counter)s dates", count)
+            count = page.paginator.count
+            if page.paginator.truncated:
+                message = _("More than %(counter)s dates: narrow the filters to see them all.")
+            else:
+                message = ngettext("%(counter)s date", "%(counter)s dates", count)
+            message %= {"counter": count}
+            in_place = {"filters_open": True} if trigger == FILTERS_FORM_ID else {"in_place": True}
         return fragment(
-            request,
-            "agenda/_list_found.html",
-            {**context, "filters_open": True},
-            message=message % {"counter": count},
+            request, "agenda/_list_found.html", {**context, **in_place}, message=message
         )
     return render(request, "agenda/upcoming.html", context)
 
@@ -221,6 +224,8 @@ def _redirect_keeping_query(request, name, **kwargs):
 
 #: The id of the filter form (``_filters.html``): htmx names it in ``HX-Trigger``.
 FILTERS_FORM_ID = "agenda-filters"
+#: The ids of the links to the previous and next page of dates (``directory/_pagination.html``).
+PAGE_LINK_IDS = ("page-previous", "page-next")
 
 
 def _period_url(name, day, context, **kwargs):
@@ -235,14 +240,19 @@ def _period_url(name, day, context, **kwargs):
 
 
 def _period_page(request, template, found, context, heading):
-    """A month, week or day page; for a member's htmx request (a filter changed, or the
-    previous/next period) its ``#agenda-found`` block alone, with the page title and the
-    heading announced (visitors' pages, cached, never change: htmx is not loaded for them)."""
+    """A month, week or day page; for a member's htmx request (a filter changed, a view tab,
+    the previous/next period, a day's other page) its ``#agenda-found`` block alone, with the
+    page title and the heading announced (visitors' pages, cached, never change: htmx is not
+    loaded for them)."""
     if is_htmx(request) and request.user.is_authenticated:
+        trigger = request.headers.get("HX-Trigger", "")
         in_place = {
             "in_place": True,
-            "filters_open": request.headers.get("HX-Trigger") == FILTERS_FORM_ID,
+            "filters_open": trigger == FILTERS_FORM_ID,
+            "paged": trigger in PAGE_LINK_IDS,  # a day's other page: its dates take the focus
         }
+        if in_place["paged"]:
+            heading = page_of(context["page"])
         return fragment(request, found, {**context, **in_place}, message=heading)
     return render(request, template, context)
 

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.htmx import render_list
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
@@ -109,9 +110,10 @@ def consultation_index(request):
         ("a-venir", _("Coming soon")),
         ("terminees", _("Closed")),
     ]
-    return render(
+    return render_list(
         request,
         "consultations/list.html",
+        "consultations/_list_results.html",
         {
             "page": page,
             "state": state,
@@ -130,6 +132,7 @@ def consultation_index(request):
                 }
             ),
         },
+        page,
     )
 
 
@@ -141,7 +144,13 @@ def consultations_managed(request):
     page = Paginator(consultations_managed_by(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "consultations/managed.html", {"page": page})
+    return render_list(
+        request,
+        "consultations/managed.html",
+        "consultations/_managed_results.html",
+        {"page": page},
+        page,
+    )
 
 
 # --- the consultation's page and the answer form --------------------------------------------------

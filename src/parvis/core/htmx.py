@@ -9,6 +9,7 @@ never cached, and they vary on ``HX-Request``.
 """
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -48,3 +49,12 @@ def results_fragment(request, template, context, page, *, found=""):
     if request.headers.get("HX-Trigger", "").endswith("-filters"):
         return fragment(request, template, {**context, "filters_open": True}, message=found)
     return fragment(request, template, {**context, "in_place": True}, message=page_of(page))
+
+
+def render_list(request, template, results_template, context, page, *, found=""):
+    """A list's page, or for a member's htmx request (another page, a filter) its results
+    block alone (``results_template``, included by ``template``; ``results_fragment``). Without
+    a ``page`` (nothing listed yet: no words searched), the page."""
+    if page is not None and is_htmx(request) and request.user.is_authenticated:
+        return results_fragment(request, results_template, context, page, found=found)
+    return render(request, template, context)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.core.geo import map_context, map_point
-from parvis.core.htmx import fragment, is_htmx
+from parvis.core.htmx import fragment, is_htmx, render_list
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -38,6 +38,7 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+QUEUE_PAGE_SIZE = 50
 STATUS_FILTERS = {
     "ouverts": "open",
     "recus": ReportStatus.RECEIVED,
@@ -97,9 +98,10 @@ def report_index(request):
         )
         if value
     }
-    return render(
+    return render_list(
         request,
         "localreports/list.html",
+        "localreports/_list_results.html",
         {
             "page": page,
             "commune": commune,
@@ -117,6 +119,7 @@ def report_index(request):
             **map_context(),
             "map_points": map_points if settings.PARVIS_MAP_TILES_URL else [],
         },
+        page,
     )
 
 
@@ -276,5 +279,8 @@ def report_queue(request):
     else:
         state = "tous"
         reports = reports.order_by("-created_at", "-pk")
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(request, "localreports/queue.html", {"page": page, "state": state})
+    page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state}
+    return render_list(
+        request, "localreports/queue.html", "localreports/_queue_results.html", context, page
+    )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from parvis.core.htmx import render_list
+
 from . import registry, selectors, services
 from .forms import AppealForm, ReportForm
 from .models import RESTRICTIVE_ACTIONS, Report
@@ -181,12 +183,14 @@ def my_decisions(request):
     page = Paginator(selectors.decisions_concerning(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    return render_list(
         request,
         "moderation/my_decisions.html",
+        "moderation/_decision_results.html",
         {
             "page": page,
             "decisions": page.object_list,
             "reports": selectors.reports_by(request.user).order_by("-created_at")[:50],
         },
+        page,
     )

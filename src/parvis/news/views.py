@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
-from parvis.core.htmx import fragment, is_htmx, results_fragment
+from parvis.core.htmx import fragment, is_htmx, render_list, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -52,6 +52,8 @@ STATUS_PARAMETERS = {
     "publiees": PostStatus.PUBLISHED,
     "depubliees": PostStatus.UNPUBLISHED,
 }
+#: The id of the feed's filter form (``news/_feed_found.html``): htmx names it in ``HX-Trigger``.
+FEED_FILTERS_ID = "news-filters"
 #: ``kind`` of the follow forms → model.
 FOLLOW_KINDS = {
     "territoire": Territory,
@@ -98,8 +100,16 @@ def feed(request):
         "following": following,
         "can_publish": user.is_authenticated and user.has_perm("news.write_post"),
     }
-    if is_htmx(request) and request.user.is_authenticated:  # another page, in place
-        return results_fragment(request, "news/_feed_results.html", context, page)
+    if is_htmx(request) and request.user.is_authenticated:
+        if request.headers.get("HX-Trigger") == FEED_FILTERS_ID:  # a new subject, in place
+            place = commune or territory
+            heading = (
+                _("Information for %(name)s") % {"name": place.name} if place else _("Information")
+            )
+            return fragment(
+                request, "news/_feed_found.html", {**context, "retitle": True}, message=heading
+            )
+        return results_fragment(request, "news/_feed_results.html", context, page)  # another page
     return render(request, "news/feed.html", context)
 
 
@@ -303,9 +313,10 @@ def my_posts(request):
     page = Paginator(posts_managed_by(request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    return render_list(
         request,
         "news/my_posts.html",
+        "news/_my_posts_results.html",
         {
             "page": page,
             "posts": page.object_list,
@@ -318,6 +329,7 @@ def my_posts(request):
             ],
             "can_publish": request.user.has_perm("news.write_post"),
         },
+        page,
     )
 
 

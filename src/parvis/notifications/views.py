@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.models import User
+from parvis.core.htmx import render_list
 
 from . import registry, services
 from .emails import DIGEST_SCOPE, notification_text, unsubscribe_read
@@ -40,14 +41,13 @@ def _back(request, default="notifications:list"):
 def notification_list(request):
     page = Paginator(notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     items = [(notification, notification_text(notification)) for notification in page]
-    return render(
-        request,
-        "notifications/list.html",
-        {
-            "page": page,
-            "items": items,
-            "has_unread": any(notification.read_at is None for notification in page),
-        },
+    context = {
+        "page": page,
+        "items": items,
+        "has_unread": any(notification.read_at is None for notification in page),
+    }
+    return render_list(
+        request, "notifications/list.html", "notifications/_list_results.html", context, page
     )
 
 

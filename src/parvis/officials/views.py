@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from parvis.core.htmx import render_list
 from parvis.core.pagecache import public_page
 
 from .forms import OfficialFilterForm
@@ -18,14 +19,9 @@ def official_list_view(request):
     text, role, territories = form.filters()
     officials = official_list(request.user, territories=territories, role=role, text=text)
     page = Paginator(officials, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "officials/official_list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(text or role or territories),
-        },
+    context = {"form": form, "page": page, "filtered": bool(text or role or territories)}
+    return render_list(
+        request, "officials/official_list.html", "officials/_official_results.html", context, page
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.models import VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
-from parvis.core.htmx import fragment, is_htmx
+from parvis.core.htmx import fragment, is_htmx, render_list
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import annotate_hidden, hidden_from
 from parvis.moderation.views import render_hidden
@@ -49,9 +49,10 @@ def organisation_list(request):
     page = Paginator(selectors.organisation_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    return render_list(
         request,
         "organisations/organisation_list.html",
+        "organisations/_organisation_results.html",
         {
             "page": page,
             "organisations": page.object_list,
@@ -62,6 +63,7 @@ def organisation_list(request):
                 else 0
             ),
         },
+        page,
     )
 
 

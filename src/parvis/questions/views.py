@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.core.emails import absolute_url
-from parvis.core.htmx import fragment, is_htmx
+from parvis.core.htmx import fragment, is_htmx, render_list
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -43,6 +43,7 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+UNANSWERED_PAGE_SIZE = 50
 #: The list's status filter: its French value in the address, the status.
 STATUS_FILTERS = {
     "publiees": QuestionStatus.PUBLISHED,
@@ -115,9 +116,10 @@ def question_index(request):
         stats = answer_stats(official=official)
     elif institution is not None:
         stats = answer_stats(institution=institution)
-    return render(
+    return render_list(
         request,
         "questions/list.html",
+        "questions/_list_results.html",
         {
             "page": page,
             "themes": Theme.choices,
@@ -136,6 +138,7 @@ def question_index(request):
             "extra_query": urlencode(kept),
             "filter_query": urlencode({k: v for k, v in kept.items() if k != "statut"}),
         },
+        page,
     )
 
 
@@ -345,8 +348,14 @@ def questions_unanswered(request):
     user = request.user
     if not (is_question_moderator(user) or institutions_answered_by(user)):
         raise PermissionDenied
-    page = Paginator(unanswered_by_age(), 50).get_page(request.GET.get("page"))
+    page = Paginator(unanswered_by_age(), UNANSWERED_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for question in page.object_list:
         question.age_days = (now - question.published_at).days
-    return render(request, "questions/unanswered.html", {"page": page})
+    return render_list(
+        request,
+        "questions/unanswered.html",
+        "questions/_unanswered_results.html",
+        {"page": page},
+        page,
+    )

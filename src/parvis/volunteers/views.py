@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.core.htmx import render_list
 from parvis.core.pagecache import RELATIVE_SECONDS, public_page
 from parvis.core.spreadsheets import safe_cell
 from parvis.moderation.selectors import hidden_from
@@ -80,10 +81,9 @@ def call_index(request):
     page = Paginator(open_calls(request.user, commune=commune, skill=skill), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "volunteers/list.html",
-        {"page": page, "commune": commune, "skill": skill, "skills": skills},
+    context = {"page": page, "commune": commune, "skill": skill, "skills": skills}
+    return render_list(
+        request, "volunteers/list.html", "volunteers/_list_results.html", context, page
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
-from parvis.core.htmx import is_htmx, results_fragment
+from parvis.core.htmx import is_htmx, render_list, results_fragment
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
@@ -117,10 +117,12 @@ def search_all(request):
         )
         results = _message_results(messages_visible_to(request.user), words)
         page = CappedPaginator(results, RESULTS_PER_PAGE).get_page(_page_number(request))
-    return render(
+    return render_list(
         request,
         "groups/search.html",
+        "groups/_search_results.html",
         {"form": form, "words": words, "page": page, "threads": threads, "group": None},
+        page,
     )
 
 
@@ -152,7 +154,10 @@ def group_detail(request, slug):
         context["description_html"] = render_markdown(group.description)
     if context["can_manage"]:
         context["pending_count"] = pending_requests(group).count()
-    return render(request, "groups/group_detail.html", context)
+    threads = context["threads"] if context.get("readable") else None
+    return render_list(
+        request, "groups/group_detail.html", "groups/_thread_results.html", context, threads
+    )
 
 
 def group_member_list(request, slug):
@@ -179,10 +184,9 @@ def group_member_list(request, slug):
     )
     for membership in shown:
         membership.handle = handles.get(membership.user_id, "")
-    return render(
-        request,
-        "groups/member_list.html",
-        {**_viewer_context(request, group), "page": page, "shown": shown, "hidden": hidden},
+    context = {**_viewer_context(request, group), "page": page, "shown": shown, "hidden": hidden}
+    return render_list(
+        request, "groups/member_list.html", "groups/_member_results.html", context, page
     )
 
 
@@ -212,8 +216,10 @@ def group_search(request, slug):
             words,
         )
         page = CappedPaginator(results, RESULTS_PER_PAGE).get_page(_page_number(request))
-    return render(
+    return render_list(
         request,
         "groups/search.html",
+        "groups/_search_results.html",
         {"form": form, "words": words, "page": page, "threads": threads, "group": group},
+        page,
     )

@@ -1,0 +1,47 @@
+"""The agenda's view tabs, period chips and list pages swap ``#agenda-found`` for members
+(htmx); without htmx, and for visitors, the page."""
+
+import pytest
+from django.test import Client
+
+from .test_filters import events  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_a_member_switches_view_and_period_in_place(events, login, resident):  # noqa: F811
+    member = login(resident)
+    page = member.get("/agenda/").content.decode()
+    assert 'id="agenda-view-month"' in page and 'id="agenda-period-1"' in page
+    assert page.count('hx-target="#agenda-found"') >= 9  # four tabs, four chips, the form
+    month_path = member.get("/agenda/mois/").url.split("?")[0]
+    swapped = member.get(month_path, HTTP_HX_TRIGGER="agenda-view-month", **HTMX)
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and "<main" not in html
+    assert html.startswith("<title>") and '<div id="agenda-found">' in html
+    assert 'id="agenda-view-month" href=' in html and 'class="agenda-month"' in html
+    assert "no-cache" in swapped["Cache-Control"] and "HX-Request" in swapped["Vary"]
+    # Back to the list, through a tab or a period chip: the list's heading comes with it.
+    listed = member.get("/agenda/", HTTP_HX_TRIGGER="agenda-view-list", **HTMX).content.decode()
+    assert listed.startswith("<title>Agenda — ") and "<h1>Agenda</h1>" in listed
+    assert "<main" not in listed and "dates" in listed.split('id="live-status"')[1]
+    assert '<details class="filter-panel">' in listed  # folded: the filters were not used
+    # Without JavaScript the same addresses are whole pages; visitors never get a part.
+    assert "<main" in member.get(month_path).content.decode()
+    text = Client().get("/agenda/", **HTMX).content.decode()
+    assert "<main" in text and "hx-get" not in text
+
+
+def test_a_member_gets_the_next_page_of_dates_in_place(events, login, resident, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("parvis.agenda.views.PAGE_SIZE", 1)
+    member = login(resident)
+    page = member.get("/agenda/").content.decode()
+    assert 'id="page-next" hx-get="?page=2" hx-target="#agenda-found"' in page
+    swapped = member.get("/agenda/?page=2", HTTP_HX_TRIGGER="page-next", **HTMX)
+    html = swapped.content.decode()
+    assert "<main" not in html and '<div id="agenda-found">' in html
+    assert '<section aria-labelledby="results-title" tabindex="-1" autofocus>' in html
+    assert "Page 2 " in html.split('id="live-status"')[1]
+    assert "<main" in member.get("/agenda/?page=2").content.decode()

@@ -1,0 +1,99 @@
+"""In place with htmx (strict CSP), checked by axe-core at 390x844: a member changes the
+information's commune (the heading, the follow control and the posts change together), turns
+to the next page of their notifications, and switches the agenda from the month to the list,
+without the page loading again. Screenshots go to /tmp/in-place-*.png."""
+
+import pytest
+from playwright.sync_api import expect
+
+from parvis.news.models import Category
+from parvis.notifications.models import Notification
+
+from ..news.conftest import create_post
+from .test_journey_comments_follows import PHONE, log_in, person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_changes_the_informations_commune_in_place(
+    live_server, page, assert_accessible, oise
+):
+    author = person(oise, "lea.dubois@example.org", "Léa", "Dubois")
+    resident = person(oise, "camille.martin@example.org", "Camille", "Martin")
+    category, _ = Category.objects.get_or_create(slug="vie-locale", defaults={"name": "Vie locale"})
+    create_post(
+        author=author,
+        category=category,
+        title="Marché de Noël de Compiègne",
+        audience=(oise["compiegne"],),
+    )
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, resident.email)
+    page.goto(f"{live_server.url}/actualites/")
+    assert_accessible(page)
+    page.evaluate("window.parvisSamePage = true")
+
+    # Another commune: the page's subject changes in place (heading, title, follow control,
+    # posts); the address keeps it; the focus stays on the field; the heading is announced.
+    field = page.locator("#id_commune")
+    field.fill("Compiègne")
+    field.press("Enter")
+    expect(page.locator("h1")).to_have_text("Actualités pour Compiègne")
+    expect(page.locator("#news-results")).to_contain_text("Marché de Noël de Compiègne")
+    expect(page.locator(".follow-row").get_by_role("button")).to_contain_text("Suivre")
+    expect(page.locator("#live-status")).to_have_text("Actualités pour Compiègne")
+    expect(page.get_by_role("link", name="Flux RSS pour Compiègne")).to_be_visible()
+    expect(page.locator("#id_commune")).to_be_focused()
+    assert "commune=" in page.url
+    assert page.title().startswith("Actualités pour Compiègne")
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
+    page.screenshot(path="/tmp/in-place-news.png", full_page=True)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
+
+
+def test_member_turns_to_the_next_page_of_notifications_in_place(
+    live_server, page, assert_accessible, oise, monkeypatch
+):
+    monkeypatch.setattr("parvis.notifications.views.PAGE_SIZE", 1)
+    resident = person(oise, "camille.martin@example.org", "Camille", "Martin")
+    for expires in ("demain", "lundi"):
+        Notification.objects.create(
+            recipient=resident, type_key="privacy.export_ready", params={"expires": expires}
+        )
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, resident.email)
+    page.goto(f"{live_server.url}/notifications/")
+    page.evaluate("window.parvisSamePage = true")
+
+    page.get_by_role("link", name="Page suivante").click()
+    page.wait_for_url("**/notifications/?page=2")
+    results = page.locator("#notification-results")
+    expect(results).to_be_focused()
+    expect(results.locator("li.notification")).to_have_count(1)
+    expect(page.locator("#live-status")).to_have_text("Page 2 sur 2")
+    expect(page.get_by_role("link", name="Page précédente")).to_be_visible()
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
+    page.screenshot(path="/tmp/in-place-notifications.png", full_page=True)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
+
+
+def test_member_switches_the_agenda_from_month_to_list_in_place(
+    live_server, page, assert_accessible, oise
+):
+    resident = person(oise, "camille.martin@example.org", "Camille", "Martin")
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, resident.email)
+    page.goto(f"{live_server.url}/agenda/mois/")
+    page.evaluate("window.parvisSamePage = true")
+
+    page.locator("#agenda-view-list").click()
+    page.wait_for_url("**/agenda/")
+    expect(page.locator("h1")).to_have_text("Agenda")
+    expect(page.locator("#agenda-view-list")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#agenda-view-list")).to_be_focused()
+    expect(page.locator(".agenda-month")).to_have_count(0)
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
