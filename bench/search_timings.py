@@ -5,7 +5,7 @@ page cache on and off.
     python bench/search_timings.py [--passes 3] [--cache on,off] [--only member]
 
 Run with the environment of the database being measured (see docs/performance.md, "Search
-at 100%") and the API's rate limits raised (``API_THROTTLE_ANON=1000000/minute``);
+at 100%") and the API's rate limits raised (``API_THROTTLE_ANON=off``);
 ``BENCH_APP`` names the checkout measured (``bench/seeding/base.py``). Each audience gets one
 warm pass over the 48 searches (not timed), then ``--passes`` timed ones; prints the median,
 90th percentile and slowest request, and the median and largest number of queries per

@@ -4,6 +4,7 @@ import re
 
 import pytest
 import yaml
+from django.core.cache import cache
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 from rest_framework.throttling import SimpleRateThrottle
@@ -118,3 +119,11 @@ def test_members_are_throttled_at_their_own_rate(api_as, resident, low_rates):
     caller = api_as(resident)
     statuses = [caller.get("/api/territoires/").status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+def test_a_rate_of_off_sets_no_limit_and_keeps_no_history(api, oise, monkeypatch):
+    """The benchmark's servers: no 429, and no per-client list of request times in the cache."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "off", "user": "off"})
+    statuses = [api.get("/api/territoires/").status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    assert cache.get("throttle_anon_127.0.0.1") is None
