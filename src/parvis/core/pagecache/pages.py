@@ -47,6 +47,7 @@ from django.utils.safestring import SafeData, mark_safe
 
 from ..idempotency import PAGE_CACHE_RENDERING, new_token
 from ..routers import primary_reads
+from . import schedule
 from . import tags as tagging
 from .writes import retired_count, tag_values
 
@@ -271,10 +272,10 @@ def _store(key, value, found, before, started, seconds) -> bool:
             return False
         now = time.time()
         changes_at = deadline(found, started / 1e9)
+        for declaration in _scheduled(tags):  # a post published later enters its lists then
+            changes_at = min(changes_at, schedule.next_instant(declaration, started / 1e9))
         if changes_at - now < 1:
             return False
-        if _scheduled(tags):  # a post published later may enter its lists any time
-            seconds = min(seconds, RELATIVE_SECONDS)
         stored_tags = tuple(sorted(values.items()))
         if changes_at < now + seconds:  # not served past it, even while renewed
             fresh_until, timeout = changes_at, changes_at - now
