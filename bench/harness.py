@@ -206,6 +206,25 @@ def wrk(url, *, duration, connections, threads, cookie=None, warmup=3):
     return parse_wrk(run_wrk(url, duration=duration, **load))
 
 
+def prime(base, paths, headers):
+    """Ask each address once, one after the other, as ``bench/longtail.lua`` will (the API's
+    as JSON): the warm-up then measures the steady state. Without it, many addresses whose
+    first answers cost 100-300 ms each (48 searches: about 12 s of CPU) were still being
+    rendered when the measured seconds began (wrk drops the warm-up's requests, the servers
+    finish them), and their queue set the p99 of answers that were all from the cache."""
+    for path in paths:
+        accept = "application/json" if path.startswith("/api/") else "text/html"
+        request = urllib.request.Request(base + path, headers={"Accept": accept})
+        for header in headers:
+            name, _sep, value = header.partition(": ")
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+        except OSError:  # an error status or a timeout: the run counts them
+            pass
+
+
 def wrk_many(base, paths, path_file, *, duration, connections, threads, cookie=None, warmup=3):
     """Many addresses, each request the next one (``bench/longtail.lua``, each thread from its
     own part of the list): ``warmup`` seconds of load, then ``duration`` seconds measured, with
@@ -220,6 +239,7 @@ def wrk_many(base, paths, path_file, *, duration, connections, threads, cookie=N
         "script": BENCH / "longtail.lua",
         "script_args": (path_file, 0, max(1, len(paths) // threads)),
     }
+    prime(base, paths, headers)
     run_wrk(base + paths[0], duration=warmup, **load)
     output = run_wrk(base + paths[0], duration=duration, **load)
     measured = parse_wrk(output)
