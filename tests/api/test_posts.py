@@ -162,12 +162,14 @@ def test_posts_are_in_the_openapi_schema(api):
 def test_list_query_count_does_not_depend_on_the_number_of_posts(
     api, make_post, oise, django_assert_max_num_queries
 ):
+    # The page's own 3, and, stored in the page cache after a write to the information, the
+    # next post due by itself (``pagecache.schedule``, read once).
     make_post(audience=[oise["margny"]])
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + 1):
         api.get("/api/actualites/")
     for number in range(30):
         make_post(title=f"Post {number}", audience=[oise["margny"], oise["beauvais"]])
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + 1):
         assert len(titles(api.get("/api/actualites/"))) == 31
 
 

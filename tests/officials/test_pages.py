@@ -277,4 +277,4 @@ def test_official_page_query_count_does_not_grow_with_their_activity(
         create_event(created_by=mayor, commune=oise["compiegne"], start=in_days(1 + i))
         institution = OrganisationFactory(kind=OrganisationKind.INSTITUTION, commune=oise["margny"])
         MembershipFactory(organisation=institution, user=mayor)
-    assert count() == few
+    assert count() <= few  # fewer once the next post due is known (``pagecache.schedule``)
