@@ -28,6 +28,13 @@ def test_a_member_switches_view_and_period_in_place(events, login, resident):  #
     assert listed.startswith("<title>Agenda — ") and "<h1>Agenda</h1>" in listed
     assert "<main" not in listed and "dates" in listed.split('id="live-status"')[1]
     assert '<details class="filter-panel">' in listed  # folded: the filters were not used
+    # From the month, the list tab and the period chips (which show the list) load the list's
+    # page: its map and "Around me" come with their scripts; the other views' tabs swap.
+    month = member.get(month_path).content.decode()
+    tabs = month.split('id="agenda-view-list"')[1].split("</ul>")[0]
+    assert "hx-get" not in tabs.split('id="agenda-view-month"')[0]
+    assert 'id="agenda-view-week"' in tabs and "hx-get" in tabs.split('id="agenda-view-week"')[1]
+    assert "hx-get" not in month.split('id="agenda-period-1"')[1].split("</a>")[0]
     # Without JavaScript the same addresses are whole pages; visitors never get a part.
     assert "<main" in member.get(month_path).content.decode()
     text = Client().get("/agenda/", **HTMX).content.decode()

@@ -79,7 +79,7 @@ def test_member_turns_to_the_next_page_of_notifications_in_place(
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
 
 
-def test_member_switches_the_agenda_from_month_to_list_in_place(
+def test_member_switches_the_agenda_from_month_to_week_in_place_and_back_to_the_list(
     live_server, page, assert_accessible, oise
 ):
     resident = person(oise, "camille.martin@example.org", "Camille", "Martin")
@@ -88,12 +88,20 @@ def test_member_switches_the_agenda_from_month_to_list_in_place(
     page.goto(f"{live_server.url}/agenda/mois/")
     page.evaluate("window.parvisSamePage = true")
 
+    page.locator("#agenda-view-week").click()
+    page.wait_for_url("**/agenda/semaine/**")
+    expect(page.locator(".agenda-week")).to_have_count(1)
+    expect(page.locator("#agenda-view-week")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#agenda-view-week")).to_be_focused()
+    expect(page.locator(".agenda-month")).to_have_count(0)
+    assert page.evaluate("window.parvisSamePage") is True
+    assert_accessible(page)
+
+    # The list loads its page, with the map's and "Around me"'s scripts.
     page.locator("#agenda-view-list").click()
     page.wait_for_url("**/agenda/")
     expect(page.locator("h1")).to_have_text("Agenda")
     expect(page.locator("#agenda-view-list")).to_have_attribute("aria-current", "page")
-    expect(page.locator("#agenda-view-list")).to_be_focused()
-    expect(page.locator(".agenda-month")).to_have_count(0)
-    assert page.evaluate("window.parvisSamePage") is True
+    assert page.evaluate("window.parvisSamePage") is None
     assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
