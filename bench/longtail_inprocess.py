@@ -26,10 +26,8 @@ pages"); ``BENCH_APP`` measures another checkout's code (``bench/seeding/base.py
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -40,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # ``bench.*`` a
 
 from bench.longtail import draw, ranked  # noqa: E402
 from bench.longtail_urls import collect  # noqa: E402
-from bench.probe import counting  # noqa: E402
+from bench.probe import counting, print_profile  # noqa: E402
 from bench.seed import setup_django  # noqa: E402
 
 
@@ -180,10 +178,7 @@ def main():
             for _kind, path in chosen:
                 get(client, path)
             profiler.disable()
-            for key in args.sort.split(","):
-                out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)
-                print(out.getvalue())
+            print_profile(profiler, args.sort, args.top)
     if args.json:
         with open(args.json, "w") as file:
             json.dump(

@@ -78,6 +78,28 @@ SEARCH_TERMS = (
 )
 
 
+def clients():
+    """A visitor's test client and one logged in as the bench's first member (Django set up)."""
+    from django.test import Client
+
+    visitor = Client()
+    member = Client()
+    if not member.login(email=f"membre000001@{BENCH_DOMAIN}", password=BENCH_PASSWORD):
+        raise SystemExit("The bench member cannot log in: seed the database with bench/seed.py.")
+    return visitor, member
+
+
+def print_profile(profiler, sort, top):
+    """cProfile's top ``top`` functions for each key of ``sort`` (comma-separated)."""
+    import io
+    import pstats
+
+    for key in sort.split(","):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(top)
+        print(out.getvalue())
+
+
 def search_paths(path, **params):
     """``path?q=<term>&...`` for every term of ``SEARCH_TERMS``."""
     from urllib.parse import urlencode
@@ -224,12 +246,9 @@ def probe_many(client, connection, name, urls, as_member):
 def main():
     setup_django()
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import override_settings
 
-    visitor = Client()
-    member = Client()
-    if not member.login(email=f"membre000001@{BENCH_DOMAIN}", password=BENCH_PASSWORD):
-        raise SystemExit("The bench member cannot log in: seed the database with bench/seed.py.")
+    visitor, member = clients()
     session = member.cookies["sessionid"].value
     results = []
     for name, url, as_member in pages():

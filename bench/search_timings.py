@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from probe import SEARCH_TERMS, counting  # noqa: E402
-from seed import BENCH_DOMAIN, BENCH_PASSWORD, setup_django  # noqa: E402
+from probe import SEARCH_TERMS, clients, counting  # noqa: E402
+from seed import setup_django  # noqa: E402
 
 AUDIENCES = (
     ("visitor", "/recherche/", False),
@@ -65,12 +65,9 @@ def main():
     setup_django()
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import override_settings
 
-    visitor = Client()
-    member = Client()
-    if not member.login(email=f"membre000001@{BENCH_DOMAIN}", password=BENCH_PASSWORD):
-        raise SystemExit("The bench member cannot log in: seed the database with bench/seed.py.")
+    visitor, member = clients()
     print(f"code: {os.environ.get('BENCH_APP') or 'this checkout'}; load {os.getloadavg()}")
     for mode in args.cache.split(","):
         seconds = 600 if mode == "on" else 0

@@ -16,18 +16,16 @@ cumulative and internal time for each page.
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from probe import pages  # noqa: E402
-from seed import BENCH_DOMAIN, BENCH_PASSWORD, setup_django  # noqa: E402
+from probe import clients, pages, print_profile  # noqa: E402
+from seed import setup_django  # noqa: E402
 
 
 def recording(statements):
@@ -75,12 +73,9 @@ def main():
 
     setup_django()
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import override_settings
 
-    visitor = Client()
-    member = Client()
-    if not member.login(email=f"membre000001@{BENCH_DOMAIN}", password=BENCH_PASSWORD):
-        raise SystemExit("The bench member cannot log in: seed the database with bench/seed.py.")
+    visitor, member = clients()
     results = []
     cache_off = {} if args.cached else {"PARVIS_PAGE_CACHE_SECONDS": 0}
     with override_settings(**cache_off):
@@ -123,10 +118,7 @@ def main():
                 for _ in range(5):
                     client.get(url)
                 profiler.disable()
-                for key in args.sort.split(","):
-                    out = io.StringIO()
-                    pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)
-                    print(out.getvalue())
+                print_profile(profiler, args.sort, args.top)
     if args.json:
         with open(args.json, "w") as file:
             json.dump({"load": os.getloadavg(), "pages": results}, file, indent=1)
