@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.accounts.signals import MODERATORS_GROUP, ensure_moderators_group
@@ -117,10 +118,10 @@ def test_a_moderator_works_through_the_queues(
     # 5. The reported case: taken, annotated, decided.
     page.goto(f"{live_server.url}/admin/moderation/moderationcase/{case.pk}/change/")
     page.get_by_role("button", name="Je m’en charge").click()
-    assert page.get_by_text("Attribué à Nadia Benali.").first.is_visible()
+    expect(page.get_by_text("Attribué à Nadia Benali.").first).to_be_visible()
     page.fill("textarea[name=body]", "Déjà averti le mois dernier pour un autre contenu.")
     page.get_by_role("button", name="Ajouter la note").click()
-    assert page.get_by_text("Déjà averti le mois dernier").is_visible()
+    expect(page.get_by_text("Déjà averti le mois dernier")).to_be_visible()
     assert_accessible(page)
     shot(page, "case")
     page.goto(f"{live_server.url}/admin/")
@@ -153,7 +154,8 @@ def test_a_moderator_works_through_the_queues(
     shot(page, "audit")
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("link", name="Rapport de transparence (DSA)").click()
-    assert page.get_by_role("row", name=re.compile("Signalements reçus 2")).is_visible()
+    # Wait for the report's page (a bare is_visible() right after the click raced it).
+    expect(page.get_by_role("row", name=re.compile("Signalements reçus 2"))).to_be_visible()
     assert_accessible(page)
     shot(page, "transparency")
     with page.expect_download() as download:
@@ -165,7 +167,7 @@ def test_a_moderator_works_through_the_queues(
     stats_compute()
     page.goto(f"{live_server.url}/admin/")
     page.locator(".bo-links").get_by_role("link", name="Statistiques d’usage").click()
-    assert page.get_by_role("img", name="Événements publiés par commune").is_visible()
+    expect(page.get_by_role("img", name="Événements publiés par commune")).to_be_visible()
     # Published: the approved recurring event and the two reported ones (not the refused one).
     events_table = page.get_by_role("table", name="Données : Événements publiés par commune")
     assert events_table.get_by_role("row", name="Beauvais 3").is_visible()
