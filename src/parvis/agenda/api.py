@@ -375,8 +375,7 @@ class EventViewSet(
         filters = parse_filters(request.query_params, user)
         if filters.errors:
             raise exceptions.ValidationError(filters.errors)
-        # The dates' participants counts too.
-        pagecache.depends_on(*cache_tags(filters), "agenda.eventoccurrence@activity")
+        pagecache.depends_on(*cache_tags(filters))
         occurrences = filter_occurrences(occurrences_visible_to(user), filters)
         parts = None
         if not (filters.date_from or filters.date_to):
@@ -385,6 +384,14 @@ class EventViewSet(
             occurrences = occurrences.filter(end__gt=now)
         window = EventListWindow(occurrences, self.get_queryset().order_by(), parts)
         page = self.paginate_queryset(window)
+        # The participants counts of the listed events' dates (an RSVP to another event
+        # leaves this page as it is).
+        pagecache.depends_on(
+            *(
+                pagecache.activity(pagecache.scoped("agenda.eventoccurrence", "event", event.pk))
+                for event in page
+            )
+        )
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 

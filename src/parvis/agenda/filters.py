@@ -353,10 +353,16 @@ FILTER_PARAMS = (*AgendaFilterForm.base_fields, "from", "to")
 def cache_tags(filters):
     """The page cache's tags for the events a finding page with ``filters`` lists: the
     narrowest territory it is filtered on (an event published elsewhere leaves the page), else
-    every event."""
+    its categories (an event of another category leaves it too), else every event."""
+    from parvis.core.pagecache import scoped
     from parvis.territories.selectors import territory_scope
 
     for territory in (filters.commune, filters.epci, filters.arrondissement):
         if territory is not None:
             return [territory_scope("agenda.event", territory)]
+    if filters.categories and filters.form is not None:
+        chosen = set(filters.categories)
+        ids = [category.pk for category in filters.form.categories if category.slug in chosen]
+        if len(ids) == len(chosen):
+            return [scoped("agenda.event", "category", pk) for pk in ids]
     return ["agenda.event"]

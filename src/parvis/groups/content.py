@@ -61,6 +61,7 @@ from .selectors import (
     message_is_visible_to,
     messages_visible_to,
     runs_group,
+    territory_groups_tags,
     threads_visible_to,
 )
 
@@ -128,12 +129,9 @@ moderation.register(
 
 
 def portal_groups_tags(territory):
-    """The groups attached to ``territory`` or to a territory inside it, most active first."""
-    tags = [
-        pagecache.scoped("groups.group", "territory", territory.pk),
-        pagecache.scoped("groups.group", str(territory.kind), territory.pk),
-    ]
-    return [*tags, *(pagecache.activity(tag) for tag in tags)]
+    """The groups attached to ``territory`` or to a territory inside it (for a commune, also to
+    its intercommunality: ``selectors.in_territory``), most active first."""
+    return territory_groups_tags(territory)
 
 
 def portal_groups(territory, user):
@@ -503,10 +501,17 @@ privacy.erase("groups.ThreadRead.user", action=DELETE)
 # A reply adds a message to its thread (the thread's pages), updates the thread's counters (the
 # group's page lists it) and the group's last activity, which orders the list of groups by
 # activity (``groups.group@activity``) and shows nowhere else.
+# Its counters show on its cards only (the pages that loaded it), never change which groups a
+# list shows or their order: not list fields.
 pagecache.declare(
     Group,
-    scopes={"territory": "territory"},
+    scopes={"territory": "territory", "theme": "theme"},
     derived={"territory": territory_containers},
+    list_fields=tuple(
+        field.name
+        for field in Group._meta.concrete_fields
+        if field.name not in ("member_count", "thread_count", "last_activity_at")
+    ),
     activity_fields=("last_activity_at",),
 )
 pagecache.declare(Thread, scopes={"group": "group"})

@@ -266,6 +266,39 @@ def in_territory(territory, prefix=""):
     return Q(pk__in=[])
 
 
+def territory_groups_tags(territory):
+    """The page cache's tags of the groups ``in_territory(territory)`` selects, and of their
+    order by latest activity: a reply or a new group elsewhere leaves such a list as it is."""
+    from parvis.core import pagecache
+    from parvis.territories.models import TerritoryKind
+
+    label = "groups.group"
+    if territory.kind == TerritoryKind.COMMUNE:
+        tags = [pagecache.scoped(label, "territory", territory.pk)]
+        if territory.epci_id:
+            tags.append(pagecache.scoped(label, "territory", territory.epci_id))
+    elif territory.kind == TerritoryKind.EPCI:
+        # Its own groups, and its communes' (their containers' scope: ``territory_containers``).
+        tags = [
+            pagecache.scoped(label, "territory", territory.pk),
+            pagecache.scoped(label, str(TerritoryKind.EPCI), territory.pk),
+        ]
+    else:  # an arrondissement's intercommunalities reach beyond it; a département holds all
+        tags = [label]
+    return [*tags, *(pagecache.activity(tag) for tag in tags)]
+
+
+def group_list_tags(theme, territories):
+    """The page cache's tags of the list of groups filtered by ``theme`` and ``territories``
+    (``GroupFilterForm.filters``): the narrowest scope it is filtered on."""
+    from parvis.core import pagecache
+
+    if territories:
+        return territory_groups_tags(territories[0])
+    tags = [pagecache.scoped("groups.group", "theme", theme) if theme else "groups.group"]
+    return [*tags, *(pagecache.activity(tag) for tag in tags)]
+
+
 def territory_epci_ids(arrondissement):
     """EPCI with at least one commune in ``arrondissement`` (a subquery)."""
     from parvis.territories.models import Territory, TerritoryKind

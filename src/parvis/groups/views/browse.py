@@ -19,6 +19,7 @@ from ..forms import GroupFilterForm, SearchForm
 from ..models import Membership, MembershipState, Message, Thread
 from ..selectors import group_list as select_group_list
 from ..selectors import (
+    group_list_tags,
     group_members,
     group_moderators,
     group_threads,
@@ -46,12 +47,13 @@ from .common import (
 )
 
 
-@public_page("groups.group", "groups.group@activity", params=(*GroupFilterForm.base_fields, "page"))
+@public_page(params=(*GroupFilterForm.base_fields, "page"), dynamic=True)
 @replica_reads
 def group_list(request):
     """Groups by latest activity, filtered by theme, territory and words (all in the URL)."""
     form = GroupFilterForm(request.GET)
     text, theme, territories, mine = form.filters()
+    pagecache.depends_on(*group_list_tags(theme, territories))
     groups = select_group_list(request.user)
     if theme:
         groups = groups.filter(theme=theme)
