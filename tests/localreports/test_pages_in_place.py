@@ -61,3 +61,13 @@ def test_a_member_changes_the_reports_status_tab_and_filters_in_place(
     assert "Unknown commune: all the reports are listed." in html.split('id="live-status"')[0]
     assert "Unknown commune" in html.split('id="live-status"')[1]
     assert "Unknown commune" not in member.get("/signalements/").content.decode()
+
+
+def test_a_members_list_without_points_still_loads_the_map_script(
+    login, resident, make_report, settings
+):
+    """A filter or a tab may bring reports with a point in place: the map's script is there."""
+    settings.PARVIS_MAP_TILES_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    make_report()  # no point on a map
+    assert "parvis/map.js" in login(resident).get("/signalements/").content.decode()
+    assert "parvis/map.js" not in Client().get("/signalements/").content.decode()
