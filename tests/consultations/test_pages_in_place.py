@@ -1,8 +1,12 @@
 """The consultations' other pages in place for members (htmx); the page without it."""
 
-import pytest
+import datetime as dt
 
-from ..in_place import next_page_in_place
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ..in_place import found_in_place, next_page_in_place
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +29,25 @@ def test_the_institutions_consultations_page_in_place(login, agent, make_consult
         login(agent), "/consultations/mes-consultations/", "managed-results", public=False
     )
     assert html.count('class="card"') == 1
+
+
+def test_a_member_changes_the_consultations_tab_in_place(login, resident, make_consultation):
+    now = timezone.now()
+    make_consultation(title="Plan vélo de l'agglomération")
+    make_consultation(
+        title="Horaires de la médiathèque",
+        opens_at=now - dt.timedelta(days=9),
+        closes_at=now - dt.timedelta(days=2),
+    )
+    visitor = Client().get("/consultations/").content.decode()
+    assert 'id="consultation-state-terminees"' in visitor and "hx-get" not in visitor
+    html = found_in_place(
+        login(resident),
+        "/consultations/?etat=terminees",
+        "consultation-found",
+        "consultation-state-terminees",
+        "1 consultation",
+    )
+    assert "Horaires de la médiathèque" in html and "Plan vélo" not in html
+    assert '<h2 id="results-title">Closed consultations</h2>' in html
+    assert 'hx-push-url="true" aria-current="page">Closed</a>' in html

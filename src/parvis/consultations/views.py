@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from parvis.core.htmx import render_list
+from parvis.core.htmx import render_list, status_tabs
 from parvis.core.pagecache import public_page
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
@@ -104,12 +105,21 @@ def consultation_index(request):
         request.user, phase=phase, commune=commune, institution=institution
     )
     page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {
+        key: value
+        for key, value in (
+            ("commune", commune.code if commune else ""),
+            ("institution", institution.slug if institution else ""),
+        )
+        if value
+    }
     tabs = [
         ("", _("All")),
         ("ouvertes", _("Open")),
         ("a-venir", _("Coming soon")),
         ("terminees", _("Closed")),
     ]
+    count = page.paginator.count
     return render_list(
         request,
         "consultations/list.html",
@@ -117,22 +127,22 @@ def consultation_index(request):
         {
             "page": page,
             "state": state,
-            "tabs": tabs,
+            "tabs": status_tabs(
+                reverse("consultations:index"),
+                "etat",
+                tabs,
+                state,
+                kept,
+                prefix="consultation-state",
+            ),
             "can_create": rules.has_perm("consultations.create_consultation", request.user),
             "commune": commune,
             "institution": institution,
-            "extra_query": urlencode(
-                {
-                    key: value
-                    for key, value in (
-                        ("commune", commune.code if commune else ""),
-                        ("institution", institution.slug if institution else ""),
-                    )
-                    if value
-                }
-            ),
         },
         page,
+        found=ngettext("%(counter)s consultation", "%(counter)s consultations", count)
+        % {"counter": count},
+        found_template="consultations/_list_found.html",
     )
 
 

@@ -14,10 +14,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.core.geo import map_context, map_point
-from parvis.core.htmx import fragment, is_htmx, render_list
+from parvis.core.htmx import fragment, is_htmx, render_list, status_tabs
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -98,6 +99,7 @@ def report_index(request):
         )
         if value
     }
+    count = page.paginator.count
     return render_list(
         request,
         "localreports/list.html",
@@ -108,18 +110,25 @@ def report_index(request):
             "category": category,
             "categories": categories,
             "state": state,
-            "states": [
-                ("", _("All")),
-                ("ouverts", _("Open")),
-                ("resolus", _("Resolved")),
-                ("rejetes", _("Rejected")),
-            ],
-            "filter_query": urlencode(kept),
-            "extra_query": urlencode({**kept, **({"statut": state} if state else {})}),
+            "tabs": status_tabs(
+                reverse("localreports:index"),
+                "statut",
+                [
+                    ("", _("All")),
+                    ("ouverts", _("Open")),
+                    ("resolus", _("Resolved")),
+                    ("rejetes", _("Rejected")),
+                ],
+                state,
+                kept,
+                prefix="report-status",
+            ),
             **map_context(),
             "map_points": map_points if settings.PARVIS_MAP_TILES_URL else [],
         },
         page,
+        found=ngettext("%(counter)s report", "%(counter)s reports", count) % {"counter": count},
+        found_template="localreports/_list_found.html",
     )
 
 

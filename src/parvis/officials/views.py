@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from parvis.core.htmx import render_list
 from parvis.core.pagecache import public_page
@@ -20,8 +21,16 @@ def official_list_view(request):
     officials = official_list(request.user, territories=territories, role=role, text=text)
     page = Paginator(officials, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": bool(text or role or territories)}
+    count = page.paginator.count
     return render_list(
-        request, "officials/official_list.html", "officials/_official_results.html", context, page
+        request,
+        "officials/official_list.html",
+        "officials/_official_results.html",
+        context,
+        page,
+        found=ngettext("%(counter)s elected official", "%(counter)s elected officials", count)
+        % {"counter": count},
+        found_template="officials/_official_found.html",
     )
 
 

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.models import User
 from parvis.core.emails import absolute_url
-from parvis.core.htmx import fragment, is_htmx, render_list
+from parvis.core.htmx import fragment, is_htmx, render_list, status_tabs
 from parvis.core.pagecache import public_page
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
@@ -116,6 +117,7 @@ def question_index(request):
         stats = answer_stats(official=official)
     elif institution is not None:
         stats = answer_stats(institution=institution)
+    count = page.paginator.count
     return render_list(
         request,
         "questions/list.html",
@@ -125,20 +127,27 @@ def question_index(request):
             "themes": Theme.choices,
             "theme": theme,
             "state": state,
-            "states": [
-                ("", _("All")),
-                ("publiees", _("Awaiting an answer")),
-                ("repondues", _("Answered")),
-                ("closes", _("Closed")),
-            ],
+            "tabs": status_tabs(
+                reverse("questions:index"),
+                "statut",
+                [
+                    ("", _("All")),
+                    ("publiees", _("Awaiting an answer")),
+                    ("repondues", _("Answered")),
+                    ("closes", _("Closed")),
+                ],
+                state,
+                {key: value for key, value in kept.items() if key != "statut"},
+                prefix="question-status",
+            ),
             "commune": commune,
             "official": official,
             "institution": institution,
             "stats": stats,
-            "extra_query": urlencode(kept),
-            "filter_query": urlencode({k: v for k, v in kept.items() if k != "statut"}),
         },
         page,
+        found=ngettext("%(counter)s question", "%(counter)s questions", count) % {"counter": count},
+        found_template="questions/_list_found.html",
     )
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.core.htmx import render_list
@@ -82,8 +83,15 @@ def call_index(request):
         request.GET.get("page")
     )
     context = {"page": page, "commune": commune, "skill": skill, "skills": skills}
+    count = page.paginator.count
     return render_list(
-        request, "volunteers/list.html", "volunteers/_list_results.html", context, page
+        request,
+        "volunteers/list.html",
+        "volunteers/_list_results.html",
+        context,
+        page,
+        found=ngettext("%(counter)s call", "%(counter)s calls", count) % {"counter": count},
+        found_template="volunteers/_list_found.html",
     )
 
 
