@@ -88,3 +88,51 @@ def test_a_reply_retires_the_portals_listing_its_group_and_no_other(
     for url in portals:  # its groups, most active first
         assert queries(url)[0] > 0, url
     assert queries(elsewhere)[0] == 0
+
+
+def test_a_reply_or_a_new_discussion_keeps_the_lists_of_groups_of_other_places_and_themes(
+    owner, member, beauvais, compiegne
+):
+    """Lists filtered on another commune or theme, and the directory's groups (by name), stay
+    cached; the unfiltered list and the list of the group's commune show the new order."""
+    from tests.groups.conftest import add_member, create_group
+
+    group = create_group(owner, name="Comité des fêtes de Beauvais", territory=beauvais)
+    add_member(group, member)
+    create_group(owner, name="Jardins de Compiègne", territory=compiegne)
+    create_group(owner, name="Chorale de Beauvais", territory=beauvais, theme="culture")
+    thread = services.thread_create(group=group, author=owner, title="Kermesse", body="Qui vient ?")
+    retired = ["/groupes/", f"/groupes/?commune={beauvais.pk}", "/groupes/?theme=environment"]
+    kept = [
+        f"/groupes/?commune={compiegne.pk}",
+        "/groupes/?theme=culture",
+        "/annuaire/?type=groups",
+    ]
+    for url in (*retired, *kept):
+        queries(url)
+    services.message_post(thread=thread, author=member, body="Moi !")
+    for url in retired:
+        assert queries(url)[0] > 0, url
+    for url in kept:
+        assert queries(url)[0] == 0, url
+    services.thread_create(group=group, author=member, title="Tombola", body="Des lots ?")
+    count, response = queries(group.get_absolute_url())
+    assert count > 0 and "Tombola" in response.content.decode()
+    # Its discussions' count shows on its own cards only: lists not showing it stay cached.
+    for url in kept[:2]:
+        assert queries(url)[0] == 0, url
+
+
+def test_a_commune_s_list_of_groups_shows_a_new_group_of_its_intercommunality(
+    owner, beauvais, compiegne
+):
+    url = f"/groupes/?commune={beauvais.pk}"
+    assert "Randonneurs du Beauvaisis" not in queries(url)[1].content.decode()
+    elsewhere = f"/groupes/?commune={compiegne.pk}"
+    queries(elsewhere)
+    from tests.groups.conftest import create_group
+
+    create_group(owner, name="Randonneurs du Beauvaisis", territory=beauvais.epci)
+    count, response = queries(url)
+    assert count > 0 and "Randonneurs du Beauvaisis" in response.content.decode()
+    assert queries(elsewhere)[0] == 0

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
+from parvis.territories.rendered import kept
 
 from .models import Category, Event
 from .nearby import DEFAULT_KM, KM_CHOICES, point_parse, within
@@ -158,15 +159,18 @@ class AgendaFilterForm(forms.Form):
         self.fields["to"] = forms.DateField(
             label=_("To"), required=False, widget=DateInput(), error_messages=date_error
         )
-        self.categories = list(Category.objects.order_by("position", "name"))
+        # Read once per process while the categories and the territories hold (``kept``).
+        self.categories = kept(
+            "agenda:categories",
+            lambda: list(Category.objects.order_by("position", "name")),
+            tags=("agenda.category",),
+        )
         self.fields["category"].choices = [("", _("All categories"))] + [
             (c.slug, c.name) for c in self.categories
         ]
         self.territories = {}
         epcis, arrondissements = [], []
-        for territory in Territory.objects.filter(
-            kind__in=[TerritoryKind.EPCI, TerritoryKind.ARRONDISSEMENT]
-        ).order_by("name", "pk"):
+        for territory in kept("agenda:epci-arrondissements", _epcis_and_arrondissements):
             self.territories[(territory.kind, territory.code)] = territory
             choices = epcis if territory.kind == TerritoryKind.EPCI else arrondissements
             choices.append((territory.code, territory.name))
@@ -207,6 +211,14 @@ class AgendaFilterForm(forms.Form):
 
     def territory(self, kind, code):
         return self.territories.get((kind, code)) if code else None
+
+
+def _epcis_and_arrondissements():
+    return list(
+        Territory.objects.filter(
+            kind__in=[TerritoryKind.EPCI, TerritoryKind.ARRONDISSEMENT]
+        ).order_by("name", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,24 @@ _kept = {}
 _lock = threading.Lock()
 
 
-def version():
-    """What changes whenever a territory is written; ``None``: nothing may be kept."""
+def version(tags=()):
+    """What changes whenever a territory (or a row of the collections ``tags``) is written;
+    ``None``: nothing may be kept."""
     if isinstance(caches["default"], BaseDatabaseCache):
         return None
-    values = pagecache.tag_values([pagecache.ALL, pagecache.collection("territories.territory")])
+    values = pagecache.tag_values(
+        [pagecache.ALL, pagecache.collection("territories.territory"), *tags]
+    )
     return tuple(sorted(values.items()))
 
 
-def kept(name, build):
-    """``build()``, computed once per version of the territories (per process)."""
-    current = version()
+def kept(name, build, tags=()):
+    """``build()``, computed once per version of the territories (per process); with
+    ``tags`` (collections, e.g. ``"agenda.category"``), once per version of those too, and the
+    page being rendered depends on them (as if it had loaded their rows)."""
+    if tags and pagecache.recording():
+        pagecache.depends_on(*tags)
+    current = version(tags)
     if current is None:
         return build()
     found = _kept.get(name)
