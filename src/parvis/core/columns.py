@@ -1,0 +1,45 @@
+"""A column's identity without ``inspect``: the same tuple, computed directly.
+
+Django compares and hashes query expressions by their ``identity``: the class and the
+arguments of ``__init__``, which ``Expression.identity`` binds to the constructor's signature
+with ``inspect.Signature.bind_partial``. Compiling a query with an ``ORDER BY`` hashes every
+selected column (``SQLCompiler._order_by_pairs`` maps each to its position), so a page whose
+queries select related rows (a discussion's 20 messages with their authors and quotes: some
+70 columns) spent several percent of its time binding signatures: each ``Col`` is a new
+object at each compilation, its cached ``identity`` computed again.
+
+``Col.__init__(alias, target, output_field=None)`` is fixed: its identity is built here from
+the arguments it was given, in the signature's order, with ``Expression._identity`` for each
+value, which is what ``Expression.identity`` returns (``tests/core/test_columns.py`` compares
+both). Subclasses of ``Col``, whose constructors may differ, keep Django's computation.
+"""
+
+from django.db.models.expressions import Col, Expression
+from django.utils.functional import cached_property
+
+_PARAMETERS = ("alias", "target", "output_field")
+_generic_identity = Expression.identity.func
+
+
+def _col_identity(self):
+    if type(self) is not Col:
+        return _generic_identity(self)
+    args, kwargs = self._constructor_args
+    if len(args) > len(_PARAMETERS) or not kwargs.keys() <= set(_PARAMETERS):
+        return _generic_identity(self)  # not a call Col's signature accepts: let Django say
+    bound = dict(zip(_PARAMETERS, args, strict=False))
+    bound.update(kwargs)
+    if "alias" not in bound or "target" not in bound:
+        return _generic_identity(self)
+    bound.setdefault("output_field", None)
+    identify = Col._identity
+    return (Col, *((name, identify(bound[name])) for name in _PARAMETERS))
+
+
+def install():
+    """Give ``Col`` its direct ``identity`` (once; from ``CoreConfig.ready``)."""
+    if getattr(Col.identity, "func", None) is _col_identity:
+        return
+    identity = cached_property(_col_identity)
+    identity.__set_name__(Col, "identity")
+    Col.identity = identity
