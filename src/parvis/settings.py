@@ -155,8 +155,13 @@ TEMPLATES = [
         ],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% form_token %} in every template (core.idempotency); {% url %} remembered.
-            "builtins": ["parvis.core.templatetags.forms", "parvis.core.templatetags.urls"],
+            # {% form_token %} in every template (core.idempotency); {% url %} remembered; |date
+            # with its common formats written directly (core.templatetags.dates).
+            "builtins": [
+                "parvis.core.templatetags.forms",
+                "parvis.core.templatetags.urls",
+                "parvis.core.templatetags.dates",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
