@@ -46,3 +46,13 @@ def test_equal_columns_are_equal_and_others_differ():
     assert Col("a", body) != Col("b", body)
     assert Col("a", body) != Col("a", position)
     assert Col("a", body) != F("body")
+
+
+def test_automatic_keys_give_the_type_of_the_columns_that_refer_to_them():
+    from django.db import connection
+    from django.db.models import AutoField, BigAutoField, BigIntegerField, IntegerField
+
+    for _ in range(2):  # computed, then remembered
+        assert AutoField().rel_db_type(connection) == IntegerField().db_type(connection)
+        assert BigAutoField().rel_db_type(connection) == BigIntegerField().db_type(connection)
+    assert Message._meta.get_field("author").db_type(connection) == "bigint"

@@ -12,8 +12,15 @@ object at each compilation, its cached ``identity`` computed again.
 the arguments it was given, in the signature's order, with ``Expression._identity`` for each
 value, which is what ``Expression.identity`` returns (``tests/core/test_columns.py`` compares
 both). Subclasses of ``Col``, whose constructors may differ, keep Django's computation.
+
+Likewise a key's column type: PostgreSQL's ``prepare_join_on_clause`` compares the types of
+both sides of each join, and an ``AutoField`` or ``BigAutoField`` answers the type of the
+columns that refer to it by building an ``IntegerField()`` (or ``BigIntegerField()``) each
+time: ~3% of an event page, whose query joins six tables. The answer depends only on the
+database's backend (its ``data_types``): it is remembered per backend class.
 """
 
+from django.db.models import AutoField, BigAutoField, BigIntegerField, IntegerField
 from django.db.models.expressions import Col, Expression
 from django.utils.functional import cached_property
 
@@ -36,10 +43,28 @@ def _col_identity(self):
     return (Col, *((name, identify(bound[name])) for name in _PARAMETERS))
 
 
+def _remembered_rel_db_type(field_class):
+    types = {}
+
+    def rel_db_type(self, connection):
+        backend = type(connection)
+        try:
+            return types[backend]
+        except KeyError:
+            types[backend] = field_class().db_type(connection=connection)
+            return types[backend]
+
+    rel_db_type.remembered = True
+    return rel_db_type
+
+
 def install():
-    """Give ``Col`` its direct ``identity`` (once; from ``CoreConfig.ready``)."""
-    if getattr(Col.identity, "func", None) is _col_identity:
-        return
-    identity = cached_property(_col_identity)
-    identity.__set_name__(Col, "identity")
-    Col.identity = identity
+    """Give ``Col`` its direct ``identity`` and the automatic keys their remembered column
+    type (once; from ``CoreConfig.ready``)."""
+    if getattr(Col.identity, "func", None) is not _col_identity:
+        identity = cached_property(_col_identity)
+        identity.__set_name__(Col, "identity")
+        Col.identity = identity
+    for auto_field, field_class in ((AutoField, IntegerField), (BigAutoField, BigIntegerField)):
+        if not getattr(auto_field.rel_db_type, "remembered", False):
+            auto_field.rel_db_type = _remembered_rel_db_type(field_class)
