@@ -20,7 +20,7 @@ time: ~3% of an event page, whose query joins six tables. The answer depends onl
 database's backend (its ``data_types``): it is remembered per backend class.
 """
 
-from django.db.models import AutoField, BigAutoField, BigIntegerField, IntegerField
+from django.db.models import AutoField, BigAutoField, BigIntegerField, Field, IntegerField
 from django.db.models.expressions import Col, Expression
 from django.utils.functional import cached_property
 
@@ -28,19 +28,37 @@ _PARAMETERS = ("alias", "target", "output_field")
 _generic_identity = Expression.identity.func
 
 
+def _value_identity(value):
+    """``Expression._identity(value)`` for a column's argument (a field, an alias or None)."""
+    if isinstance(value, Field):
+        if value.name and value.model:
+            return value.model._meta.label, value.name
+        return type(value)
+    if value is None or type(value) is str:
+        return value
+    return Col._identity(value)
+
+
 def _col_identity(self):
     if type(self) is not Col:
         return _generic_identity(self)
     args, kwargs = self._constructor_args
-    if len(args) > len(_PARAMETERS) or not kwargs.keys() <= set(_PARAMETERS):
-        return _generic_identity(self)  # not a call Col's signature accepts: let Django say
-    bound = dict(zip(_PARAMETERS, args, strict=False))
-    bound.update(kwargs)
-    if "alias" not in bound or "target" not in bound:
-        return _generic_identity(self)
-    bound.setdefault("output_field", None)
-    identify = Col._identity
-    return (Col, *((name, identify(bound[name])) for name in _PARAMETERS))
+    if kwargs or not 2 <= len(args) <= 3:
+        if len(args) > len(_PARAMETERS) or not kwargs.keys() <= set(_PARAMETERS):
+            return _generic_identity(self)  # not a call Col's signature accepts: let Django say
+        bound = dict(zip(_PARAMETERS, args, strict=False))
+        bound.update(kwargs)
+        if "alias" not in bound or "target" not in bound:
+            return _generic_identity(self)
+        alias, target, output_field = bound["alias"], bound["target"], bound.get("output_field")
+    else:
+        alias, target, output_field = (*args, None)[:3]
+    return (
+        Col,
+        ("alias", _value_identity(alias)),
+        ("target", _value_identity(target)),
+        ("output_field", _value_identity(output_field)),
+    )
 
 
 def _remembered_rel_db_type(field_class):
