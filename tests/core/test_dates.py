@@ -70,7 +70,16 @@ def test_the_filter_gives_django_s_text(language, format_string):
             assert fast_date(local, format_string) == expected, (value, format_string)
 
 
-def test_common_formats_are_written_directly():
+def test_common_formats_are_written_directly(monkeypatch):
+    from parvis.core.templatetags import dates
+
+    monkeypatch.setattr(dates, "django_date", None)  # not called
+    value = dt.datetime(2026, 12, 7, 18, 5, tzinfo=PARIS)
+    with translation.override("fr"), timezone.override(PARIS):
+        html = Template('{{ when|date:"j F Y, H:i" }} {{ when|date:"c" }}').render(
+            Context({"when": value})
+        )
+    assert html == "7 décembre 2026, 18:05 2026-12-07T18:05:00+01:00"
     assert compiled("j F Y, H:i") is not None
     assert compiled("c") is not None
     assert compiled("N j, Y, P") is None  # "P": Django's filter

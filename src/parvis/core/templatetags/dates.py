@@ -75,12 +75,12 @@ def compiled(format_string):
 def date(value, arg=None):
     """Django's ``|date`` (see its documentation), its common formats written directly."""
     kind = type(value)
-    if (kind is datetime or kind is date_type) and (arg is None or type(arg) is str):
+    if (kind is datetime or kind is date_type) and (arg is None or isinstance(arg, str)):
         # A format's name is looked up in the active language (cached by Django).
         format_string = (
             get_format(arg or "DATE_FORMAT") if not arg or arg in FORMAT_SETTINGS else arg
         )
-        found = compiled(format_string) if type(format_string) is str else None
+        found = compiled(str(format_string)) if isinstance(format_string, str) else None
         if found is not None and not (found[1] and kind is date_type):
             return "".join(piece if type(piece) is str else piece(value) for piece in found[0])
     return django_date(value, arg)
