@@ -155,13 +155,8 @@ TEMPLATES = [
         ],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% form_token %} in every template (core.idempotency); {% url %} remembered; |date
-            # with its common formats written directly (core.templatetags.dates).
-            "builtins": [
-                "parvis.core.templatetags.forms",
-                "parvis.core.templatetags.urls",
-                "parvis.core.templatetags.dates",
-            ],
+            # {% form_token %} (core.idempotency), {% url %} remembered, a quicker |date (core).
+            "builtins": [f"parvis.core.templatetags.{name}" for name in ("forms", "urls", "dates")],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
