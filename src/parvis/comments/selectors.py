@@ -1,7 +1,7 @@
 """Every read of comments and reactions, shaped for the pages: a constant number of queries
 whatever the number of comments or reactions."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 
 from parvis.moderation.selectors import annotate_hidden
@@ -13,7 +13,7 @@ from .targets import key_of, type_for
 def comments_page(target: str, *, page=1):
     """The ``page``-th page of the item's top-level comments (oldest first), each with its
     replies (``replies_shown``), authors and moderation state loaded: three queries (the count,
-    the comments, their replies)."""
+    the comments, their replies), two for a first page that holds them all (no count)."""
     replies = annotate_hidden(Comment.objects.filter(target=target)).select_related("author")
     comments = (
         annotate_hidden(Comment.objects.filter(target=target, parent__isnull=True))
@@ -25,6 +25,14 @@ def comments_page(target: str, *, page=1):
         )
         .order_by("created_at", "pk")
     )
+    if str(page) == "1":
+        # The first page (most items' only one): a page and one more comment tell the count
+        # when they are not more than a page, without counting.
+        first = list(comments[: COMMENTS_PER_PAGE + 1])
+        if len(first) <= COMMENTS_PER_PAGE:
+            return Paginator(first, COMMENTS_PER_PAGE).get_page(1)
+        paginator = Paginator(comments, COMMENTS_PER_PAGE)
+        return Page(first[:COMMENTS_PER_PAGE], paginator.validate_number(1), paginator)
     paginator = Paginator(comments, COMMENTS_PER_PAGE)
     return paginator.get_page(page)
 

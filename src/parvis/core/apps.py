@@ -7,9 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import collation, content, pagecache
+        from . import collation, columns, content, pagecache
 
         collation.install()
+        columns.install()
         pagecache.install()
         # Every app's content.py: moderation, privacy, notifications and the pages' sections
         # (every model is loaded by now; the registries are module-level).

@@ -67,11 +67,16 @@ def thread_create(request, slug):
 
 def _decorate_messages(request, thread, page_messages, *, read_position):
     user = request.user
+    # Each of these permissions asks for an active member first (groups.rules): a visitor's
+    # page does not ask the authentication backends three times per message.
+    member = user.is_authenticated and user.is_active
     for message in page_messages:
-        message.can_edit = user.has_perm("groups.edit_message", message)
-        message.can_delete = user.has_perm("groups.delete_message", message)
-        message.can_see_history = message.edited_at is not None and user.has_perm(
-            "groups.see_message_history", message
+        message.can_edit = member and user.has_perm("groups.edit_message", message)
+        message.can_delete = member and user.has_perm("groups.delete_message", message)
+        message.can_see_history = (
+            member
+            and message.edited_at is not None
+            and user.has_perm("groups.see_message_history", message)
         )
         message.is_new = read_position is not None and message.position > read_position
         message.removed_by_moderator = bool(

@@ -11,10 +11,11 @@
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from parvis.core.reversing import reverse_link
 
 from .. import registry, selectors
 
@@ -26,7 +27,8 @@ def report_url(obj):
     entry = registry.get_for_model(obj) if obj is not None else None
     if entry is None or obj.pk is None:
         return ""
-    return reverse("moderation:report", kwargs={"key": entry.key, "pk": obj.pk})
+    # Remembered per process (``core.reversing``): lists and threads show one per item.
+    return reverse_link("moderation:report", (), {"key": entry.key, "pk": obj.pk})
 
 
 @register.simple_tag(takes_context=True)
