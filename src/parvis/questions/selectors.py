@@ -247,8 +247,16 @@ def unanswered_by_age(now=None):
 
 
 def answered_in(territory, user, limit):
-    """Answered questions asked from ``territory`` (a commune, or inside it), newest first."""
-    queryset = questions_visible_to(user).filter(status=QuestionStatus.ANSWERED)
+    """Answered questions asked from ``territory`` (a commune, or inside it), newest first.
+
+    Only what their cards show is joined (the addressee and the commune): the author and
+    their commune would make PostgreSQL join every member before keeping the newest six."""
+    queryset = (
+        questions_visible_to(user)
+        .select_related(None)
+        .select_related("official", "institution", "commune")
+        .filter(status=QuestionStatus.ANSWERED)
+    )
     if territory.kind == TerritoryKind.COMMUNE:
         queryset = queryset.filter(commune=territory)
     elif territory.kind == TerritoryKind.EPCI:
