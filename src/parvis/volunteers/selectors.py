@@ -8,7 +8,7 @@ run them; the volunteers' names and e-mail addresses are read by the organisers 
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import VerificationStatus
@@ -106,9 +106,20 @@ def call_is_visible_to(call, user) -> bool:
     return call.event.status in EVENT_PUBLIC_STATUSES
 
 
+def _slots_sum(field):
+    """The sum of ``field`` over the outer call's slots (``None`` without slots)."""
+    return Subquery(
+        Slot.objects.filter(call=OuterRef("pk"))
+        .order_by()
+        .values(total=Func(F(field), function="SUM", output_field=IntegerField()))
+    )
+
+
 def with_places(queryset):
-    """Each call with ``places`` and ``taken`` over its slots (one query)."""
-    return queryset.annotate(places_total=Sum("slots__places"), taken_total=Sum("slots__taken"))
+    """Each call with ``places`` and ``taken`` over its slots (one query). Subqueries rather
+    than a join and a ``GROUP BY`` of every selected table: PostgreSQL sums the slots of the
+    calls it keeps only, and plans the query faster."""
+    return queryset.annotate(places_total=_slots_sum("places"), taken_total=_slots_sum("taken"))
 
 
 def open_calls(user, *, commune=None, skill=None, near=None):
