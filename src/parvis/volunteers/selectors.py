@@ -7,7 +7,9 @@ run them; the volunteers' names and e-mail addresses are read by the organisers 
 """
 
 import datetime as dt
+import functools
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
@@ -69,6 +71,19 @@ def runners_for(user):
 
 
 def calls_visible_to(user):
+    """The calls ``user`` may read, with what their cards show. A visitor's are the same for
+    every visitor: built once per process, each caller gets a copy."""
+    if not user.is_authenticated:
+        return _calls_visible_to_visitors().all()
+    return _calls_visible_to(user)
+
+
+@functools.cache
+def _calls_visible_to_visitors():
+    return _calls_visible_to(AnonymousUser())
+
+
+def _calls_visible_to(user):
     readable = (
         Q(organisation__status=VerificationStatus.VERIFIED)
         | Q(group__in=_readable_group_ids(user))
