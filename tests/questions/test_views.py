@@ -202,6 +202,26 @@ def test_a_commune_page_shows_its_answered_questions(visitor, make_question, bea
     assert "La médiathèque ouvrira-t-elle le dimanche ?" in text
 
 
+def test_territory_pages_show_the_six_latest_answers_newest_first(
+    visitor, make_question, beauvais, oise
+):
+    now = timezone.now()
+    for days in range(7):
+        make_question(
+            status=QuestionStatus.ANSWERED,
+            title=f"Réponse vieille de {days} jours ?",
+            answered_at=now - dt.timedelta(days=days),
+            answer="Oui.",
+        )
+    make_question(title="Toujours sans réponse ?")
+    for territory in (beauvais, beauvais.epci, oise["arrondissements"][0], oise["departement"]):
+        text = visitor.get(territory.get_absolute_url()).content.decode()
+        shown = [text.index(f"Réponse vieille de {days} jours ?") for days in range(6)]
+        assert shown == sorted(shown)
+        assert "Réponse vieille de 6 jours ?" not in text
+        assert "Toujours sans réponse ?" not in text
+
+
 def test_the_rules_page_is_public(visitor):
     assert "personal case" in visitor.get(reverse("questions:rules")).content.decode()
 

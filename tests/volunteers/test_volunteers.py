@@ -224,6 +224,23 @@ def test_the_commune_page_and_the_api(visitor, call, beauvais, resident):
     assert response.status_code == 400  # already signed up: the service's refusal
 
 
+def test_the_commune_page_counts_the_places_over_the_slots(
+    visitor, call, association, association_manager, beauvais
+):
+    call.slots.filter(label="Buvette").update(taken=1)
+    Call.objects.create(
+        title="Appel sans créneau",
+        description="Les créneaux seront ajoutés plus tard.",
+        commune=beauvais,
+        organisation=association,
+        created_by=association_manager,
+    )
+    page = visitor.get(beauvais.get_absolute_url()).content.decode()
+    assert "1 of 3 places taken" in page  # 2 + 1 places, 1 taken
+    assert "Appel sans créneau" in page
+    assert page.count("places taken") + page.count("place taken") == 1
+
+
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_list_costs_a_constant_number_of_queries(
     client,

@@ -1,5 +1,7 @@
 """Reads of the agenda; visibility comes in pairs (list filter, object check)."""
 
+import functools
+
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -88,7 +90,13 @@ def user_organises(user, event):
 
 def public_occurrences():
     """Dates of the public agenda (published or cancelled events, not hidden by moderation),
-    shaped for lists."""
+    shaped for lists. The same for everyone: built once per process, each caller gets a
+    copy."""
+    return _public_occurrences().all()
+
+
+@functools.cache
+def _public_occurrences():
     return exclude_hidden(
         EventOccurrence.objects.filter(event__status__in=PUBLIC_STATUSES), "event"
     ).select_related("event", "event__category", "event__commune", "event__organisation")

@@ -21,6 +21,9 @@ hidden on its own keeps its place in its thread as a notice (``thread_messages``
 the search results (``messages_visible_to``).
 """
 
+import functools
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -217,7 +220,19 @@ def message_is_visible_to(message, user) -> bool:
 
 def group_list(user):
     """Groups ``user`` may find, shaped for the cards (territory, organisation), most
-    recently active first."""
+    recently active first. A visitor's list is the same for every visitor: built once per
+    process, each caller gets a copy."""
+    if not user.is_authenticated:
+        return _group_list_for_visitors().all()
+    return _group_list(user)
+
+
+@functools.cache
+def _group_list_for_visitors():
+    return _group_list(AnonymousUser())
+
+
+def _group_list(user):
     return (
         groups_visible_to(user)
         .filter(status__in=(GroupStatus.ACTIVE, GroupStatus.CLOSED))

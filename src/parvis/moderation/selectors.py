@@ -15,6 +15,7 @@ its author, by a notice; lists leave it out):
 """
 
 import datetime as dt
+import functools
 from contextlib import suppress
 
 from django.core.cache import cache
@@ -60,6 +61,13 @@ def _path_model(queryset, path):
 
 def hidden_exists(model, path="pk"):
     """An ``Exists`` expression: the item at ``path`` (an outer reference) is hidden."""
+    return _hidden_exists(model, path)
+
+
+@functools.cache
+def _hidden_exists(model, path):
+    # Built once per model and path (every public list filters with it): Django resolves a
+    # copy of the subquery in each query that uses it, never the expression itself.
     return Exists(
         ModerationCase.objects.filter(**_of_model(model), object_id=OuterRef(path), is_hidden=True)
     )

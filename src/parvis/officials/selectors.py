@@ -7,6 +7,8 @@ Visibility comes in a pair: ``officials_visible_to(user)`` for lists,
 ``official_is_visible_to(official, user)`` for the page.
 """
 
+import functools
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -119,17 +121,23 @@ def official_for_page(pk):
     )
 
 
+@functools.cache
+def _ranked_mandates():
+    """The verified mandates with their territory and holder, ranked (``ordered_mandates``):
+    built once per process, since resolving the ranks' ``CASE`` costs more than the rest of
+    the query. Each use is a filtered copy; never evaluate it itself."""
+    return ordered_mandates(verified_mandates()).select_related("user")
+
+
 def territory_mandates(territory, user, *, limit):
     """Verified mandates on ``territory`` or inside it whose holder ``user`` may find: those on
     the territory itself first, then the widest territories, by role (one query)."""
     return list(
-        ordered_mandates(
-            verified_mandates().filter(
-                mandate_filter(territories=[territory]),
-                user__in=listed_members(user).values("pk"),
-            )
+        _ranked_mandates()
+        .filter(
+            mandate_filter(territories=[territory]),
+            user__in=listed_members(user).values("pk"),
         )
-        .select_related("user")
         .annotate(
             elsewhere=Case(
                 When(territory=territory, then=Value(0)),

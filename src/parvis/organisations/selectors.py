@@ -1,5 +1,8 @@
 """Reads of organisations; visibility comes in pairs (list filter, object check)."""
 
+import functools
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from parvis.accounts.models import VerificationStatus
@@ -65,7 +68,20 @@ def member_organisations(member, viewer):
 
 
 def organisation_list(user):
-    """The public list: verified organisations ``user`` may see, by name, shaped for cards."""
+    """The public list: verified organisations ``user`` may see, by name, shaped for cards.
+    A visitor's is the same for every visitor: built once per process, each caller gets a
+    copy."""
+    if not user.is_authenticated:
+        return _organisation_list_for_visitors().all()
+    return _organisation_list(user)
+
+
+@functools.cache
+def _organisation_list_for_visitors():
+    return _organisation_list(AnonymousUser())
+
+
+def _organisation_list(user):
     return (
         organisations_visible_to(user)
         .filter(status=VerificationStatus.VERIFIED)

@@ -135,6 +135,18 @@ class Question(models.Model):
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["official", "status"]),
             models.Index(fields=["institution", "status"]),
+            # The territory pages' latest answers (selectors.answered_in): a commune's, and
+            # those of an intercommunality or arrondissement (newest first, then the commune).
+            models.Index(
+                fields=["commune", "-answered_at", "-id"],
+                condition=Q(status="answered", deleted_at__isnull=True),
+                name="question_commune_answered",
+            ),
+            models.Index(
+                fields=["-answered_at", "-id"],
+                condition=Q(status="answered", deleted_at__isnull=True),
+                name="question_answered",
+            ),
         ]
 
     def __str__(self):

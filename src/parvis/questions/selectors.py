@@ -8,8 +8,10 @@ institution) and the moderators read what is addressed to them.
 """
 
 import datetime as dt
+import functools
 import statistics
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -97,7 +99,20 @@ def addressed_to(user):
 
 
 def questions_visible_to(user):
-    """The questions ``user`` may read (see the module's docstring), addressee loaded."""
+    """The questions ``user`` may read (see the module's docstring), addressee loaded. A
+    visitor's are the same for every visitor: built once per process, each caller gets a
+    copy."""
+    if not user.is_authenticated:
+        return _questions_visible_to_visitors().all()
+    return _questions_visible_to(user)
+
+
+@functools.cache
+def _questions_visible_to_visitors():
+    return _questions_visible_to(AnonymousUser())
+
+
+def _questions_visible_to(user):
     queryset = Question.objects.select_related(
         "official", "institution", "commune", "author", "author__commune"
     ).filter(deleted_at__isnull=True)
@@ -247,8 +262,16 @@ def unanswered_by_age(now=None):
 
 
 def answered_in(territory, user, limit):
-    """Answered questions asked from ``territory`` (a commune, or inside it), newest first."""
-    queryset = questions_visible_to(user).filter(status=QuestionStatus.ANSWERED)
+    """Answered questions asked from ``territory`` (a commune, or inside it), newest first.
+
+    Only what their cards show is joined (the addressee and the commune): the author and
+    their commune would make PostgreSQL join every member before keeping the newest six."""
+    queryset = (
+        questions_visible_to(user)
+        .select_related(None)
+        .select_related("official", "institution", "commune")
+        .filter(status=QuestionStatus.ANSWERED)
+    )
     if territory.kind == TerritoryKind.COMMUNE:
         queryset = queryset.filter(commune=territory)
     elif territory.kind == TerritoryKind.EPCI:

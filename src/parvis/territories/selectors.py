@@ -105,11 +105,13 @@ def territory_for_page(kind, code):
     (one query), or ``None``."""
     if kind not in TerritoryKind.values or not code:
         return None
-    return (
+    # ``(kind, code)`` is unique: no ``ORDER BY`` (``first()`` would sort by name).
+    found = (
         Territory.objects.filter(kind=kind, code=code)
         .select_related("epci", "arrondissement", "departement")
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def territory_parts(territory):
