@@ -52,3 +52,14 @@ def test_a_member_gets_the_next_page_of_dates_in_place(events, login, resident, 
     assert '<section aria-labelledby="results-title" tabindex="-1" autofocus>' in html
     assert "Page 2 " in html.split('id="live-status"')[1]
     assert "<main" in member.get("/agenda/?page=2").content.decode()
+
+
+def test_a_members_list_without_points_still_loads_the_map(login, resident, settings):
+    """A filter may bring events with a point in place: the map's script and stylesheet are
+    there for a member even when the first page has no point; a visitor's page stays light."""
+    settings.PARVIS_MAP_TILES_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = login(resident).get("/agenda/").content.decode()
+    assert "agenda-map-points" not in page  # nothing to draw yet
+    assert "parvis/map.js" in page and "leaflet.css" in page
+    visitor = Client().get("/agenda/").content.decode()
+    assert "parvis/map.js" not in visitor and "leaflet.css" not in visitor

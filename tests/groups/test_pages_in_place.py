@@ -44,3 +44,6 @@ def test_a_member_filters_the_groups_in_place(client, login, owner, django_asser
     assert "Jardin partagé" in html and "Atelier vélo" not in html
     assert "autofocus" not in html
     assert "1 group" in html.split('id="live-status"')[1]
+    # The link clearing the filters comes and goes with them (it is in the swapped block).
+    assert '<a href="/groupes/">Clear the filters</a>' in html
+    assert "Clear the filters" not in page
