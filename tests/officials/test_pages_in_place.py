@@ -11,10 +11,9 @@ from ..in_place import found_in_place, next_page_in_place
 pytestmark = pytest.mark.django_db
 
 
-def test_a_member_gets_the_next_page_of_officials_in_place(
-    login, resident, public_official, oise, monkeypatch
-):
-    monkeypatch.setattr("parvis.officials.views.PAGE_SIZE", 1)
+@pytest.fixture
+def second_official(oise):
+    """Claire Dupont, a verified official of Beauvais listed in the directory."""
     other = UserFactory(
         first_name="Claire",
         last_name="Dupont",
@@ -23,19 +22,20 @@ def test_a_member_gets_the_next_page_of_officials_in_place(
         directory_visibility=DirectoryVisibility.PUBLIC,
     )
     MandateFactory(user=other, territory=oise["beauvais"], status=VerificationStatus.VERIFIED)
+    return other
+
+
+def test_a_member_gets_the_next_page_of_officials_in_place(
+    login, resident, public_official, second_official, monkeypatch
+):
+    monkeypatch.setattr("parvis.officials.views.PAGE_SIZE", 1)
     html = next_page_in_place(login(resident), "/elus/", "official-results")
     assert html.count('class="card"') == 1
 
 
-def test_a_member_changes_the_officials_filters_in_place(login, resident, public_official, oise):
-    other = UserFactory(
-        first_name="Claire",
-        last_name="Dupont",
-        kind=ProfileKind.OFFICIAL,
-        commune=oise["beauvais"],
-        directory_visibility=DirectoryVisibility.PUBLIC,
-    )
-    MandateFactory(user=other, territory=oise["beauvais"], status=VerificationStatus.VERIFIED)
+def test_a_member_changes_the_officials_filters_in_place(
+    login, resident, public_official, second_official
+):
     visitor = Client().get("/elus/").content.decode()
     assert 'id="official-filters"' in visitor and "hx-get" not in visitor
     member = login(resident)
