@@ -50,7 +50,7 @@ def test_agenda_map_around_me_and_a_point_picked_on_the_event_form(
     page.wait_for_url(re.compile(r"pres=49\.430(%2C|,)2\.08[12]"))
     titles = page.locator(".agenda-list h3").all_inner_texts()
     assert titles == ["Bal de la place", "Concert au parc"]  # nearest first, no "Sans point"
-    assert page.get_by_text("ne sont pas affichés tant que ce filtre est actif").is_visible()
+    expect(page.get_by_text("ne sont pas affichés tant que ce filtre est actif")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/compte/login/?next=/agenda/proposer/")

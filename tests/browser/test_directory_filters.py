@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from ..factories import OrganisationFactory
 
@@ -19,8 +20,8 @@ def test_directory_filters_and_pages_are_accessible(live_server, page, assert_ac
     # On a phone the words stay in view and the other filters fold behind a button: the
     # results come first.
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.locator("main input[name=q]").is_visible()
-    assert not page.locator("select[name=epci]").is_visible()
+    expect(page.locator("main input[name=q]")).to_be_visible()
+    expect(page.locator("select[name=epci]")).to_be_hidden()
     assert page.locator("main .cards .card").first.bounding_box()["y"] < 844
     page.screenshot(path="/tmp/directory-phone.png", full_page=True)
     page.locator(".filter-panel summary").click()

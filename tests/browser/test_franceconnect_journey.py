@@ -2,6 +2,7 @@
 reachable), then the whole sign-up through a real OpenID Connect provider on loopback."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.accounts.models import User
 
@@ -27,8 +28,8 @@ def test_sign_up_with_the_franceconnect_button(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/compte/login/")
     button = page.get_by_role("button", name="S’identifier avec FranceConnect")
-    assert button.is_visible()
-    assert page.get_by_role("link", name="Qu’est-ce que FranceConnect ?").is_visible()
+    expect(button).to_be_visible()
+    expect(page.get_by_role("link", name="Qu’est-ce que FranceConnect ?")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/fc-faults-login-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})

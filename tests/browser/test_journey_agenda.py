@@ -10,6 +10,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.agenda.models import Category, Event, EventStatus
 
@@ -52,7 +53,7 @@ def test_manager_proposes_a_weekly_event_and_a_visitor_adds_it_to_their_calendar
     label(page, "Mot de passe", "Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/agenda/proposer/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
 
     title = label(page, "Titre", "Title")
@@ -83,7 +84,7 @@ def test_manager_proposes_a_weekly_event_and_a_visitor_adds_it_to_their_calendar
     assert event.organisation == association
     assert event.rrule.startswith("FREQ=WEEKLY") and f"COUNT={WEEKS}" in event.rrule
     assert event.occurrences.count() == WEEKS
-    assert page.get_by_role("heading", level=1, name=TITLE).is_visible()
+    expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     assert_accessible(page)
 
     # Five more events that evening: the day's cell shows four and links to the rest.
@@ -104,7 +105,7 @@ def test_manager_proposes_a_weekly_event_and_a_visitor_adds_it_to_their_calendar
     try:
         visitor.goto(f"{live_server.url}/agenda/mois/")
         visitor.wait_for_url(re.compile(r"/agenda/mois/\d{4}-\d{2}/$"))
-        assert visitor.get_by_role("table").is_visible()
+        expect(visitor.get_by_role("table")).to_be_visible()
         assert_accessible(visitor)
 
         visitor.locator("details.filter-panel > summary").click()  # filters fold behind a button
@@ -128,7 +129,7 @@ def test_manager_proposes_a_weekly_event_and_a_visitor_adds_it_to_their_calendar
         # --- ... opens it and adds it to their calendar --------------------------------------
         dates.first.click()
         visitor.wait_for_url(re.compile(r"/agenda/\d+-atelier-couture-solidaire/$"))
-        assert visitor.get_by_role("heading", level=1, name=TITLE).is_visible()
+        expect(visitor.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
         assert_accessible(visitor)
         with visitor.expect_download() as download_info:
             visitor.get_by_role("link", name=re.compile("Ajouter à mon agenda|Add to my")).click()

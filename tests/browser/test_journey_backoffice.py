@@ -84,15 +84,15 @@ def test_a_moderator_works_through_the_queues(
     events_card.get_by_role("link").click()
     page.get_by_role("link", name="Atelier tricot").click()
     page.wait_for_url(re.compile(rf"/eventawaitingreview/{recurring.pk}/change/"))
-    assert page.get_by_text(re.compile(r"chaque \w+, 8 fois, jusqu’au")).is_visible()
-    assert page.get_by_role("link", name="Beauvais").first.is_visible()
+    expect(page.get_by_text(re.compile(r"chaque \w+, 8 fois, jusqu’au"))).to_be_visible()
+    expect(page.get_by_role("link", name="Beauvais").first).to_be_visible()
     assert_accessible(page)
     shot(page, "event")
     page.get_by_role("button", name="Approuver et publier").focus()
     page.keyboard.press("Enter")
     # The next event of the queue is offered.
     page.wait_for_url(re.compile(rf"/eventawaitingreview/{shop.pk}/change/"))
-    assert page.get_by_text("Suivant dans la file : Grande vente privée").is_visible()
+    expect(page.get_by_text("Suivant dans la file : Grande vente privée")).to_be_visible()
     recurring.refresh_from_db()
     assert recurring.status == EventStatus.PUBLISHED
 
@@ -102,7 +102,7 @@ def test_a_moderator_works_through_the_queues(
     page.fill("textarea[name=reason]", "Vente commerciale : hors de l’objet de l’agenda.")
     page.locator("input.default[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
-    assert page.get_by_text("La file est vide : bravo.").is_visible()
+    expect(page.get_by_text("La file est vide : bravo.")).to_be_visible()
     shop.refresh_from_db()
     assert shop.status == EventStatus.REJECTED
     assert shop.rejection_reason == "Vente commerciale : hors de l’objet de l’agenda."
@@ -146,7 +146,7 @@ def test_a_moderator_works_through_the_queues(
 
     # 7. The audit log reads as sentences; the transparency report prints and downloads.
     page.goto(f"{live_server.url}/admin/moderation/auditentry/")
-    assert page.get_by_role("cell", name="Sanction levée").is_visible()
+    expect(page.get_by_role("cell", name="Sanction levée")).to_be_visible()
     # The "why" column is readable at 1366 px: wide, and inside the window.
     box = page.locator("td.field-short_reason").first.bounding_box()
     assert box["width"] >= 300 and box["x"] + box["width"] <= 1366
@@ -170,7 +170,7 @@ def test_a_moderator_works_through_the_queues(
     expect(page.get_by_role("img", name="Événements publiés par commune")).to_be_visible()
     # Published: the approved recurring event and the two reported ones (not the refused one).
     events_table = page.get_by_role("table", name="Données : Événements publiés par commune")
-    assert events_table.get_by_role("row", name="Beauvais 3").is_visible()
+    expect(events_table.get_by_role("row", name="Beauvais 3")).to_be_visible()
     assert_accessible(page)
     shot(page, "statistics")
     assert not page.csp_errors

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from parvis.accounts.models import Mandate, VerificationStatus
 from parvis.accounts.signals import MODERATORS_GROUP, ensure_moderators_group
@@ -42,19 +43,19 @@ def test_moderator_requests_changes_on_a_mandate_and_the_member_submits_it_again
     page.screenshot(path="/tmp/changes-admin-reason.png")
     page.locator("input.default[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
-    assert page.get_by_text("Mandat renvoyé au membre").is_visible()
+    expect(page.get_by_text("Mandat renvoyé au membre")).to_be_visible()
     assert Mandate.objects.get(pk=mandate.pk).status == VerificationStatus.CHANGES_REQUESTED
     page.context.close()
 
     # The member reads the message on their phone and submits the mandate again.
     page = log_in(browser, live_server, "hugo.l@example.org", "/compte/mandats/")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.get_by_text(MESSAGE).is_visible()
-    assert page.get_by_text("Modifications demandées").first.is_visible()
+    expect(page.get_by_text(MESSAGE)).to_be_visible()
+    expect(page.get_by_text("Modifications demandées").first).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/changes-member-390.png", full_page=True)
     page.get_by_role("button", name=re.compile("Soumettre à nouveau")).click()
-    assert page.get_by_text("Votre mandat a été soumis à nouveau.").is_visible()
+    expect(page.get_by_text("Votre mandat a été soumis à nouveau.")).to_be_visible()
     assert Mandate.objects.get(pk=mandate.pk).status == VerificationStatus.PENDING
     assert not page.csp_errors
     page.context.close()

@@ -50,7 +50,7 @@ def test_resident_comments_on_an_event_and_reacts(live_server, page, assert_acce
     page.goto(live_server.url + event.get_absolute_url())
     assert_accessible(page)
     # The share controls: the script (a static file, strict CSP) reveals "copy the link".
-    assert page.locator(".share [data-copy-target]").is_visible()
+    expect(page.locator(".share [data-copy-target]")).to_be_visible()
     assert page.locator(".share #share-url").input_value().endswith(event.get_absolute_url())
     page.locator("#comments-title").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/comments-event-before.png", full_page=True)
@@ -60,7 +60,7 @@ def test_resident_comments_on_an_event_and_reacts(live_server, page, assert_acce
     page.fill(f"#reply-{earlier.pk}", "Oui, place de la mairie. @lea-dubois confirme ?")
     page.locator(".comment-reply button[type=submit]").first.click()
     page.wait_for_url(f"**{event.get_absolute_url()}#commentaire-*")
-    assert page.get_by_text("Votre commentaire est publié.").is_visible()
+    expect(page.get_by_text("Votre commentaire est publié.")).to_be_visible()
     reply = Comment.objects.get(author=resident)
     assert reply.parent_id == earlier.pk
     assert page.locator(f"#{reply.anchor} a[href='{organiser.get_absolute_url()}']").count() == 1
@@ -84,8 +84,8 @@ def test_resident_comments_on_an_event_and_reacts(live_server, page, assert_acce
 
     # Who reacted.
     page.locator("#comments-title ~ .reactions .reaction-who a").click()
-    assert page.get_by_role("heading", name="Qui a réagi").is_visible()
-    assert page.locator("main").get_by_role("link", name="Camille Martin").is_visible()
+    expect(page.get_by_role("heading", name="Qui a réagi")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Camille Martin")).to_be_visible()
     assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
 
@@ -119,8 +119,8 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
     )
     page.goto(live_server.url + "/")
     block = page.locator("section[aria-labelledby=feed-title]")
-    assert block.get_by_role("heading", name="Votre fil d'actualité").is_visible()
-    assert block.get_by_text("Départ 10 h au parvis.").is_visible()
+    expect(block.get_by_role("heading", name="Votre fil d'actualité")).to_be_visible()
+    expect(block.get_by_text("Départ 10 h au parvis.")).to_be_visible()
     assert_accessible(page)
     block.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/comments-home-following.png", full_page=True)
@@ -151,7 +151,7 @@ def test_resident_follows_a_member_and_sees_their_activity_at_home(
 
     # "My subscriptions": one click to unfollow.
     page.goto(live_server.url + "/actualites/suivis/")
-    assert page.get_by_role("heading", name="Mes abonnements", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Mes abonnements", level=1)).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/comments-subscriptions.png", full_page=True)
     page.get_by_role("button", name="Ne plus suivre Léa Dubois").click()

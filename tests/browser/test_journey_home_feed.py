@@ -54,12 +54,12 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
 
     # The first steps: the commune given at sign-up and the group joined are ticked.
     checklist = page.locator("section[aria-labelledby=checklist-title]")
-    assert checklist.get_by_role("heading", name="Vos premiers pas").is_visible()
-    assert checklist.get_by_text("2 sur 5").is_visible()
-    assert checklist.get_by_role("link", name="Ajoutez une photo à votre profil").is_visible()
+    expect(checklist.get_by_role("heading", name="Vos premiers pas")).to_be_visible()
+    expect(checklist.get_by_text("2 sur 5")).to_be_visible()
+    expect(checklist.get_by_role("link", name="Ajoutez une photo à votre profil")).to_be_visible()
     # The composer announces the allowance of a new account.
     composer = page.locator("section[aria-labelledby=composer-title]")
-    assert composer.get_by_text("il vous reste 5 contributions aujourd'hui").is_visible()
+    expect(composer.get_by_text("il vous reste 5 contributions aujourd'hui")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/home-feed-phone-before.png", full_page=True)
 
@@ -69,23 +69,23 @@ def test_a_new_member_posts_from_the_composer_and_sees_it_in_their_feed(
     composer.get_by_label("Dans le groupe").select_option(label=group.name)
     composer.get_by_role("button", name="Publier").click()
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text(
-        "Votre message est publié dans le groupe Jardins partagés du Beauvaisis."
-    ).is_visible()
+    expect(
+        page.get_by_text("Votre message est publié dans le groupe Jardins partagés du Beauvaisis.")
+    ).to_be_visible()
     assert Thread.objects.filter(group=group, author=member).count() == 1
 
     # At the top of the feed, with the member's face and the group's name.
     first = page.locator(".feed-item").first
-    assert first.get_by_text("Qui a une grelinette à prêter samedi ?").first.is_visible()
-    assert first.get_by_text(
-        "a ouvert une discussion dans le groupe Jardins partagés du Beauvaisis"
-    ).is_visible()
+    expect(first.get_by_text("Qui a une grelinette à prêter samedi ?").first).to_be_visible()
+    expect(
+        first.get_by_text("a ouvert une discussion dans le groupe Jardins partagés du Beauvaisis")
+    ).to_be_visible()
     assert first.locator(".avatar").count() == 1
-    assert (
-        page.locator("section[aria-labelledby=composer-title]")
-        .get_by_text("il vous reste 4 contributions aujourd'hui")
-        .is_visible()
-    )
+    expect(
+        page.locator("section[aria-labelledby=composer-title]").get_by_text(
+            "il vous reste 4 contributions aujourd'hui"
+        )
+    ).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
     page.screenshot(path="/tmp/home-feed-phone-after.png", full_page=True)

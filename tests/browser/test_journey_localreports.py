@@ -7,6 +7,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from parvis.accounts.models import ProfileKind
 from parvis.localreports.models import Category, Report, ReportStatus, Route
@@ -81,7 +82,7 @@ def test_a_resident_reports_a_pothole_and_sees_it_resolved(
     assert_accessible(page)
     report = Report.objects.get()
     assert report.photos.count() == 1
-    assert page.get_by_role("img", name=re.compile("Photo 1")).is_visible()
+    expect(page.get_by_role("img", name=re.compile("Photo 1"))).to_be_visible()
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, f"the report's page scrolls sideways on a phone ({width} px)"
 
@@ -91,7 +92,7 @@ def test_a_resident_reports_a_pothole_and_sees_it_resolved(
     log_in(agent_page, base, town, "/signalements/a-traiter/")
     assert_accessible(agent_page)
     agent_page.get_by_role("link", name=re.compile("Voirie et trottoirs — Beauvais")).click()
-    assert agent_page.get_by_text(resident.email).is_visible()  # agents see who reported
+    expect(agent_page.get_by_text(resident.email)).to_be_visible()  # agents see who reported
     label(agent_page, "Statut", "Status").select_option("in_progress")
     label(agent_page, "Commentaire public", "Public comment").fill("Équipe prévue jeudi matin.")
     agent_page.get_by_role("button", name=re.compile("Enregistrer|Save")).click()
@@ -105,8 +106,8 @@ def test_a_resident_reports_a_pothole_and_sees_it_resolved(
 
     # --- The resident sees it resolved, and was told -------------------------------------------
     page.reload()
-    assert page.get_by_text("Trou rebouché ce jeudi.").is_visible()
-    assert page.get_by_text(re.compile("^(Résolu|Resolved)$")).first.is_visible()
+    expect(page.get_by_text("Trou rebouché ce jeudi.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^(Résolu|Resolved)$")).first).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/localreports-phone.png", full_page=True)
     report.refresh_from_db()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from parvis.accounts.signals import MODERATORS_GROUP, ensure_moderators_group
 from parvis.groups import services as groups
@@ -98,7 +99,7 @@ def test_member_reports_a_message_moderator_hides_it_author_reads_the_statement(
     page = log_in(browser, live_server, moderator.email, "/admin/moderation/moderationcase/")
     page.get_by_role("link", name=re.compile("Bourse aux graines")).click()
     page.wait_for_url(re.compile(rf"/admin/moderation/moderationcase/{case.pk}/change/"))
-    assert page.get_by_text("Insulte les autres membres.").is_visible()
+    expect(page.get_by_text("Insulte les autres membres.")).to_be_visible()
     page.check("input[name=action][value=hide]")
     page.select_option("select[name=ground]", "harassment")
     page.fill("textarea[name=facts]", "Le message traite d'imbéciles les autres membres.")
@@ -114,9 +115,9 @@ def test_member_reports_a_message_moderator_hides_it_author_reads_the_statement(
     page.locator("a[href^='/notifications/']", has_text="Bourse aux graines").first.click()
     page.wait_for_url(re.compile(rf"/moderation/decisions/{decision.pk}/"))
     assert_accessible(page)
-    assert page.get_by_text("Le message traite d'imbéciles les autres membres.").is_visible()
+    expect(page.get_by_text("Le message traite d'imbéciles les autres membres.")).to_be_visible()
     appeal = page.locator(f"a[href^='/moderation/decisions/{decision.pk}/recours/']")
-    assert appeal.is_visible()
+    expect(appeal).to_be_visible()
     appeal.click()
     page.wait_for_url(re.compile(r"/recours/"))
     assert_accessible(page)

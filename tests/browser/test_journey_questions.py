@@ -5,6 +5,7 @@ axe-core checking every page visited, and the question's page looked at on a pho
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.accounts.models import DirectoryVisibility, MandateRole, ProfileKind
 from parvis.questions.models import Question, QuestionStatus
@@ -64,9 +65,9 @@ def test_a_resident_asks_the_mayor_and_reads_the_public_answer(
     )
     page.get_by_role("button", name=re.compile("Envoyer ma question|Send my question")).click()
     page.wait_for_url(re.compile(r"/questions/\d+-quand-la-piste"))
-    assert page.get_by_text(
-        re.compile("en attente de modération|awaits moderation")
-    ).first.is_visible()
+    expect(
+        page.get_by_text(re.compile("en attente de modération|awaits moderation")).first
+    ).to_be_visible()
     assert_accessible(page)
     question = Question.objects.get()
     assert question.status == QuestionStatus.PENDING
@@ -92,8 +93,8 @@ def test_a_resident_asks_the_mayor_and_reads_the_public_answer(
     # --- The resident reads the answer, on a phone ----------------------------------------------
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}{question.get_absolute_url()}")
-    assert page.get_by_text(ANSWER).is_visible()
-    assert page.get_by_text(re.compile("Répondue|Answered")).first.is_visible()
+    expect(page.get_by_text(ANSWER)).to_be_visible()
+    expect(page.get_by_text(re.compile("Répondue|Answered")).first).to_be_visible()
     assert_accessible(page)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, f"the question's page scrolls sideways on a phone ({width} px)"
@@ -101,5 +102,5 @@ def test_a_resident_asks_the_mayor_and_reads_the_public_answer(
 
     # --- The mayor's page shows the answer rate --------------------------------------------------
     page.goto(f"{base}/elus/{mayor.pk}/")
-    assert page.get_by_text(re.compile(r"100 % de réponses|100 % answered")).is_visible()
+    expect(page.get_by_text(re.compile(r"100 % de réponses|100 % answered"))).to_be_visible()
     assert_accessible(page)

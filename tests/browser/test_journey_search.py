@@ -5,6 +5,7 @@ every page visited, with and without the suggestions open."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.agenda.models import Category as EventCategory
 from parvis.news.models import Category as PostCategory
@@ -46,7 +47,7 @@ def test_visitor_searches_marche_and_reaches_an_event_a_group_and_an_organisatio
     box.press_sequentially("marché", delay=30)
     suggestions = page.locator("#search-suggestions")
     suggestions.get_by_role("link", name="Grand marché de Noël").wait_for()
-    assert suggestions.is_visible()
+    expect(suggestions).to_be_visible()
     assert "suggestions" in page.get_by_role("status").last.inner_text()
     assert_accessible(page)
     page.screenshot(path="/tmp/search-typeahead-1366.png")
@@ -84,7 +85,7 @@ def test_visitor_searches_marche_and_reaches_an_event_a_group_and_an_organisatio
     search_from_header(page, live_server, "marche")
     page.get_by_role("link", name="Voir tout — Actualités").click()
     page.wait_for_url(re.compile(r"type=actualites"))
-    assert page.get_by_role("link", name="Le marché déménage").is_visible()
+    expect(page.get_by_role("link", name="Le marché déménage")).to_be_visible()
     assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from playwright.sync_api import expect
 
 from parvis.accounts.models import User
 from parvis.organisations.services import organisation_update
@@ -65,7 +66,7 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/")
     page.locator("header summary.menu-toggle").click()  # the account is in the menu
-    assert page.locator("header nav.account-nav").get_by_text("Amélie Fournier").is_visible()
+    expect(page.locator("header nav.account-nav").get_by_text("Amélie Fournier")).to_be_visible()
     assert_accessible(page)
     # The main menu is in the same folding menu below 100 rem (the browser's 1280 px).
     page.locator("header nav.main-menu").get_by_role("link", name="Annuaire").click()
@@ -73,12 +74,12 @@ def test_visitor_signs_up_confirms_logs_in_and_finds_an_association(
     page.fill("main input[name=q]", "Beauvaisis")
     page.locator("main form button[type=submit]").first.click()
     result = page.get_by_role("link", name="Les Amis du Beauvaisis")
-    assert result.is_visible()
+    expect(result).to_be_visible()
     assert_accessible(page)
 
     result.click()
     page.wait_for_url(re.compile(r"/organisations/les-amis-du-beauvaisis/"))
-    assert page.get_by_role("heading", name="Les Amis du Beauvaisis").is_visible()
+    expect(page.get_by_role("heading", name="Les Amis du Beauvaisis")).to_be_visible()
     cover = page.get_by_role("img", name="Le lac de la base de loisirs")
     assert "640w.webp 640w" in cover.get_attribute("srcset")
     assert_accessible(page)

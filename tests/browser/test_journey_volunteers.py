@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parvis.volunteers.models import Call, Signup, Slot
 from parvis.volunteers.tasks import reminders_send
@@ -54,8 +55,10 @@ def test_a_resident_signs_up_for_a_slot_and_is_reminded(
     page.get_by_role(
         "button", name=re.compile("M'inscrire pour « Accueil, matin »|Sign up for")
     ).first.click()
-    assert page.get_by_text(re.compile("Vous êtes inscrit|You are signed up")).first.is_visible()
-    assert page.get_by_text(re.compile("1 place restante|1 place left")).first.is_visible()
+    expect(
+        page.get_by_text(re.compile("Vous êtes inscrit|You are signed up")).first
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile("1 place restante|1 place left")).first).to_be_visible()
     assert_accessible(page)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, f"the call's page scrolls sideways on a phone ({width} px)"

@@ -10,6 +10,7 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.groups import services as groups
 from parvis.groups.services import _activate
@@ -137,9 +138,9 @@ def test_the_phone_menu_folds_and_opens_without_javascript(live_server, browser,
     try:
         page.goto(live_server.url + "/agenda/")
         main_menu = page.locator("header nav.main-menu")
-        assert not main_menu.is_visible(), "the menu starts folded on the phone"
+        expect(main_menu).to_be_hidden()  # the menu starts folded on the phone
         page.locator("header summary.menu-toggle").click()
-        assert main_menu.get_by_role("link", name="Groupes").is_visible()
+        expect(main_menu.get_by_role("link", name="Groupes")).to_be_visible()
         main_menu.get_by_role("link", name="Groupes").click()
         page.wait_for_url(live_server.url + "/groupes/")
     finally:
@@ -152,4 +153,4 @@ def test_the_first_event_of_the_agenda_is_within_the_first_phone_screen(live_ser
     first = page.locator(".agenda-list .card").first
     box = first.bounding_box()
     assert box is not None and box["y"] + 60 <= PHONE["height"], box
-    assert not page.locator(".agenda-filters").is_visible(), "filters are folded"
+    expect(page.locator(".agenda-filters")).to_be_hidden()  # filters are folded

@@ -2,6 +2,7 @@
 their page: every page without WCAG 2.1 A/AA violation nor CSP error."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parvis.accounts.models import DirectoryVisibility
 from parvis.organisations.models import OrganisationKind
@@ -25,21 +26,21 @@ def test_visitor_picks_a_commune_then_reads_its_official_page(
     page.locator("form.commune-picker input[name=commune]").fill("Atlantide")
     page.locator("form.commune-picker button[type=submit]").click()
     assert page.url.endswith("/communes/?commune=Atlantide")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
 
     page.locator("form.commune-picker input[name=commune]").fill("60200")
     page.locator("form.commune-picker button[type=submit]").click()
     assert page.url == live_server.url + "/communes/60159-compiegne/"
-    assert page.get_by_role("heading", level=1, name="Compiègne").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Compiègne")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Jean Moreau").click()
     assert page.url == live_server.url + f"/elus/{official.pk}/"
-    assert page.get_by_role("heading", level=1, name="Jean Moreau").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Jean Moreau")).to_be_visible()
     assert_accessible(page)
 
     page.goto(live_server.url + "/elus/?commune=60159")
-    assert page.get_by_role("link", name="Jean Moreau").is_visible()
+    expect(page.get_by_role("link", name="Jean Moreau")).to_be_visible()
     assert_accessible(page)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
