@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from parvis.core.pagecache import STATUS_HEADER
-from parvis.core.pagecache.pages import next_midnight
+from parvis.core.pagecache.schedule import next_midnight
 
 pytestmark = pytest.mark.django_db
 

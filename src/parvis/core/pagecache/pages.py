@@ -40,7 +40,6 @@ from django.core.cache.backends.db import BaseDatabaseCache
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeData, mark_safe
@@ -49,13 +48,18 @@ from ..idempotency import PAGE_CACHE_RENDERING, new_token
 from ..routers import primary_reads
 from . import schedule
 from . import tags as tagging
+from .schedule import UNTIL
 from .writes import retired_count, tag_values
 
 logger = logging.getLogger("parvis.core.pagecache")
 
-#: A page past its time is served for up to this long more while one request renders it anew
-#: (never after a write: its tags no longer hold).
+#: A page past its time is served for up to this long more while one request renders it anew.
 RENEW_SECONDS = 30
+#: A visitor's page retired by a write: the first request renders it anew at once; the ones
+#: that come while it renders get the previous version, for this long at most (a render that
+#: fails or is not stored lets the next request render). Never a fragment: a member's page
+#: shows what they just wrote.
+RETIRED_RENEW_SECONDS = 5
 #: A page whose tags were retired this close to (or after) the start of its rendering may
 #: show data older than the write: it is served, not stored (clocks of app servers differ).
 SKEW_NS = 50_000_000
@@ -68,8 +72,6 @@ FRAGMENT_KEY = "pagecache:fragment:{}"
 #: Fragments and pages showing relative times ("active 5 minutes ago") are kept this long at
 #: most, whatever ``PARVIS_PAGE_CACHE_SECONDS``.
 RELATIVE_SECONDS = 60
-#: Marks, among what a render loaded, an instant its page changes at (``Declaration.times``).
-UNTIL = "until"
 #: Tells whether a visitor's page came from the cache ("hit") or was rendered ("miss").
 STATUS_HEADER = "X-Page-Cache"
 #: Response headers kept with a stored page (the rest are the middlewares' business).
@@ -169,44 +171,6 @@ def _tags_of(before, found) -> set:
     return set(before[0]) | extra | loaded_tags(items)
 
 
-# --- time passing ------------------------------------------------------------------------------
-
-
-def next_midnight(now: float) -> float:
-    """The next local midnight after ``now`` (a timestamp): "today" changes."""
-    zone = timezone.get_current_timezone()
-    tomorrow = dt.datetime.fromtimestamp(now, zone).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).timestamp()
-
-
-_scheduled_declarations = None
-
-
-def _scheduled(tags) -> list:
-    """The scheduled models (``Declaration.scheduled``) whose collections ``tags`` show."""
-    global _scheduled_declarations
-    if _scheduled_declarations is None:
-        _scheduled_declarations = tagging.scheduled()
-    result = []
-    for declaration in _scheduled_declarations:
-        label, prefix, loaded = (
-            declaration.label,
-            declaration.label + "@",
-            tagging.bulk(declaration.label),
-        )
-        if any(tag == label or (tag.startswith(prefix) and tag != loaded) for tag in tags):
-            result.append(declaration)
-    return result
-
-
-def deadline(found, now: float) -> float:
-    """The first instant after ``now`` at which the page rendered with ``found`` may change by
-    itself: the next midnight, the next time of an item it loaded (``Declaration.times``)."""
-    instants = [next_midnight(now)]
-    instants.extend(value for kind, value in found if kind == UNTIL and value > now)
-    return min(instants)
-
-
 # --- storing -----------------------------------------------------------------------------------
 
 
@@ -232,16 +196,19 @@ def _well_formed(stored) -> bool:
     return isinstance(stored, tuple) and len(stored) == 4
 
 
-def _usable(key, stored, current=None) -> bool:
+def _usable(key, stored, current=None, *, retired=False) -> bool:
     """Whether to serve ``stored`` (``(value, fresh_until, tags, changes_at)``): its tags hold,
     the instant its content changes by itself (``deadline``) has not come, and it is fresh or
     past its time while another request renders it anew (the caller that gets ``False``
-    renders it)."""
+    renders it). With ``retired`` (a visitor's page), one whose tags no longer hold is also
+    served while another request renders it anew (``RETIRED_RENEW_SECONDS``)."""
     if not _well_formed(stored):
         return False
     now = time.time()
-    if now >= stored[3] or not _holds(stored[2], current):
+    if now >= stored[3]:
         return False
+    if not _holds(stored[2], current):
+        return retired and not cache.add(key + ":renewing", 1, RETIRED_RENEW_SECONDS)
     return now < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
 
 
@@ -261,19 +228,23 @@ def _moved(values, before, started) -> bool:
     return False
 
 
-def _store(key, value, found, before, started, seconds) -> bool:
+def _store(key, value, found, before, started, seconds, *, moved_renews=False) -> bool:
     """Keep ``value`` for ``seconds`` (and ``RENEW_SECONDS`` more for ``_usable``) with the
     values of its tags, unless one of them moved while it was rendered; never past the instant
-    it changes by itself (``deadline``: it is not served at all from then on)."""
+    it changes by itself (``deadline``: it is not served at all from then on). Whether it was
+    kept.
+
+    With ``moved_renews`` (a visitor's page), one whose tags moved is kept as already past its
+    time: served only while another request renders it anew, so that a page written to more
+    often than it renders is still served, never older than the render before."""
     try:
         tags = _tags_of(before, found)
         values = tag_values(tags)
-        if _moved(values, before, started):
+        stale = _moved(values, before, started)
+        if stale and not moved_renews:
             return False
         now = time.time()
-        changes_at = deadline(found, started / 1e9)
-        for declaration in _scheduled(tags):  # a post published later enters its lists then
-            changes_at = min(changes_at, schedule.next_instant(declaration, started / 1e9))
+        changes_at = schedule.changes_at(found, tags, started / 1e9)
         if changes_at - now < 1:
             return False
         stored_tags = tuple(sorted(values.items()))
@@ -281,6 +252,8 @@ def _store(key, value, found, before, started, seconds) -> bool:
             fresh_until, timeout = changes_at, changes_at - now
         else:
             fresh_until, timeout, changes_at = now + seconds, seconds + RENEW_SECONDS, float("inf")
+        if stale:
+            fresh_until = 0.0
         cache.set(key, (value, fresh_until, stored_tags, changes_at), max(1, int(timeout)))
         cache.delete(key + ":renewing")
         return True
@@ -512,7 +485,7 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     try:
         key = page_key(request, query)
         stored = cache.get(key)
-        usable = _usable(key, stored)
+        usable = _usable(key, stored, retired=True)
         if not usable:
             started = time.time_ns()
             before = _known_before(declared)
@@ -540,6 +513,7 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
         if not _storable(response):
+            _renewed(key)
             if not response.streaming:
                 response.content = _personalise(request, response.content, marks)
             return response
@@ -552,10 +526,22 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     page = (response.status_code, headers, content, response.streaming, marks)
     if len(content) <= settings.PARVIS_PAGE_CACHE_MAX_BYTES:
         seconds = timeout or settings.PARVIS_PAGE_CACHE_SECONDS
-        _store(key, page, found, before, started, seconds)
+        if not _store(key, page, found, before, started, seconds, moved_renews=True):
+            _renewed(key)
+    else:
+        _renewed(key)
     response = _response(request, response.status_code, headers, content, response.streaming, marks)
     response[STATUS_HEADER] = "miss"
     return response
+
+
+def _renewed(key) -> None:
+    """A render that was not stored: the next request renders again instead of waiting for
+    the renewal's time to pass (``_usable``)."""
+    try:
+        cache.delete(key + ":renewing")
+    except Exception:  # noqa: BLE001 - it ends with its time
+        logger.warning("Page cache unavailable: %s renewal not released.", key)
 
 
 def declared_tags(tag_templates, kwargs) -> tuple:

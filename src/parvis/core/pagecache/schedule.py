@@ -7,12 +7,16 @@ information is then kept for its page time while nothing is due. The instant is 
 query and kept in the cache while the model's collection tags hold: a write that lists,
 unlists or moves an item (a new post scheduled for tonight) retires them, and the instant is
 read again; once it has passed, it is read again too.
+
+What a page shows changes by itself at midnight too ("today"), and when a date it loaded starts
+or ends (``UNTIL``): ``changes_at`` is the first of all these.
 """
 
 import datetime as dt
 
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
 
 from . import tags as tagging
 from .writes import tag_values
@@ -20,6 +24,53 @@ from .writes import tag_values
 NEXT_KEY = "pagecache:scheduled:{}"
 #: A day at most between two readings, whatever happens.
 KEPT_SECONDS = 86_400
+#: Marks, among what a render loaded, an instant its page changes at (``Declaration.times``).
+UNTIL = "until"
+
+
+def next_midnight(now: float) -> float:
+    """The next local midnight after ``now`` (a timestamp): "today" changes."""
+    zone = timezone.get_current_timezone()
+    tomorrow = dt.datetime.fromtimestamp(now, zone).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).timestamp()
+
+
+_scheduled_declarations = None
+
+
+def _scheduled(tags) -> list:
+    """The scheduled models (``Declaration.scheduled``) whose collections ``tags`` show."""
+    global _scheduled_declarations
+    if _scheduled_declarations is None:
+        _scheduled_declarations = tagging.scheduled()
+    result = []
+    for declaration in _scheduled_declarations:
+        label, prefix, loaded = (
+            declaration.label,
+            declaration.label + "@",
+            tagging.bulk(declaration.label),
+        )
+        if any(tag == label or (tag.startswith(prefix) and tag != loaded) for tag in tags):
+            result.append(declaration)
+    return result
+
+
+def deadline(found, now: float) -> float:
+    """The first instant after ``now`` at which the page rendered with ``found`` may change by
+    itself: the next midnight, the next time of an item it loaded (``Declaration.times``)."""
+    instants = [next_midnight(now)]
+    instants.extend(value for kind, value in found if kind == UNTIL and value > now)
+    return min(instants)
+
+
+def changes_at(found, tags, now: float) -> float:
+    """The first instant after ``now`` at which a page rendered with ``found`` and showing
+    ``tags`` changes by itself: ``deadline``, or an item of a scheduled collection it shows
+    entering or leaving it (a post published later enters its lists then)."""
+    instant = deadline(found, now)
+    for declaration in _scheduled(tags):
+        instant = min(instant, next_instant(declaration, now))
+    return instant
 
 
 def next_instant(declaration, now: float) -> float:
