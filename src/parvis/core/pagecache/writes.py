@@ -16,7 +16,7 @@ the statement and its parameters:
 A tag is retired twice: at once and when the transaction commits (a page rendered in between,
 from data the write had not committed yet, carries the first value and is retired by the
 second). Tag values are the time of the last retirement (``time_ns``): a page whose tags moved
-while it was rendered is served but not stored (``pages.py``).
+while it was rendered is served, and kept only as past its time (``pages.py``).
 """
 
 import logging
