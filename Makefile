@@ -66,9 +66,11 @@ demo: install
 test-services:
 	$(TEST_ENV) bash scripts/test-services.sh
 
-# The suite runs in one process per core (pytest-xdist; each test file stays in one process, so
-# its module fixtures are built once). TEST_PROCESSES=1 runs it in this process alone.
-TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+# The suite runs in one process per core plus one (pytest-xdist; each test file stays in one
+# process, so its module fixtures are built once): its processes also wait on PostgreSQL, Redis,
+# Chromium and the servers some tests start (on two cores, three processes took 25 min of
+# tests where two took 33). TEST_PROCESSES=1 runs it in this process alone.
+TEST_PROCESSES ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: test-services install
 	$(TEST_ENV) $(BIN)/pytest $(if $(filter-out 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist loadfile) $(PYTEST_ARGS)
 

@@ -55,8 +55,9 @@ def content(oise, association, association_manager, resident):
     )
 
 
-def crawl(page, base, *, member=False):
-    """The same-origin pages reachable from the header menu, two clicks deep at most."""
+def crawl(page, base, *, check=None):
+    """The same-origin pages reachable from the header menu, two clicks deep at most;
+    ``check(path)`` runs on each page found, as it is shown (one load a page for both)."""
     page.goto(base + "/")
     start = [
         *page.locator("header nav.main-menu a, header nav.account-nav a").evaluate_all(
@@ -80,6 +81,8 @@ def crawl(page, base, *, member=False):
         if "text/html" not in (response.headers.get("content-type") or ""):
             continue
         found.append(path)
+        if check is not None:
+            check(path)
         if depth < 2:
             links = page.locator("main a[href^='/']").evaluate_all(
                 "links => links.map(a => a.getAttribute('href'))"
@@ -88,8 +91,9 @@ def crawl(page, base, *, member=False):
     return found
 
 
-def check_page(page, url, viewport_name, assert_accessible):
-    page.goto(url)
+def check_page(page, url, viewport_name, assert_accessible, *, loaded=False):
+    if not loaded:
+        page.goto(url)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     assert width <= inner, f"{url} scrolls sideways at {viewport_name}: {width} > {inner}"
@@ -101,10 +105,16 @@ def check_page(page, url, viewport_name, assert_accessible):
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("who", ["visitor", "member"])
-def test_every_page_reached_from_the_menu_fits_phone_and_desktop_and_is_accessible(
-    live_server, browser, assert_accessible, content, resident, who
+def test_every_page_a_visitor_reaches_from_the_menu_fits_phone_and_desktop_and_is_accessible(
+    live_server, browser, assert_accessible, content, resident
 ):
+    crawl_and_check(live_server, browser, assert_accessible, resident, "visitor")
+
+
+def crawl_and_check(live_server, browser, assert_accessible, resident, who):
+    """The crawl and its checks in French and in English, as a visitor or as ``resident``
+    (the member's crawl is in ``test_mobile_crawl_member.py``: a file of its own, so that the
+    test processes share the two longest browser tests)."""
     for language in ("fr-FR", "en-GB"):
         context = browser.new_context(locale=language, timezone_id="Europe/Paris", viewport=PHONE)
         page = context.new_page()
@@ -119,13 +129,19 @@ def test_every_page_reached_from_the_menu_fits_phone_and_desktop_and_is_accessib
                 page.fill("input[name=password]", PASSWORD)
                 page.locator("main form button[type=submit]").first.click()
                 page.wait_for_url(live_server.url + "/")
-            pages = crawl(page, live_server.url, member=who == "member")
+            # On the phone, each page is checked as the crawl finds it; then on the desktop.
+            pages = crawl(
+                page,
+                live_server.url,
+                check=lambda path, page=page: check_page(
+                    page, live_server.url + path, "phone", assert_accessible, loaded=True
+                ),
+            )
             assert len(pages) >= 10, pages
             assert any(p.startswith("/agenda/") and p.count("/") == 3 for p in pages), pages
-            for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-                page.set_viewport_size(viewport)
-                for path in pages:
-                    check_page(page, live_server.url + path, viewport_name, assert_accessible)
+            page.set_viewport_size(DESKTOP)
+            for path in pages:
+                check_page(page, live_server.url + path, "desktop", assert_accessible)
         finally:
             context.close()
 
