@@ -21,13 +21,11 @@ hidden on its own keeps its place in its thread as a notice (``thread_messages``
 the search results (``messages_visible_to``).
 """
 
-import functools
-
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import User
+from parvis.core.visitors import same_for_every_visitor
 from parvis.moderation.selectors import annotate_hidden, visible
 
 from .models import (
@@ -218,21 +216,11 @@ def message_is_visible_to(message, user) -> bool:
 # --- the group list and page --------------------------------------------------------------
 
 
+@same_for_every_visitor
 def group_list(user):
     """Groups ``user`` may find, shaped for the cards (territory, organisation), most
-    recently active first. A visitor's list is the same for every visitor: built once per
-    process, each caller gets a copy."""
-    if not user.is_authenticated:
-        return _group_list_for_visitors().all()
-    return _group_list(user)
-
-
-@functools.cache
-def _group_list_for_visitors():
-    return _group_list(AnonymousUser())
-
-
-def _group_list(user):
+    recently active first. The same for every visitor
+    (``same_for_every_visitor``)."""
     return (
         groups_visible_to(user)
         .filter(status__in=(GroupStatus.ACTIVE, GroupStatus.CLOSED))

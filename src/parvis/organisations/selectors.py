@@ -1,11 +1,9 @@
 """Reads of organisations; visibility comes in pairs (list filter, object check)."""
 
-import functools
-
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from parvis.accounts.models import VerificationStatus
+from parvis.core.visitors import same_for_every_visitor
 from parvis.moderation.selectors import visible
 
 from .models import (
@@ -67,21 +65,11 @@ def member_organisations(member, viewer):
     )
 
 
+@same_for_every_visitor
 def organisation_list(user):
     """The public list: verified organisations ``user`` may see, by name, shaped for cards.
     A visitor's is the same for every visitor: built once per process, each caller gets a
     copy."""
-    if not user.is_authenticated:
-        return _organisation_list_for_visitors().all()
-    return _organisation_list(user)
-
-
-@functools.cache
-def _organisation_list_for_visitors():
-    return _organisation_list(AnonymousUser())
-
-
-def _organisation_list(user):
     return (
         organisations_visible_to(user)
         .filter(status=VerificationStatus.VERIFIED)

@@ -8,15 +8,14 @@ institution) and the moderators read what is addressed to them.
 """
 
 import datetime as dt
-import functools
 import statistics
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from parvis.accounts.models import Mandate, MandateRole, User, VerificationStatus
 from parvis.conversations.models import Delegation
+from parvis.core.visitors import same_for_every_visitor
 from parvis.moderation.selectors import annotate_hidden, visible
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
 from parvis.territories.models import TerritoryKind
@@ -98,21 +97,11 @@ def addressed_to(user):
     )
 
 
+@same_for_every_visitor
 def questions_visible_to(user):
     """The questions ``user`` may read (see the module's docstring), addressee loaded. A
     visitor's are the same for every visitor: built once per process, each caller gets a
     copy."""
-    if not user.is_authenticated:
-        return _questions_visible_to_visitors().all()
-    return _questions_visible_to(user)
-
-
-@functools.cache
-def _questions_visible_to_visitors():
-    return _questions_visible_to(AnonymousUser())
-
-
-def _questions_visible_to(user):
     queryset = Question.objects.select_related(
         "official", "institution", "commune", "author", "author__commune"
     ).filter(deleted_at__isnull=True)

@@ -7,15 +7,14 @@ run them; the volunteers' names and e-mail addresses are read by the organisers 
 """
 
 import datetime as dt
-import functools
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import VerificationStatus
 from parvis.agenda.models import PUBLIC_STATUSES as EVENT_PUBLIC_STATUSES
 from parvis.agenda.selectors import events_visible_to, user_organises
+from parvis.core.visitors import same_for_every_visitor
 from parvis.groups.models import Group
 from parvis.groups.selectors import (
     group_content_is_readable_by,
@@ -70,20 +69,10 @@ def runners_for(user):
     return organisations, groups, events
 
 
+@same_for_every_visitor
 def calls_visible_to(user):
     """The calls ``user`` may read, with what their cards show. A visitor's are the same for
     every visitor: built once per process, each caller gets a copy."""
-    if not user.is_authenticated:
-        return _calls_visible_to_visitors().all()
-    return _calls_visible_to(user)
-
-
-@functools.cache
-def _calls_visible_to_visitors():
-    return _calls_visible_to(AnonymousUser())
-
-
-def _calls_visible_to(user):
     readable = (
         Q(organisation__status=VerificationStatus.VERIFIED)
         | Q(group__in=_readable_group_ids(user))
