@@ -55,6 +55,14 @@ def _site_url(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_stale_pages(settings):
+    """The first visitor after a write gets the page rendered anew (the setting's ``0``), so
+    that a test sees at once what each write retires; serving a retired page for a few seconds
+    (the deployments' default) is tested on its own: tests/agenda/test_page_cache_stale.py."""
+    settings.PARVIS_PAGE_CACHE_STALE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""
     cache.clear()

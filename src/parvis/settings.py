@@ -59,6 +59,8 @@ PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
 # Visitors' pages kept at most this long (core.pagecache; 0: off), never past a change that
 # time makes by itself (docs/configuration.md).
 PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 600)
+# How long a visitor's page retired by a write may still be served (docs/configuration.md).
+PARVIS_PAGE_CACHE_STALE_SECONDS = env_int("PARVIS_PAGE_CACHE_STALE_SECONDS", 10)
 # Pages larger than this are served but not stored (bytes).
 PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)
 # How long a create form sent twice at once waits for the first sending's answer.
@@ -411,9 +413,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# A task whose worker dies is delivered again (with acks_late). Redis hands an unacknowledged
-# task to another worker after the visibility timeout: keep it longer than the longest task
-# (the digest batches: 30 minutes at most) and than the longest retry countdown (10 minutes).
+# A task whose worker dies is delivered again (acks_late), by Redis after the visibility
+# timeout: longer than the longest task (digest, 30 min) and retry countdown (10 min).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -435,8 +436,7 @@ CELERY_TASK_ROUTES = {
 }
 # Notifications: the outbox drain (e-mails the broker never got) and the daily digest.
 PARVIS_OUTBOX_DRAIN_SECONDS = env_int("PARVIS_OUTBOX_DRAIN_SECONDS", 60)
-# Direct e-mails (to an address, not a member) are deleted this long after they were written,
-# and activities this long after they were told.
+# Direct e-mails (to an address) and told activities are deleted this long after.
 PARVIS_OUTBOX_RETENTION_DAYS = env_int("PARVIS_OUTBOX_RETENTION_DAYS", 30)
 PARVIS_DIGEST_HOUR = env_int("PARVIS_DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {

@@ -37,7 +37,7 @@ def test_visitors_get_the_previous_page_while_one_request_renders_it_after_a_wri
     # the write does): this visitor gets the previous version rather than rendering it too.
     assert cache.add(renewing_key(url), 1, RETIRED_RENEW_SECONDS)
     status, page = visit(url)
-    assert status == "hit"
+    assert status == "stale"
     assert "Kermesse de l" not in page and "Kermesse" in page
     # Once that render is stored (or fails), the page shows the write.
     cache.delete(renewing_key(url))
@@ -110,5 +110,5 @@ def test_a_page_written_to_while_it_renders_is_served_only_while_another_renders
     pagecache.serve(request(), declared, render("v4", write=True))
     assert cache.add(renewing_key("/essai/"), 1, RETIRED_RENEW_SECONDS)
     meanwhile = pagecache.serve(request(), declared, render("v5"))
-    assert (meanwhile[STATUS_HEADER], meanwhile.content) == ("hit", b"v4")
+    assert (meanwhile[STATUS_HEADER], meanwhile.content) == ("stale", b"v4")
     assert renders == ["v1", "v2", "v4"]

@@ -19,7 +19,7 @@ class CachedForVisitors:
     cache while none of ``page_cache_tags`` (and of the items the answer holds) was retired.
     The query string is reduced to ``page_cache_params`` plus the pagination's and the format's
     parameters. A cached answer still counts against the caller's rate limit (``429`` past it,
-    as uncached)."""
+    as uncached), once (not again when the answer is rendered anew after it was served)."""
 
     page_cache_tags: tuple = ()
     #: The viewset names what it shows while answering (``pagecache.depends_on``).
@@ -34,6 +34,12 @@ class CachedForVisitors:
             params=frozenset((*self.page_cache_params, *self._common_params())),
             refuse=lambda request: self._throttled(request, *args, **kwargs),
         )
+
+    def check_throttles(self, request):
+        """DRF's rate limit, except while the page cache renders anew an answer it served
+        stale (``pagecache.RENEWAL``): that request was counted when it was served."""
+        if not getattr(request, pagecache.RENEWAL, False):
+            super().check_throttles(request)
 
     def _common_params(self):
         """The pagination's, the format's and the filter set's parameters."""

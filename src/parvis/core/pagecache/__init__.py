@@ -4,7 +4,9 @@
   ``content.py`` modules;
 - ``writes.py``: every write statement turned into tags and retired (``retire``);
 - ``pages.py``: pages (``public_page``, ``serve``) and fragments (``fragment``) stored with the
-  values of the tags they show, served while those hold.
+  values of the tags they show, served while those hold;
+- ``personal.py``: the per-request values (CSRF token, CSP nonce, form tokens) put into each
+  response in place of a render's placeholders.
 
 See docs/performance.md ("Page cache") for the design and its measurements.
 """
@@ -15,6 +17,7 @@ from django.db.models.signals import post_init
 from .pages import (
     RELATIVE_SECONDS,
     RENDERING,
+    RENEWAL,
     STATUS_HEADER,
     declared_tags,
     depends_on,
@@ -36,6 +39,7 @@ __all__ = [
     "activity",
     "RELATIVE_SECONDS",
     "RENDERING",
+    "RENEWAL",
     "STATUS_HEADER",
     "bulk",
     "bump",

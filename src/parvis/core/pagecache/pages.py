@@ -25,12 +25,12 @@ is ever substituted inside what members wrote. Only ``200`` responses without co
 own are stored.
 """
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
 import hashlib
 import logging
-import secrets
 import time
 from contextlib import contextmanager
 
@@ -38,16 +38,20 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import get_conditional_response
-from django.utils.crypto import salted_hmac
-from django.utils.safestring import SafeData, mark_safe
 
-from ..idempotency import PAGE_CACHE_RENDERING, new_token
 from ..routers import primary_reads
 from . import schedule
 from . import tags as tagging
+from .personal import (
+    RENDERING,
+    _has_placeholders,
+    _personal,
+    _personalise,
+    _placeholders_for,
+    placeholders,
+)
 from .schedule import UNTIL
 from .writes import retired_count, tag_values
 
@@ -55,24 +59,28 @@ logger = logging.getLogger("parvis.core.pagecache")
 
 #: A page past its time is served for up to this long more while one request renders it anew.
 RENEW_SECONDS = 30
-#: A visitor's page retired by a write: the first request renders it anew at once; the ones
-#: that come while it renders get the previous version, for this long at most (a render that
-#: fails or is not stored lets the next request render). Never a fragment: a member's page
-#: shows what they just wrote.
+#: A visitor's page retired by a write is served while one request renders it anew, for this
+#: long at most (a render that fails or is not stored lets the next request render). Never a
+#: fragment: a member's page shows what they just wrote.
 RETIRED_RENEW_SECONDS = 5
 #: A page whose tags were retired this close to (or after) the start of its rendering may
 #: show data older than the write: it is served, not stored (clocks of app servers differ).
 SKEW_NS = 50_000_000
-#: The request attribute holding the placeholders to render (``Placeholders``), if any.
-RENDERING = PAGE_CACHE_RENDERING
-#: v2: pages stored with their own placeholders; v3: with the form token's too (a process of
-#: the previous release, during an upgrade, reads only its own).
-PAGE_KEY = "pagecache:page:v3:{}"
-FRAGMENT_KEY = "pagecache:fragment:{}"
+#: What ``serve`` does with a visitor's stored page (``_page_state``).
+HIT, STALE, RENEW, MISS = "hit", "stale", "renew", "miss"
+#: The request attribute telling that the view runs to renew a page served stale, after its
+#: response was sent (``_renew``).
+RENEWAL = "page_cache_renewal"
+#: v2: pages stored with their own placeholders; v3: with the form token's too; v4: with the
+#: instant they were rendered (a process of the previous release, during an upgrade, reads
+#: only its own).
+PAGE_KEY = "pagecache:page:v4:{}"
+FRAGMENT_KEY = "pagecache:fragment:v2:{}"
 #: Fragments and pages showing relative times ("active 5 minutes ago") are kept this long at
 #: most, whatever ``PARVIS_PAGE_CACHE_SECONDS``.
 RELATIVE_SECONDS = 60
-#: Tells whether a visitor's page came from the cache ("hit") or was rendered ("miss").
+#: Tells whether a visitor's page came from the cache ("hit"), came from it though a write
+#: retired it or its time passed, while it is rendered anew ("stale"), or was rendered ("miss").
 STATUS_HEADER = "X-Page-Cache"
 #: Response headers kept with a stored page (the rest are the middlewares' business).
 KEPT_HEADERS = (
@@ -193,23 +201,51 @@ def _holds(stored_tags, current=None) -> bool:
 
 
 def _well_formed(stored) -> bool:
-    return isinstance(stored, tuple) and len(stored) == 4
+    return isinstance(stored, tuple) and len(stored) == 5
 
 
-def _usable(key, stored, current=None, *, retired=False) -> bool:
-    """Whether to serve ``stored`` (``(value, fresh_until, tags, changes_at)``): its tags hold,
-    the instant its content changes by itself (``deadline``) has not come, and it is fresh or
-    past its time while another request renders it anew (the caller that gets ``False``
-    renders it). With ``retired`` (a visitor's page), one whose tags no longer hold is also
-    served while another request renders it anew (``RETIRED_RENEW_SECONDS``)."""
+def _usable(key, stored, current=None) -> bool:
+    """Whether to serve the fragment ``stored`` (``(value, fresh_until, tags, changes_at,
+    rendered_at)``): its tags hold, the instant its content changes by itself (``deadline``)
+    has not come, and it is fresh or past its time while another request renders it anew (the
+    caller that gets ``False`` renders it)."""
     if not _well_formed(stored):
         return False
     now = time.time()
-    if now >= stored[3]:
+    if now >= stored[3] or not _holds(stored[2], current):
         return False
-    if not _holds(stored[2], current):
-        return retired and not cache.add(key + ":renewing", 1, RETIRED_RENEW_SECONDS)
     return now < stored[1] or not cache.add(key + ":renewing", 1, RENEW_SECONDS)
+
+
+def _page_state(key, stored) -> str:
+    """What to do with a visitor's stored page: serve it (``HIT``); serve it though a write
+    retired it or its time passed (``STALE``: another request renders it anew, or it is
+    younger than ``PARVIS_PAGE_CACHE_STALE_SECONDS``); serve it so and render it anew once the
+    response is sent (``RENEW``); or render it now (``MISS``: none stored, the instant its
+    content changes by itself came, or moderation, a territory or a clearing retired it:
+    ``ALWAYS``, which must show at once). Without stale seconds, the request that takes the
+    renewal renders at once (``MISS``) and the others get the stored page meanwhile."""
+    if not _well_formed(stored):
+        return MISS
+    now = time.time()
+    if now >= stored[3]:
+        return MISS
+    current = tag_values([tag for tag, _value in stored[2]])
+    if _holds(stored[2], current):
+        return HIT if now < stored[1] else _renewal(key, RENEW_SECONDS)
+    if any(current.get(tag) != value for tag, value in stored[2] if tag in tagging.ALWAYS):
+        return MISS
+    if now < stored[4] + settings.PARVIS_PAGE_CACHE_STALE_SECONDS:
+        return STALE
+    return _renewal(key, RETIRED_RENEW_SECONDS)
+
+
+def _renewal(key, seconds) -> str:
+    """``RENEW`` (or ``MISS`` without stale seconds) for the request that takes the renewal
+    mark (``seconds`` at most), ``STALE`` for the others."""
+    if not cache.add(key + ":renewing", 1, seconds):
+        return STALE
+    return RENEW if settings.PARVIS_PAGE_CACHE_STALE_SECONDS else MISS
 
 
 def _moved(values, before, started) -> bool:
@@ -254,7 +290,8 @@ def _store(key, value, found, before, started, seconds, *, moved_renews=False) -
             fresh_until, timeout, changes_at = now + seconds, seconds + RENEW_SECONDS, float("inf")
         if stale:
             fresh_until = 0.0
-        cache.set(key, (value, fresh_until, stored_tags, changes_at), max(1, int(timeout)))
+        entry = (value, fresh_until, stored_tags, changes_at, started / 1e9)
+        cache.set(key, entry, max(1, int(timeout)))
         cache.delete(key + ":renewing")
         return True
     except Exception:  # noqa: BLE001 - not stored: served all the same
@@ -347,27 +384,6 @@ def _render_fragment(key, render, tags, seconds, request=None):
     return _personal(request, value, marks)
 
 
-def _personal(request, html, marks):
-    """A fragment's ``html`` with this request's values, still safe HTML when it was (the
-    placeholders become tokens: URL-safe characters only)."""
-    text = _personalise(request, html, marks)
-    return mark_safe(text) if isinstance(html, SafeData) else text  # noqa: S308
-
-
-@contextmanager
-def _placeholders_for(request, marks):
-    """Render with the placeholders ``marks`` on ``request`` (nothing without a request)."""
-    if request is None:
-        yield
-        return
-    saved = getattr(request, RENDERING, None)
-    setattr(request, RENDERING, marks)
-    try:
-        yield
-    finally:
-        setattr(request, RENDERING, saved)
-
-
 # --- pages -------------------------------------------------------------------------------------
 
 
@@ -403,39 +419,6 @@ def page_key(request, query) -> str:
         request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
     ]
     return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
-
-
-def placeholders() -> tuple[str, str, str]:
-    """New placeholders for one render, ``(csrf, nonce, form token)``: a part derived from
-    ``SECRET_KEY`` (never the same on two deployments) and a random part (never the same
-    twice)."""
-    deployment = salted_hmac(
-        "parvis.core.pagecache.placeholders", "v1", algorithm="sha256"
-    ).hexdigest()[:16]
-    render = secrets.token_hex(12)
-    return f"pc{deployment}c{render}", f"pc{deployment}n{render}", f"pc{deployment}f{render}"
-
-
-def _has_placeholders(content: bytes, marks) -> bool:
-    return any(mark.encode() in content for mark in marks or ())
-
-
-def _personalise(request, content, marks):
-    """Put this request's CSRF token and CSP nonce where this render's placeholders are, and
-    a new one-time form token (``core.idempotency``) in each form that had one (``content``:
-    bytes or text)."""
-    if not marks:
-        return content
-    encode = (lambda value: value) if isinstance(content, str) else str.encode
-    csrf, nonce, form = (encode(mark) for mark in marks)
-    if csrf in content:
-        content = content.replace(csrf, encode(get_token(request)))
-    if nonce in content:
-        content = content.replace(nonce, encode(str(get_nonce(request))))
-    if form in content:
-        first, *rest = content.split(form)
-        content = first + encode("").join(encode(new_token()) + piece for piece in rest)
-    return content
 
 
 def _response(request, status, headers, content, streaming=False, marks=None):
@@ -477,27 +460,42 @@ def _rendering(request, query, marks):
 
 def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     """The page for ``request``: from the cache when it is a visitor's and the page is there
-    and still holds (unless ``refuse(request)`` answers otherwise first: e.g. the API's rate
-    limit), else ``render()``'s response, stored for the next visitor (see the module doc)."""
+    and still holds, or may still be served while it is rendered anew (``_page_state``; unless
+    ``refuse(request)`` answers otherwise first: e.g. the API's rate limit), else ``render()``'s
+    response, stored for the next visitor (see the module doc)."""
     if not cacheable_request(request):
         return render()
     query = reduced_query(request, params)
     try:
         key = page_key(request, query)
         stored = cache.get(key)
-        usable = _usable(key, stored, retired=True)
-        if not usable:
-            started = time.time_ns()
-            before = _known_before(declared)
+        state = _page_state(key, stored)
     except Exception:  # noqa: BLE001 - no cache: serve the page as usual
         return render()
-    if usable:
-        refused = refuse(request) if refuse else None
-        if refused is not None:
-            return refused
-        response = _response(request, *stored[0])
-        response[STATUS_HEADER] = "hit"
-        return response
+    if state == MISS:
+        return _render_page(request, key, query, declared, render, timeout)
+    refused = refuse(request) if refuse else None
+    if refused is not None:
+        if state == RENEW:
+            _renewed(key)
+        return refused
+    response = _response(request, *stored[0])
+    response[STATUS_HEADER] = HIT if state == HIT else STALE
+    if state == RENEW:
+        # Rendered once the response is sent: Django's response closers run after the
+        # server wrote its last byte (WSGI's ``close()``), so this visitor does not wait.
+        renew = functools.partial(_renew, request, key, query, declared, render, timeout)
+        response._resource_closers.append(renew)
+    return response
+
+
+def _render_page(request, key, query, declared, render, timeout):
+    """Render the page and store it for the next visitors: the response for ``request``."""
+    try:
+        started = time.time_ns()
+        before = _known_before(declared)
+    except Exception:  # noqa: BLE001 - no cache: serve the page as usual
+        return render()
     # A page to store is read from the primary, never a read replica: one rendered from a
     # replica still behind a write would be stored as if it were fresh (core.routers).
     marks = placeholders()
@@ -531,8 +529,23 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     else:
         _renewed(key)
     response = _response(request, response.status_code, headers, content, response.streaming, marks)
-    response[STATUS_HEADER] = "miss"
+    response[STATUS_HEADER] = MISS
     return response
+
+
+def _renew(request, key, query, declared, render, timeout) -> None:
+    """Render a page served stale anew, after its response was sent (``serve``). The request
+    carries ``RENEWAL`` meanwhile (the API does not count it against the rate limit twice)."""
+    language = getattr(request, "LANGUAGE_CODE", None)
+    setattr(request, RENEWAL, True)
+    try:
+        with translation.override(language) if language else contextlib.nullcontext():
+            _render_page(request, key, query, declared, render, timeout)
+    except Exception:  # noqa: BLE001 - the visitor has their page; the next request renders
+        logger.exception("Page cache: %s not rendered anew.", request.path)
+        _renewed(key)
+    finally:
+        setattr(request, RENEWAL, False)
 
 
 def _renewed(key) -> None:
