@@ -1,18 +1,19 @@
 -- The long tail's load (bench/longtail.py): each request asks for the next address of a list
 -- that longtail.py wrote (one path a line, already drawn by popularity), and the responses
--- are counted by their X-Page-Cache header ("hit", "miss"; absent: not a cacheable page) and
+-- are counted by their X-Page-Cache header ("hit", "stale": from the cache though retired or
+-- past its time, while it is rendered anew; "miss"; absent: not a cacheable page) and
 -- by status. The API's addresses are asked as JSON, the others as HTML.
 --
 -- Arguments (after wrk's "--"): the file of paths, the line to start from, and how far apart
 -- the threads start (each thread walks its own part of the list, wrapping around).
 --
 -- At the end it prints, after wrk's own report:
---   page-cache: hit=<n> miss=<n> none=<n>
+--   page-cache: hit=<n> miss=<n> none=<n> stale=<n>
 --   statuses: 2xx=<n> 3xx=<n> 4xx=<n> 5xx=<n>
 --   latency-us: p50=<n> p90=<n> p99=<n> max=<n>
 
 local threads = {}
-local counters = { "hit", "miss", "none", "s2xx", "s3xx", "s4xx", "s5xx" }
+local counters = { "hit", "miss", "none", "stale", "s2xx", "s3xx", "s4xx", "s5xx" }
 
 function setup(thread)
    thread:set("id", #threads)
@@ -51,6 +52,8 @@ function response(status, headers, body)
    local state = headers["X-Page-Cache"] or headers["x-page-cache"]
    if state == "hit" then
       hit = hit + 1
+   elseif state == "stale" then
+      stale = stale + 1
    elseif state == "miss" then
       miss = miss + 1
    else
@@ -70,7 +73,9 @@ function done(summary, latency, requests)
          totals[name] = totals[name] + (thread:get(name) or 0)
       end
    end
-   io.write(string.format("page-cache: hit=%d miss=%d none=%d\n", totals.hit, totals.miss, totals.none))
+   io.write(string.format(
+      "page-cache: hit=%d miss=%d none=%d stale=%d\n", totals.hit, totals.miss, totals.none, totals.stale
+   ))
    io.write(string.format(
       "statuses: 2xx=%d 3xx=%d 4xx=%d 5xx=%d\n", totals.s2xx, totals.s3xx, totals.s4xx, totals.s5xx
    ))

@@ -120,25 +120,30 @@ def write_paths(paths, directory, name):
 
 # --- wrk with the long tail's script ---------------------------------------------------------
 
-COUNTS = re.compile(r"^page-cache: hit=(\d+) miss=(\d+) none=(\d+)$", re.M)
+COUNTS = re.compile(r"^page-cache: hit=(\d+) miss=(\d+) none=(\d+)(?: stale=(\d+))?$", re.M)
 STATUSES = re.compile(r"^statuses: 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)$", re.M)
 
 
 def parse_counts(output):
     """The counts ``longtail.lua`` prints at the end: responses by ``X-Page-Cache`` (hit,
-    miss, none: not cacheable) and by status class; the hit rate among cacheable responses
-    (``None`` when none was)."""
+    stale, miss, none: not cacheable) and by status class; the hit rate among cacheable
+    responses, stale ones included (answered from the cache), and the stale ones' share
+    (``None`` when none was cacheable)."""
     counts, statuses = COUNTS.search(output), STATUSES.search(output)
     if not counts or not statuses:
         raise ValueError(f"no counts from longtail.lua in wrk's output:\n{output}")
-    hit, miss, none = map(int, counts.groups())
+    hit, miss, none = map(int, counts.groups()[:3])
+    stale = int(counts.group(4) or 0)
     ok, redirects, client_errors, server_errors = map(int, statuses.groups())
-    total = hit + miss + none
+    total = hit + stale + miss + none
+    cacheable = hit + stale + miss
     return {
         "hit": hit,
+        "stale": stale,
         "miss": miss,
         "none": none,
-        "hit_rate": round(hit / (hit + miss), 4) if hit + miss else None,
+        "hit_rate": round((hit + stale) / cacheable, 4) if cacheable else None,
+        "stale_rate": round(stale / cacheable, 4) if cacheable else None,
         "not_cacheable": round(none / total, 4) if total else None,
         "2xx": ok,
         "3xx": redirects,
@@ -420,16 +425,17 @@ def markdown(report):
         f"{floor['after']['rps']}), p50 {floor['before']['p50_ms']} ms, "
         f"p99 {floor['before']['p99_ms']} ms.",
         "",
-        "| scenario | req/s | ratio to floor | p50 ms | p99 ms | hit rate | not cacheable "
-        "| non-2xx | writes done | load avg | targets |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+        "| scenario | req/s | ratio to floor | p50 ms | p99 ms | hit rate | of which stale "
+        "| not cacheable | non-2xx | writes done | load avg | targets |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for result in run["scenarios"]:
         non_2xx = result["3xx"] + result["4xx"] + result["5xx"]
         lines.append(
             f"| {result['title']} | {result['rps']:.0f} | {result['ratio']:.2f} | "
             f"{result['p50_ms']} | {result['p99_ms']} | {_percent(result['hit_rate'])} | "
-            f"{_percent(result['not_cacheable'])} | {non_2xx} | {_writes(result)} | "
+            f"{_percent(result.get('stale_rate'))} | {_percent(result['not_cacheable'])} | "
+            f"{non_2xx} | {_writes(result)} | "
             f"{result['load_average'][0] if result['load_average'] else '?'} | "
             f"{_targets(result)} |"
         )

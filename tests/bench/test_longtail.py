@@ -28,7 +28,7 @@ WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8092/
   Non-2xx or 3xx responses: 3
 Requests/sec:   1024.60
 Transfer/sec:     16.02MB
-page-cache: hit=4000 miss=1000 none=123
+page-cache: hit=3500 miss=1000 none=123 stale=500
 statuses: 2xx=5117 3xx=3 4xx=2 5xx=1
 latency-us: p50=6100 p90=11370 p99=48500 max=90000
 """
@@ -78,26 +78,28 @@ def test_the_head_is_the_front_pages_and_popularity_follows_zipf():
 
 def test_the_counts_of_the_lua_script_are_read():
     counts = longtail.parse_counts(WRK_OUTPUT)
-    assert counts["hit"] == 4000 and counts["miss"] == 1000 and counts["none"] == 123
-    assert counts["hit_rate"] == 0.8
+    assert counts["hit"] == 3500 and counts["miss"] == 1000 and counts["none"] == 123
+    assert counts["stale"] == 500
+    assert counts["hit_rate"] == 0.8  # stale pages came from the cache too
+    assert counts["stale_rate"] == 0.1
     assert counts["not_cacheable"] == round(123 / 5123, 4)
     assert (counts["2xx"], counts["3xx"], counts["4xx"], counts["5xx"]) == (5117, 3, 2, 1)
-    no_cache = WRK_OUTPUT.replace("hit=4000 miss=1000 none=123", "hit=0 miss=0 none=5123")
+    no_cache = WRK_OUTPUT.replace("hit=3500 miss=1000 none=123 stale=500", "hit=0 miss=0 none=5123")
     assert longtail.parse_counts(no_cache)["hit_rate"] is None
     with pytest.raises(ValueError, match="no counts"):
         longtail.parse_counts("Requests/sec: 12.0\n")
 
 
 class _Pages(http.server.BaseHTTPRequestHandler):
-    """``/hit…`` and ``/miss…`` say so in ``X-Page-Cache``, ``/gone`` is a 404; the body
-    tells what was asked with which ``Accept``."""
+    """``/hit…``, ``/stale…`` and ``/miss…`` say so in ``X-Page-Cache``, ``/gone`` is a 404;
+    the body tells what was asked with which ``Accept``."""
 
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):  # noqa: N802 - http.server's name
         body = f"{self.path} {self.headers.get('Accept', '')}".encode()
         self.send_response(404 if self.path == "/gone" else 200)
-        for prefix, state in (("/hit", "hit"), ("/miss", "miss")):
+        for prefix, state in (("/hit", "hit"), ("/stale", "stale"), ("/miss", "miss")):
             if self.path.startswith(prefix):
                 self.send_header("X-Page-Cache", state)
         self.send_header("Content-Length", str(len(body)))
@@ -123,19 +125,21 @@ def pages():
 def test_wrk_with_the_script_counts_responses_by_page_cache_header_and_status(pages, tmp_path):
     if not shutil.which("wrk"):
         pytest.fail("wrk is required (make test installs it)", pytrace=False)
-    paths = ["/hit/1", "/hit/2", "/miss/1", "/none", "/gone", "/api/evenements/"]
+    paths = ["/hit/1", "/hit/2", "/stale/1", "/miss/1", "/none", "/gone", "/api/evenements/"]
     paths_file = longtail.write_paths(paths, tmp_path, "paths.txt")
     result = longtail.load(
         pages, paths_file, len(paths), duration=1, start=0, connections=2, threads=2
     )
-    total = result["hit"] + result["miss"] + result["none"]
-    assert total >= 12
+    total = result["hit"] + result["stale"] + result["miss"] + result["none"]
+    assert total >= 14
     # The threads walk the list in turn: each kind of answer comes about as often as it is listed.
-    assert abs(result["hit"] - total / 3) <= 4
-    assert abs(result["miss"] - total / 6) <= 4
-    assert abs(result["4xx"] - total / 6) <= 4
+    assert abs(result["hit"] - 2 * total / 7) <= 4
+    assert abs(result["stale"] - total / 7) <= 4
+    assert abs(result["miss"] - total / 7) <= 4
+    assert abs(result["4xx"] - total / 7) <= 4
     assert result["2xx"] + result["4xx"] == total
-    assert result["hit_rate"] == round(result["hit"] / (result["hit"] + result["miss"]), 4)
+    cached = result["hit"] + result["stale"]
+    assert result["hit_rate"] == round(cached / (cached + result["miss"]), 4)
     assert result["rps"] > 0 and result["p99_ms"] >= result["p50_ms"]
     accepts = dict(_Pages.asked)
     assert accepts["/api/evenements/"] == "application/json"
