@@ -102,6 +102,22 @@ def test_what_moderation_hides_disappears_at_once(make_event, moderator, stale):
     assert response.status_code == 404 or "Vente de faux billets" not in response.content.decode()
 
 
+def test_after_moderation_one_request_renders_and_the_others_get_the_page_meanwhile(
+    make_event, moderator, stale
+):
+    """However young the page: the first request after the hiding renders it at once; the
+    visitors who come during that render get the stored page rather than all rendering."""
+    event = make_event(title="Vente de faux billets")
+    visit("/agenda/")
+    hide(event, moderator)
+    assert cache.add(renewing_key("/agenda/"), 1, 5)  # another request is rendering it
+    assert visit("/agenda/")[0] == "stale"
+    cache.delete(renewing_key("/agenda/"))
+    status, page = visit("/agenda/")
+    assert status == "miss"
+    assert "Vente de faux billets" not in page
+
+
 def test_a_member_sees_the_write_at_once(make_event, association_manager, stale):
     event = make_event(title="Kermesse")
     url = event.get_absolute_url()

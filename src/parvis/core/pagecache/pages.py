@@ -221,10 +221,10 @@ def _page_state(key, stored) -> str:
     """What to do with a visitor's stored page: serve it (``HIT``); serve it though a write
     retired it or its time passed (``STALE``: another request renders it anew, or it is
     younger than ``PARVIS_PAGE_CACHE_STALE_SECONDS``); serve it so and render it anew once the
-    response is sent (``RENEW``); or render it now (``MISS``: none stored, the instant its
-    content changes by itself came, or moderation, a territory or a clearing retired it:
-    ``ALWAYS``, which must show at once). Without stale seconds, the request that takes the
-    renewal renders at once (``MISS``) and the others get the stored page meanwhile."""
+    response is sent (``RENEW``); or render it now (``MISS``: none stored, or the instant its
+    content changes by itself came). What moderation, a territory or a clearing retired
+    (``ALWAYS``) must show at once, as without stale seconds: the request that takes the
+    renewal renders it now (``MISS``), the others get the stored page while it renders."""
     if not _well_formed(stored):
         return MISS
     now = time.time()
@@ -234,7 +234,9 @@ def _page_state(key, stored) -> str:
     if _holds(stored[2], current):
         return HIT if now < stored[1] else _renewal(key, RENEW_SECONDS)
     if any(current.get(tag) != value for tag, value in stored[2] if tag in tagging.ALWAYS):
-        return MISS
+        # Shown at once: the first request renders it now; the others, for that render's time
+        # only, get the stored page rather than all rendering it.
+        return MISS if cache.add(key + ":renewing", 1, RETIRED_RENEW_SECONDS) else STALE
     if now < stored[4] + settings.PARVIS_PAGE_CACHE_STALE_SECONDS:
         return STALE
     return _renewal(key, RETIRED_RENEW_SECONDS)
