@@ -22,7 +22,7 @@ from ..moderation.helpers import hide
 pytestmark = pytest.mark.django_db
 
 #: Long enough for a render, a write and a request on a slow machine.
-STALE = 1.0
+STALE = 2.0
 
 
 @pytest.fixture

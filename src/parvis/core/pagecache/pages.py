@@ -25,14 +25,13 @@ is ever substituted inside what members wrote. Only ``200`` responses without co
 own are stored.
 """
 
-import contextlib
 import contextvars
 import datetime as dt
 import functools
 import hashlib
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -46,11 +45,11 @@ from . import schedule
 from . import tags as tagging
 from .personal import (
     RENDERING,
-    _has_placeholders,
-    _personal,
-    _personalise,
-    _placeholders_for,
+    has_placeholders,
+    personal_html,
+    personalise,
     placeholders,
+    placeholders_for,
 )
 from .schedule import UNTIL
 from .writes import retired_count, tag_values
@@ -323,7 +322,7 @@ def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
     one-time form token, the CSP nonce): ``render()`` runs with placeholders for them
     (``request``'s ``RENDERING``: read by ``core.context_processors.page_cache_placeholders``
     and by ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
-    request's own values (``_personalise``)."""
+    request's own values (``personalise``)."""
     if not enabled():
         return render()
     key = _fragment_key(parts)
@@ -333,7 +332,7 @@ def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
             _reused(stored)
             if request is None:
                 return stored[0]
-            return _personal(request, *stored[0])
+            return personal_html(request, *stored[0])
     except Exception:  # noqa: BLE001 - no cache: render
         return render()
     return _render_fragment(key, render, tags, seconds, request)
@@ -375,7 +374,7 @@ def _render_fragment(key, render, tags, seconds, request=None):
     except Exception:  # noqa: BLE001 - no cache: render
         return render()
     marks = placeholders() if request is not None else None
-    with primary_reads(), collecting() as found, _placeholders_for(request, marks):
+    with primary_reads(), collecting() as found, placeholders_for(request, marks):
         value = render()
     found.update(("tag", tag) for tag in tags)  # an enclosing page depends on them too
     seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, seconds)
@@ -383,7 +382,7 @@ def _render_fragment(key, render, tags, seconds, request=None):
         _store(key, value, found, before, started, seconds)
         return value
     _store(key, (value, marks), found, before, started, seconds)
-    return _personal(request, value, marks)
+    return personal_html(request, value, marks)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -432,7 +431,7 @@ def _response(request, status, headers, content, streaming=False, marks=None):
     if streaming:  # a feed: no placeholder in it, and it stays a stream for its callers
         response = StreamingHttpResponse([content], status=status)
     else:
-        response = HttpResponse(_personalise(request, content, marks), status=status)
+        response = HttpResponse(personalise(request, content, marks), status=status)
     for name, value in headers:
         response[name] = value
     return response
@@ -515,11 +514,11 @@ def _render_page(request, key, query, declared, render, timeout):
         if not _storable(response):
             _renewed(key)
             if not response.streaming:
-                response.content = _personalise(request, response.content, marks)
+                response.content = personalise(request, response.content, marks)
             return response
         content = b"".join(response.streaming_content) if response.streaming else response.content
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-    if not _has_placeholders(content, marks):
+    if not has_placeholders(content, marks):
         # The same bytes for everyone (feeds, the API): an ETag lets clients poll cheaply.
         digest = hashlib.blake2b(content, digest_size=16).hexdigest()
         headers.append(("ETag", f'"{digest}"'))
@@ -541,7 +540,7 @@ def _renew(request, key, query, declared, render, timeout) -> None:
     language = getattr(request, "LANGUAGE_CODE", None)
     setattr(request, RENEWAL, True)
     try:
-        with translation.override(language) if language else contextlib.nullcontext():
+        with translation.override(language) if language else nullcontext():
             _render_page(request, key, query, declared, render, timeout)
     except Exception:  # noqa: BLE001 - the visitor has their page; the next request renders
         logger.exception("Page cache: %s not rendered anew.", request.path)

@@ -27,11 +27,11 @@ def placeholders() -> tuple[str, str, str]:
     return f"pc{deployment}c{render}", f"pc{deployment}n{render}", f"pc{deployment}f{render}"
 
 
-def _has_placeholders(content: bytes, marks) -> bool:
+def has_placeholders(content: bytes, marks) -> bool:
     return any(mark.encode() in content for mark in marks or ())
 
 
-def _personalise(request, content, marks):
+def personalise(request, content, marks):
     """Put this request's CSRF token and CSP nonce where this render's placeholders are, and
     a new one-time form token (``core.idempotency``) in each form that had one (``content``:
     bytes or text)."""
@@ -49,15 +49,15 @@ def _personalise(request, content, marks):
     return content
 
 
-def _personal(request, html, marks):
+def personal_html(request, html, marks):
     """A fragment's ``html`` with this request's values, still safe HTML when it was (the
     placeholders become tokens: URL-safe characters only)."""
-    text = _personalise(request, html, marks)
+    text = personalise(request, html, marks)
     return mark_safe(text) if isinstance(html, SafeData) else text  # noqa: S308
 
 
 @contextmanager
-def _placeholders_for(request, marks):
+def placeholders_for(request, marks):
     """Render with the placeholders ``marks`` on ``request`` (nothing without a request)."""
     if request is None:
         yield
