@@ -9,15 +9,14 @@ import time
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
-from django.http import QueryDict
-from django.test import Client, RequestFactory
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from parvis.core import pagecache
 from parvis.core.pagecache import STATUS_HEADER
 
 from ..moderation.helpers import hide
+from .test_page_cache_renewal import renewing_key, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,6 @@ STALE = 2.0
 @pytest.fixture
 def stale(settings):
     settings.PARVIS_PAGE_CACHE_STALE_SECONDS = STALE
-
-
-def visit(url, client=None):
-    response = (client or Client()).get(url)
-    assert response.status_code == 200
-    return response[STATUS_HEADER], response.content.decode()
-
-
-def renewing_key(path):
-    request = RequestFactory().get(path)
-    request.LANGUAGE_CODE = "fr"
-    return pagecache.page_key(request, QueryDict()) + ":renewing"
 
 
 def test_a_visitor_gets_the_page_rendered_before_a_write_then_it_is_rendered_anew(
