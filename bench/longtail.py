@@ -5,9 +5,11 @@ their pages, groups, organisations, communes, officials, the agenda's lists and 
 filters, directory searches, information, consultations, the API's lists) are read by wrk's
 8 connections in a popularity order (Zipf by default: a head of popular pages and a long
 tail), while members write a few times a second through the services
-(``bench/longtail_writers.py``). Three scenarios, each after the page cache is emptied and a
-warm-up: the long tail with the page cache and no writes, the same with writes, and with writes
-and the page cache off (``PARVIS_PAGE_CACHE_SECONDS=0``). Each throughput is a ratio to the
+(``bench/longtail_writers.py``). Four scenarios, each after the page cache is emptied and a
+warm-up: the long tail with the page cache and no writes, the same with writes, with writes
+and the page cache off (``PARVIS_PAGE_CACHE_SECONDS=0``: each page rendered, from the fragments
+of the cache a write did not retire), and with writes and every cache off (the fragments too:
+``PARVIS_FRAGMENT_CACHE_SECONDS=0``). Each throughput is a ratio to the
 floor (``bench/floor``) served in the same run, before and after; the hit rate counts the
 ``X-Page-Cache`` headers (``bench/longtail.lua``).
 
@@ -53,7 +55,7 @@ from bench.harness import (  # noqa: E402
 from bench.longtail_writers import MIX, summarise  # noqa: E402
 
 LUA = BENCH / "longtail.lua"
-#: Addresses drawn by popularity and written for wrk (the three scenarios read the same).
+#: Addresses drawn by popularity and written for wrk (the scenarios read the same).
 SEQUENCE = 200_000
 #: A request slower than this counts as an error (wrk's default is 2 s).
 TIMEOUT_SECONDS = 10
@@ -61,22 +63,34 @@ FLOOR_WARMUP_SECONDS = 3
 SCENARIOS = {
     "cached": {
         "title": "long tail, page cache on, no writes",
-        "cache": True,
+        "cache": "on",
         "with_writes": False,
         "targets": {},
     },
     "cached+writes": {
         "title": "long tail, page cache on, with writes",
-        "cache": True,
+        "cache": "on",
         "with_writes": True,
         "targets": {"ratio": 1.0, "p99_ms": 100.0},
     },
     "uncached+writes": {
         "title": "long tail, page cache off, with writes",
-        "cache": False,
+        "cache": "fragments",
         "with_writes": True,
         "targets": {"ratio": 0.35},
     },
+    "nocache+writes": {
+        "title": "long tail, every cache off (pages and fragments), with writes",
+        "cache": "off",
+        "with_writes": True,
+        "targets": {},
+    },
+}
+#: The servers' settings for each state of the cache.
+CACHE_ENV = {
+    "on": {},
+    "fragments": {"PARVIS_PAGE_CACHE_SECONDS": "0"},
+    "off": {"PARVIS_PAGE_CACHE_SECONDS": "0", "PARVIS_FRAGMENT_CACHE_SECONDS": "0"},
 }
 
 
@@ -327,11 +341,11 @@ def run(args, directory):
     log("floor (before)")
     floor_before = measure_floor(floor_env, args, floor_paths)
     results, dropped, paths_file = [], [], None
-    for cache in (True, False):
-        names = [n for n in args.scenarios if SCENARIOS[n]["cache"] is cache]
+    for cache, cache_env in CACHE_ENV.items():
+        names = [n for n in args.scenarios if SCENARIOS[n]["cache"] == cache]
         if not names:
             continue
-        server_env = env if cache else {**env, "PARVIS_PAGE_CACHE_SECONDS": "0"}
+        server_env = {**env, **cache_env}
         with Gunicorn("parvis.wsgi:application", server_env, args.port, args.workers, APP) as app:
             if paths_file is None:
                 log(f"checking the addresses ({'all' if args.check_all else 'one a kind'})")
@@ -494,7 +508,7 @@ def main(argv=None):
         nargs="*",
         choices=list(SCENARIOS),
         default=list(SCENARIOS),
-        help="which scenarios (default all three)",
+        help="which scenarios (default all four)",
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)

@@ -8,10 +8,10 @@ It takes the addresses of ``bench/longtail_urls.py`` (same ``--urls`` and ``--se
 ``longtail.py`` does (the front pages first, the others shuffled) and draws ``--requests``
 requests from them by Zipf's law (``1 / rank``), as wrk would send them. It renders each with
 the Django test client as a visitor (the API's addresses as JSON) with the page cache off
-(``PARVIS_PAGE_CACHE_SECONDS=0``), ``--rounds`` times after a warm-up (each address of the
-sample once: templates loaded, as in a server's worker; the addresses remembered per process,
-``core.reversing``, are forgotten at the start of each round, so that only the links a round
-repeats are remembered), and
+(``PARVIS_PAGE_CACHE_SECONDS=0``, and its fragments too unless ``--fragments``), ``--rounds``
+times after a warm-up (each address of the sample once: templates loaded, as in a server's
+worker; the addresses remembered per process, ``core.reversing``, are forgotten at the start
+of each round, so that only the links a round repeats are remembered), and
 prints the total and mean milliseconds of a round (each request's median over the rounds;
 and the mean of each request's best round, which a busy machine disturbs less),
 elapsed and of this process's CPU (Python's share, steadier on a shared machine), and each
@@ -139,6 +139,11 @@ def main():
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative,tottime")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument(
+        "--fragments",
+        action="store_true",
+        help="keep the cache's fragments on (reused after the warm-up: no writes here)",
+    )
     args = parser.parse_args()
 
     # As the benchmark's servers (bench/harness.py): the API's throttles do not answer 429.
@@ -150,7 +155,8 @@ def main():
 
     requests = sample(args.urls, args.seed, args.requests)
     client = Client()
-    with override_settings(PARVIS_PAGE_CACHE_SECONDS=0):
+    fragment_seconds = {} if args.fragments else {"PARVIS_FRAGMENT_CACHE_SECONDS": 0}
+    with override_settings(PARVIS_PAGE_CACHE_SECONDS=0, **fragment_seconds):
         statuses, queries = [], []
         for _kind, path in requests:  # warm-up: also the statuses and query counts
             with counting(connection) as counted:

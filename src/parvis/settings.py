@@ -56,10 +56,10 @@ PARVIS_COUNCIL_INSTITUTION = os.environ.get("PARVIS_COUNCIL_INSTITUTION", "")
 PARVIS_NEW_ACCOUNT_POSTS_PER_DAY = env_int("PARVIS_NEW_ACCOUNT_POSTS_PER_DAY", 5)
 PARVIS_NEW_ACCOUNT_MAX_LINKS = env_int("PARVIS_NEW_ACCOUNT_MAX_LINKS", 3)
 PARVIS_APPEAL_DAYS = env_int("PARVIS_APPEAL_DAYS", 180)
-# Visitors' pages kept at most this long (core.pagecache; 0: off), never past a change that
-# time makes by itself (docs/configuration.md).
+# Visitors' pages, and fragments of pages, kept at most this long (core.pagecache; 0: off; never
+# past a change that time makes by itself) and the stale seconds (docs/configuration.md).
 PARVIS_PAGE_CACHE_SECONDS = env_int("PARVIS_PAGE_CACHE_SECONDS", 600)
-# How long a visitor's page retired by a write may still be served (docs/configuration.md).
+PARVIS_FRAGMENT_CACHE_SECONDS = env_int("PARVIS_FRAGMENT_CACHE_SECONDS", 600)
 PARVIS_PAGE_CACHE_STALE_SECONDS = env_int("PARVIS_PAGE_CACHE_STALE_SECONDS", 10)
 # Pages larger than this are served but not stored (bytes).
 PARVIS_PAGE_CACHE_MAX_BYTES = env_int("PARVIS_PAGE_CACHE_MAX_BYTES", 1_000_000)

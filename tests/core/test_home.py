@@ -435,3 +435,22 @@ def test_reading_the_discussion_clears_its_new_activity_badge_at_once(
     assert "New activity" in block(member.get("/"), "groups-title")
     assert member.get(thread.get_absolute_url()).status_code == 200
     assert "New activity" not in block(member.get("/"), "groups-title")
+
+
+def test_a_visitors_blocks_are_reused_and_a_new_event_shows_at_once(
+    client, council, oise, settings, django_assert_max_num_queries
+):
+    """The page rendered each time (the page cache off, or a page a write retired): the
+    blocks nothing changed come from the cache (shared by all visitors)."""
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    with django_assert_max_num_queries(0):  # the blocks, and the figures (kept per version)
+        assert "Fête de la Saint-Jean" not in page(client.get("/"))
+    create_event(
+        title="Fête de la Saint-Jean",
+        created_by=council.agent,
+        commune=oise["beauvais"],
+        start=timezone.now() + dt.timedelta(days=2),
+    )
+    with django_assert_max_num_queries(2):  # the events block only
+        assert "Fête de la Saint-Jean" in block(client.get("/"), "agenda-title")

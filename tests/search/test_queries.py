@@ -83,6 +83,7 @@ def test_without_the_page_cache_a_search_costs_as_many_queries(
     client, login, oise, world, settings, django_assert_max_num_queries
 ):
     settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    settings.PARVIS_FRAGMENT_CACHE_SECONDS = 0  # search answers are fragments
     login(UserFactory(commune=oise["beauvais"]))
     for _ in range(2):
         with django_assert_max_num_queries(MEMBER_OVERVIEW):

@@ -1,9 +1,13 @@
 """The section registry of the territory pages: an app registers a section and it shows."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parvis.core.sections import Section, SectionRegistry
 from parvis.territories.portal import PortalSection, portal_sections
+
+from ..agenda.conftest import create_event
 
 BEAUVAIS = "/communes/60057-beauvais/"
 
@@ -117,3 +121,41 @@ def test_builtin_sections_are_registered():
     keys = {section.key for section in portal_sections.sections()}
     assert {"officials", "events", "associations", "institutions"} <= keys
     assert all(isinstance(section, Section) for section in portal_sections.sections())
+
+
+# --- a visitor's sections are fragments of the cache (core.pagecache) ---------------------------
+
+
+def queries_of(client, path):
+    with CaptureQueriesContext(connection) as done:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(done), response.content.decode()
+
+
+def test_a_visitors_sections_are_reused_and_a_new_event_shows_at_once(
+    visitor, oise, official, settings
+):
+    """The page rendered each time (the page cache off, or a page a write retired): the
+    sections nothing changed come from the cache, the one a write changed is rendered."""
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    first, _ = queries_of(visitor, BEAUVAIS)
+    again, _ = queries_of(visitor, BEAUVAIS)
+    assert again < first - 3  # the page's own queries, no section's
+    create_event(created_by=official, commune=oise["beauvais"], title="Bal de la Saint-Jean")
+    after, html = queries_of(visitor, BEAUVAIS)
+    assert "Bal de la Saint-Jean" in html  # the events section, rendered again
+    assert again < after < first  # the other sections still from the cache
+
+
+def test_a_members_sections_are_their_own(visitor, login, resident, oise, register_section):
+    def context(territory, user):
+        who = "member" if user.is_authenticated else "visitor"
+        return {"organisations": [], "see_all_url": f"/dummy/?seen-by={who}"}
+
+    register_section(key="dummy", title="Dummy section", context=context, order=15)
+    for _ in range(2):  # rendered, then from the cache
+        assert "/dummy/?seen-by=visitor" in visitor.get(BEAUVAIS).content.decode()
+    html = login(resident).get(BEAUVAIS).content.decode()
+    assert "/dummy/?seen-by=member" in html
+    assert "seen-by=visitor" not in html

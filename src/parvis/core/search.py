@@ -288,7 +288,7 @@ def _reused_many(asked, user, query, audiences=None):
     """``[compute() for provider, what, compute in asked]``, each (a query of ``provider``'s
     for ``user``) from the page cache when the same audience asked it before and what it read
     is unchanged (``pagecache.fragments``: one cache read for all)."""
-    if not pagecache.enabled():
+    if not pagecache.fragments_enabled():
         return [compute() for _provider, _what, compute in asked]
     answers = [None] * len(asked)
     cached = []
@@ -309,7 +309,7 @@ def _reused_many(asked, user, query, audiences=None):
             cached.append((index, parts, compute))
     values = pagecache.fragments(
         [(parts, compute) for _index, parts, compute in cached],
-        seconds=settings.PARVIS_PAGE_CACHE_SECONDS,
+        seconds=settings.PARVIS_FRAGMENT_CACHE_SECONDS,
     )
     for (index, _parts, _compute), value in zip(cached, values, strict=True):
         answers[index] = value

@@ -61,7 +61,7 @@ def _groups_html(groups):
     return pagecache.fragment(
         ("search:groups:v1", shown, translation.get_language()),
         lambda: render_to_string("core/_search_groups.html", {"groups": groups}),
-        seconds=settings.PARVIS_PAGE_CACHE_SECONDS,
+        seconds=settings.PARVIS_FRAGMENT_CACHE_SECONDS,
     )
 
 

@@ -26,14 +26,27 @@ The page calls each section's ``context(subject, user)`` in ``order`` and render
 
 A section must cost a fixed number of queries (one or two, with a ``LIMIT``) whatever the
 volume of data: the pages' query counts are pinned in tests.
+
+A visitor's sections are the same for every visitor: with the request, ``render`` gives each
+one's HTML as a fragment (``pagecache.fragment``) kept while the collections its ``tags`` name
+and the items it loaded are not retired, so that a page rendered again (after a write, or with
+the page cache off) reads them from the cache unless that write changed them. The section's
+template is then rendered on its own (``core/_section.html``, with ``request``, ``user``,
+``section`` and ``subject``): it must not rely on other variables of the page.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from . import pagecache
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,13 @@ class RenderedSection:
         return self.context.get("see_all_url") or ""
 
 
+@dataclass(frozen=True)
+class SharedSection:
+    """A visitor's section, already rendered (``SectionRegistry.render`` with the request)."""
+
+    html: str
+
+
 class SectionRegistry:
     """The sections of one kind of page, registered by the apps that fill it."""
 
@@ -137,11 +157,43 @@ class SectionRegistry:
         """The registered sections, in page order."""
         return sorted(self._sections.values(), key=lambda section: (section.order, section.key))
 
-    def render(self, subject, user):
-        """The sections to show for ``subject`` and ``user``, with their context."""
+    def render(self, subject, user, request=None):
+        """The sections to show for ``subject`` and ``user``, with their context; for a visitor
+        with ``request``, each section's HTML (``SharedSection``), a fragment of the cache."""
+        if request is not None and not user.is_authenticated and pagecache.fragments_enabled():
+            shown = (self._shared(section, subject, user, request) for section in self.sections())
+            return [SharedSection(html) for html in shown if html]
         rendered = []
         for section in self.sections():
             context = section.context(subject, user)
             if context is not None:
                 rendered.append(RenderedSection(section=section, context=dict(context)))
         return rendered
+
+    def _shared(self, section, subject, user, request):
+        def html():
+            context = section.context(subject, user)
+            if context is None:
+                return ""
+            block = RenderedSection(section=section, context=dict(context))
+            shown = render_to_string(
+                "core/_section.html", {"block": block, "subject": subject}, request
+            )
+            # As included in the page, where the line's end comes after it.
+            return mark_safe(shown.rstrip())  # noqa: S308 - rendered by the template engine
+
+        parts = (
+            "section:v1",
+            self.name,
+            section.key,
+            subject.pk,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+        )
+        return pagecache.fragment(
+            parts,
+            html,
+            tags=tuple(section.tags(subject)),
+            seconds=settings.PARVIS_FRAGMENT_CACHE_SECONDS,
+            request=request,
+        )

@@ -51,6 +51,6 @@ def official_detail(request, pk):
         "officials/official_detail.html",
         {
             "official": official,
-            "sections": official_sections.render(official, request.user),
+            "sections": official_sections.render(official, request.user, request),
         },
     )

@@ -130,7 +130,7 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "members": members,
-            "sections": organisation_sections.render(organisation, user),
+            "sections": organisation_sections.render(organisation, user, request),
             "is_member": rules.has_perm("organisations.leave_organisation", user, organisation),
             "can_edit": rules.has_perm(
                 "organisations.change_organisation_page", user, organisation

@@ -54,6 +54,6 @@ def territory_detail(request, kind, code, slug):
             "communes": [t for t in parts if t.kind == TerritoryKind.COMMUNE],
             "arrondissements": [t for t in parts if t.kind == TerritoryKind.ARRONDISSEMENT],
             "epcis": [t for t in parts if t.kind == TerritoryKind.EPCI],
-            "sections": portal_sections.render(territory, request.user),
+            "sections": portal_sections.render(territory, request.user, request),
         },
     )

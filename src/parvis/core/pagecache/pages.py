@@ -182,11 +182,24 @@ def _tags_of(before, found) -> set:
 
 
 def enabled() -> bool:
-    """On with a shared in-memory cache (Redis); off when ``PARVIS_PAGE_CACHE_SECONDS`` is 0
-    or the cache is the database (the embedded first run: it would cost queries)."""
-    return bool(settings.PARVIS_PAGE_CACHE_SECONDS) and not isinstance(
-        caches["default"], BaseDatabaseCache
-    )
+    """Whether the cache holds anything: on with a shared in-memory cache (Redis), off when
+    both ``PARVIS_PAGE_CACHE_SECONDS`` and ``PARVIS_FRAGMENT_CACHE_SECONDS`` are 0 or the cache
+    is the database (the embedded first run: it would cost queries). Writes retire tags then."""
+    return fragments_enabled() or pages_enabled()
+
+
+def fragments_enabled() -> bool:
+    """Whether fragments (parts of pages, search answers) are reused between renders."""
+    return bool(settings.PARVIS_FRAGMENT_CACHE_SECONDS) and _shared()
+
+
+def pages_enabled() -> bool:
+    """Whether visitors' whole pages are stored and served."""
+    return bool(settings.PARVIS_PAGE_CACHE_SECONDS) and _shared()
+
+
+def _shared() -> bool:
+    return not isinstance(caches["default"], BaseDatabaseCache)
 
 
 def _holds(stored_tags, current=None) -> bool:
@@ -313,9 +326,9 @@ def _reused(stored) -> None:
 def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
     """A template fragment (``render()``'s HTML, or any value that pickles) cached under
     ``parts`` (what makes it differ: the member, the language...), valid while ``tags`` and the
-    items it loaded are not retired, ``seconds`` at most (``PARVIS_PAGE_CACHE_SECONDS`` if less;
-    ``RELATIVE_SECONDS`` by default: a member's home shows relative times). ``render()`` every
-    time when the cache is off. Inside a page or fragment being rendered, the enclosing one
+    items it loaded are not retired, ``seconds`` at most (``PARVIS_FRAGMENT_CACHE_SECONDS`` if
+    less; ``RELATIVE_SECONDS`` by default: a member's home shows relative times). ``render()``
+    every time when fragments are off. Inside a page or fragment being rendered, the enclosing one
     depends on what this one shows, whether it was rendered or read from the cache.
 
     With ``request``, the fragment (HTML) holds per-request values (a form's CSRF token and
@@ -323,7 +336,7 @@ def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
     (``request``'s ``RENDERING``: read by ``core.context_processors.page_cache_placeholders``
     and by ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
     request's own values (``personalise``)."""
-    if not enabled():
+    if not fragments_enabled():
         return render()
     key = _fragment_key(parts)
     try:
@@ -342,7 +355,7 @@ def fragments(entries, *, seconds=RELATIVE_SECONDS) -> list:
     """``[fragment(parts, render, seconds=seconds) for parts, render in entries]``, with one
     cache read of them all and one of their tags: the ones missing or retired are rendered
     (and stored) one by one."""
-    if not enabled():
+    if not fragments_enabled():
         return [render() for _parts, render in entries]
     keys = [_fragment_key(parts) for parts, _render in entries]
     try:
@@ -377,7 +390,7 @@ def _render_fragment(key, render, tags, seconds, request=None):
     with primary_reads(), collecting() as found, placeholders_for(request, marks):
         value = render()
     found.update(("tag", tag) for tag in tags)  # an enclosing page depends on them too
-    seconds = min(settings.PARVIS_PAGE_CACHE_SECONDS, seconds)
+    seconds = min(settings.PARVIS_FRAGMENT_CACHE_SECONDS, seconds)
     if request is None:
         _store(key, value, found, before, started, seconds)
         return value
@@ -391,7 +404,7 @@ def _render_fragment(key, render, tags, seconds, request=None):
 def cacheable_request(request) -> bool:
     """A visitor's ``GET`` with nothing of their own: no session (so no member and no
     messages), no messages cookie, no API credentials."""
-    if request.method not in ("GET", "HEAD") or not enabled():
+    if request.method not in ("GET", "HEAD") or not pages_enabled():
         return False
     cookies = request.COOKIES
     return (

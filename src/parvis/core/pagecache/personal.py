@@ -34,11 +34,20 @@ def has_placeholders(content: bytes, marks) -> bool:
 def personalise(request, content, marks):
     """Put this request's CSRF token and CSP nonce where this render's placeholders are, and
     a new one-time form token (``core.idempotency``) in each form that had one (``content``:
-    bytes or text)."""
+    bytes or text); inside a render for the cache (``RENDERING`` set), that render's
+    placeholders instead."""
     if not marks:
         return content
     encode = (lambda value: value) if isinstance(content, str) else str.encode
     csrf, nonce, form = (encode(mark) for mark in marks)
+    outer = getattr(request, RENDERING, None)
+    if outer:
+        # A fragment inside a page or fragment being rendered for the cache: the enclosing
+        # render's placeholders, which each response replaces in turn (never a visitor's own
+        # token in what others are served).
+        for mark, value in zip((csrf, nonce, form), outer, strict=True):
+            content = content.replace(mark, encode(value))
+        return content
     if csrf in content:
         content = content.replace(csrf, encode(get_token(request)))
     if nonce in content:
