@@ -8,16 +8,31 @@
   ``<img srcset sizes width height loading="lazy" decoding="async">`` (``core.pictures``).
 - ``{% icon "bell" %}``: a small hand-drawn SVG icon (``core/_icons.html``), hidden from
   assistive technologies (the link or button that holds it carries the text).
+- ``{% cards posts "news/_post_card.html" "post" show_audience=True %}``: each item's card in
+  a ``<li class="card">``, rendered once for all who see it in the same state
+  (``core.pagecache.cards``); ``{% items %}``, the same without the ``<li>``.
+- ``{% main_menu %}``: the site's main menu (``core/_main_menu.html``), its current section
+  marked.
+
+The icons and the menu depend on nothing but their name, the language and the section: each
+process renders each of them once (not with ``DEBUG``, where templates are read anew).
 - ``{% if form|allowance_refused %}``: the form was refused by a new account's daily
   allowance (the alert then says so rather than "please correct the errors below").
 """
 
 import zlib
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from ..pagecache.cards import cards
 
 register = template.Library()
 
@@ -92,9 +107,50 @@ def avatar(person, size="md", labelled=False):
     )
 
 
-@register.inclusion_tag("core/_icon.html")
+@register.simple_tag
 def icon(name):
-    return {"name": name}
+    if settings.DEBUG:
+        return _render_icon(name)
+    return _icon(name, translation.get_language())
+
+
+@lru_cache(maxsize=64)
+def _icon(name, language):
+    return _render_icon(name)
+
+
+def _render_icon(name):
+    return render_to_string("core/_icon.html", {"name": name})
+
+
+@register.simple_tag(name="cards")
+def cards_tag(items, template_name, name, **extra):
+    return cards(items, template_name, name, wrapper=('<li class="card">', "</li>"), **extra)
+
+
+@register.simple_tag(name="items")
+def items_tag(items, template_name, name, **extra):
+    return cards(items, template_name, name, **extra)
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """``core/_main_menu.html`` for the section of the page (``request.resolver_match``)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    where = (getattr(match, "app_name", None), getattr(match, "url_name", None))
+    if settings.DEBUG:
+        return _render_main_menu(*where)
+    return _main_menu(translation.get_language(), *where)
+
+
+@lru_cache(maxsize=256)
+def _main_menu(language, app_name, url_name):
+    return _render_main_menu(app_name, url_name)
+
+
+def _render_main_menu(app_name, url_name):
+    page = SimpleNamespace(resolver_match=SimpleNamespace(app_name=app_name, url_name=url_name))
+    return render_to_string("core/_main_menu.html", {"request": page})
 
 
 @register.filter

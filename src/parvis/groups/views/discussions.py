@@ -106,6 +106,9 @@ def thread_detail(request, slug, pk):
         {
             **_viewer_context(request, group),
             "thread": thread,
+            # What a message's links need (groups/_message.html, shared by visitors' pages).
+            "group_slug": group.slug,
+            "thread_pk": thread.pk,
             "page_messages": page_messages,
             "page_number": number,
             "pages": pages,
@@ -204,6 +207,8 @@ def _reply_in_place(request, group, thread, message, url):
         {
             "group": group,
             "thread": thread,
+            "group_slug": group.slug,
+            "thread_pk": thread.pk,
             "reply_form": ReplyForm(),
             "page_number": message.page_number,
             "posted": message,
