@@ -8,9 +8,11 @@ import pytest
 from django.test import Client
 from django.test.signals import template_rendered
 from django.utils.translation import gettext_lazy
+from rest_framework.test import APIClient
 
 from parvis.agenda.models import Event, EventOccurrence
 from parvis.agenda.selectors import public_occurrences
+from parvis.agenda.services import rsvp_create
 from parvis.core import pagecache
 from parvis.core.pagecache.cards import Unshareable, cards, content_of
 from parvis.groups import services as group_services
@@ -157,3 +159,32 @@ def test_a_visitors_discussion_is_the_same_with_its_messages_from_the_cache(
     group_services.message_post(thread=thread, author=other_resident, body="Et des courgettes.")
     assert b"Et des courgettes." in Client().get(path).content
     assert renders.count("groups/_message.html") == 2 + 2 + 1
+
+
+# --- the API's lists (api.serializers.SharedListSerializer) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/evenements/", "/api/actualites/", "/api/organisations/", "/api/territoires/"]
+)
+def test_api_lists_are_the_same_with_their_items_from_the_cache(event, path, settings):
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+    settings.PARVIS_FRAGMENT_CACHE_SECONDS = 0
+    expected = APIClient().get(path).json()
+    settings.PARVIS_FRAGMENT_CACHE_SECONDS = 600
+    for _ in range(2):  # kept, then read
+        assert APIClient().get(path).json() == expected
+
+
+def test_an_api_item_edited_or_joined_shows_at_once(event, resident, settings):
+    settings.PARVIS_PAGE_CACHE_SECONDS = 0
+
+    def listed():
+        return APIClient().get("/api/evenements/").json()["results"][0]
+
+    assert listed()["title"] == "Bal masqué"
+    Event.objects.filter(pk=event.pk).update(title="Bal costumé")
+    assert listed()["title"] == "Bal costumé"
+    participants = listed()["dates"][0]["participants"]
+    rsvp_create(occurrence=event.occurrences.get(), user=resident)
+    assert listed()["dates"][0]["participants"] == participants + 1

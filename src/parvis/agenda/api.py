@@ -25,7 +25,11 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
-from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
+from parvis.api.serializers import (
+    PersonReferenceSerializer,
+    SharedListSerializer,
+    SlugNameSerializer,
+)
 from parvis.core import pagecache, routers
 from parvis.core.emails import absolute_url
 from parvis.organisations.models import Organisation
@@ -105,6 +109,9 @@ class EventSerializer(serializers.Serializer):
     audience = MandateTerritorySerializer(many=True, read_only=True)
     dates = EventOccurrenceSerializer(source="api_dates", many=True, read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        list_serializer_class = SharedListSerializer
 
     @extend_schema_field(EventOrganiserSerializer(allow_null=True))
     def get_organiser(self, event):

@@ -22,7 +22,11 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
-from parvis.api.serializers import PersonReferenceSerializer, SlugNameSerializer
+from parvis.api.serializers import (
+    PersonReferenceSerializer,
+    SharedListSerializer,
+    SlugNameSerializer,
+)
 from parvis.core.emails import absolute_url
 from parvis.core.richtext import render_markdown
 from parvis.organisations.models import Organisation
@@ -87,6 +91,9 @@ class PostSerializer(serializers.Serializer):
     image = serializers.SerializerMethodField()
     image_alt = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        list_serializer_class = SharedListSerializer
 
     @extend_schema_field(PostOfficialSerializer(allow_null=True))
     def get_official(self, post):

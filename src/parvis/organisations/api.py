@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.api.serializers import SharedListSerializer
 from parvis.core.emails import absolute_url
 from parvis.territories.api import CommuneCodeFilter, TerritorySummarySerializer
 
@@ -26,6 +27,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
+        list_serializer_class = SharedListSerializer
         fields = [
             "id",
             "slug",

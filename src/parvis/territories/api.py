@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 
 from parvis.api.caching import CachedForVisitors
 from parvis.api.registry import router
+from parvis.api.serializers import SharedListSerializer
 from parvis.core.emails import absolute_url
 
 from .models import Territory, TerritoryKind
@@ -103,6 +104,7 @@ class TerritorySerializer(serializers.HyperlinkedModelSerializer):
     web_url = serializers.SerializerMethodField(help_text="The territory's page on the site.")
 
     class Meta:
+        list_serializer_class = SharedListSerializer
         model = Territory
         fields = [
             "id",

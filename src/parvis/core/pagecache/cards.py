@@ -124,20 +124,27 @@ def cards(items, template_name, name, wrapper=("", ""), ignore="", **extra) -> s
     relations of the items left out of their key (comma-separated): the template must not
     read them (a message's discussion, whose counts change with each reply)."""
     template = get_template(template_name)
-    items = list(items)
-
-    def render(item):
-        return template.render({name: item, **extra})
-
-    if not items:
-        return ""
-    if not fragments_enabled():
-        rendered = [render(item) for item in items]
-    else:
-        skip = {name.strip() for name in ignore.split(",") if name.strip()}
-        rendered = _shared(items, render, template_name, extra, skip)
+    skip = {relation.strip() for relation in ignore.split(",") if relation.strip()}
+    rendered = shared(
+        items,
+        lambda item: template.render({name: item, **extra}),
+        template_name,
+        extra=extra,
+        ignore=skip,
+    )
     opening, closing = wrapper
     return mark_safe("".join(f"{opening}{html}{closing}" for html in rendered))  # noqa: S308
+
+
+def shared(items, render, name, *, extra=None, ignore=()) -> list:
+    """``[render(item) for item in items]``, each value kept under ``name``, the content of
+    ``extra`` (what ``render`` reads besides the item) and of the item, less its relations
+    ``ignore`` (see the module's doc): one cache read for them all. The values must pickle
+    (HTML, an API's dict)."""
+    items = list(items)
+    if not items or not fragments_enabled():
+        return [render(item) for item in items]
+    return _shared(items, render, name, extra or {}, set(ignore))
 
 
 def _shared(items, render, template_name, extra, skip):
