@@ -11,7 +11,10 @@ retires it: an edited item gets a new card, and the old one expires
 did not load) is shown but not kept: what it read is not in its key.
 
 The template must show only what it reads of the item and of the values passed with it: no
-clock (``now``, "3 days ago"), no request, no member (``user``).
+clock (``now``, "3 days ago"), no request; the member only when passed with it (``user=user``:
+their content is then part of the key, a visitor's is "a visitor").
+
+``shared`` does the same for any value an item gives (the API's representations).
 """
 
 import dataclasses
