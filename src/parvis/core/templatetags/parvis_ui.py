@@ -13,11 +13,11 @@
   (``core.pagecache.cards``); ``{% items %}``, the same without the ``<li>``.
 - ``{% main_menu %}``: the site's main menu (``core/_main_menu.html``), its current section
   marked.
-
-The icons and the menu depend on nothing but their name, the language and the section: each
-process renders each of them once (not with ``DEBUG``, where templates are read anew).
 - ``{% if form|allowance_refused %}``: the form was refused by a new account's daily
   allowance (the alert then says so rather than "please correct the errors below").
+
+The icons depend on nothing but their name, the menu on the language and the section: each
+process renders each of them once (not with ``DEBUG``, where templates are read anew).
 """
 
 import zlib
@@ -111,11 +111,11 @@ def avatar(person, size="md", labelled=False):
 def icon(name):
     if settings.DEBUG:
         return _render_icon(name)
-    return _icon(name, translation.get_language())
+    return _icon(name)
 
 
 @lru_cache(maxsize=64)
-def _icon(name, language):
+def _icon(name):
     return _render_icon(name)
 
 
