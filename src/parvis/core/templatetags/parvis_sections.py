@@ -28,24 +28,21 @@ def render_home_block(context, block):
     request's (``pagecache.fragment`` with the request)."""
     user = context["user"]
     request = context.get("request")
-    if request is not None and not user.is_authenticated and pagecache.fragments_enabled():
-        # The same for every visitor: a fragment kept while what it shows is unchanged.
-        parts = ("home-block:visitor:v1", block.key, translation.get_language())
-        return pagecache.fragment(
-            (*parts, timezone.get_current_timezone_name()),
-            lambda: _render_block(context, block, page_cache_placeholders(request)),
-            tags=block.tags,
-            request=request,
-        )
-    if block.fragment is None or request is None or not user.is_authenticated:
+    if request is None or (user.is_authenticated and block.fragment is None):
         return _render_block(context, block)
-    member_tags = block.member_tags(user) if block.member_tags is not None else ()
+    if user.is_authenticated:
+        language = getattr(request, "LANGUAGE_CODE", "")
+        parts = ("home-block", block.key, user.pk, language, *block.fragment(user))
+        member_tags = block.member_tags(user) if block.member_tags is not None else ()
+        tags = (*block.tags, *member_tags)
+    else:  # the same for every visitor
+        language, zone = translation.get_language(), timezone.get_current_timezone_name()
+        parts, tags = ("home-block:visitor:v1", block.key, language, zone), block.tags
     return pagecache.fragment(
-        ("home-block", block.key, user.pk, getattr(request, "LANGUAGE_CODE", ""))
-        + tuple(block.fragment(user)),
+        parts,
         # The page's context holds this request's tokens: the placeholders replace them.
         lambda: _render_block(context, block, page_cache_placeholders(request)),
-        tags=(*block.tags, *member_tags),
+        tags=tags,
         request=request,
     )
 
