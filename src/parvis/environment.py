@@ -8,7 +8,11 @@ suite's parallel processes.
 import os
 import urllib.parse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+#: Django's PostgreSQL backend with a health check that sends no query (core.postgresql).
+POSTGRESQL = "parvis.core.postgresql"
 
 
 def env(name, default=""):
@@ -34,6 +38,14 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
+
+
+def parse_database(url, **options):
+    """``dj_database_url.parse(url, **options)``; PostgreSQL through ``POSTGRESQL``."""
+    config = dj_database_url.parse(url, **options)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = POSTGRESQL
+    return config
 
 
 def env_list(name, default):

@@ -8,7 +8,6 @@ sets DEBUG=false and a real SECRET_KEY, and the app refuses to start otherwise.
 import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from parvis.environment import env, env_bool, env_int, env_list, origin_of, redis_urls_per_process
+from parvis.environment import parse_database as database
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -178,7 +178,7 @@ TEMPLATES = [
 if not env("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'parvis.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -189,7 +189,7 @@ DATABASES = {
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
 PARVIS_REPLICA_PIN_SECONDS = env_int("PARVIS_REPLICA_PIN_SECONDS", 10)
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
+    DATABASES["replica"] = database(
         DATABASE_REPLICA_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
