@@ -486,8 +486,11 @@ def thread_messages(thread, *, page):
     # of the replies (``quoted_hidden``).
     messages = annotate_hidden(messages)
     messages = annotate_hidden(messages, "quoted", name="quoted_hidden")
+    # Not their search document (``search_vector``): the longest column, which no page shows.
     messages = list(
-        messages.select_related("author", "quoted", "quoted__author").order_by("position")
+        messages.select_related("author", "quoted", "quoted__author")
+        .defer("search_vector", "quoted__search_vector")
+        .order_by("position")
     )
     for message in messages:
         message.thread = thread
