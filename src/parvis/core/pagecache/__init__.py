@@ -3,8 +3,10 @@
 - ``tags.py``: what a write retires, declared per model (``declare``) from the apps'
   ``content.py`` modules;
 - ``writes.py``: every write statement turned into tags and retired (``retire``);
-- ``pages.py``: pages (``public_page``, ``serve``) and fragments (``fragment``) stored with the
-  values of the tags they show, served while those hold;
+- ``pages.py``: pages (``public_page``, ``serve``) and ``fragments.py``: fragments
+  (``fragment``) stored with the values of the tags they show, served while those hold;
+- ``local.py``: the tags' values, fragments and cards a process remembers between requests,
+  checked against the retirements once per request;
 - ``personal.py``: the per-request values (CSRF token, CSP nonce, form tokens) put into each
   response in place of a render's placeholders.
 
@@ -14,6 +16,7 @@ See docs/performance.md ("Page cache") for the design and its measurements.
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_init
 
+from .fragments import fragment, fragments
 from .pages import (
     RELATIVE_SECONDS,
     RENDERING,
@@ -22,8 +25,6 @@ from .pages import (
     declared_tags,
     depends_on,
     enabled,
-    fragment,
-    fragments,
     fragments_enabled,
     page_key,
     pages_enabled,

@@ -14,7 +14,9 @@ The template must show only what it reads of the item and of the values passed w
 clock (``now``, "3 days ago"), no request; the member only when passed with it (``user=user``:
 their content is then part of the key, a visitor's is "a visitor").
 
-``shared`` does the same for any value an item gives (the API's representations).
+``shared`` does the same for any value an item gives (the API's representations). The process
+that read or rendered a card remembers it (``local.py``): a card's key being its content, no
+write makes it wrong, and the next page showing it does not read Redis.
 """
 
 import dataclasses
@@ -36,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
+from . import local
 from . import tags as tagging
 from .pages import fragments_enabled
 from .writes import tag_values
@@ -176,7 +179,11 @@ def _shared(items, render, template_name, extra, skip):
         else:
             keys.append(CARD_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest()))
     try:
-        stored = cache.get_many([key for key in keys if key is not None])
+        stored = local.entries([key for key in keys if key is not None])
+        missing = [key for key in keys if key is not None and key not in stored]
+        read = cache.get_many(missing) if missing else {}
+        local.keep(read)
+        stored.update(read)
     except Exception:  # noqa: BLE001 - no cache: render
         stored = {}
     rendered, new = [], {}
@@ -193,6 +200,7 @@ def _shared(items, render, template_name, extra, skip):
     if new:
         with suppress(Exception):  # no cache: shown, not kept
             cache.set_many(new, timeout=settings.PARVIS_FRAGMENT_CACHE_SECONDS)
+            local.keep(new)
     return rendered
 
 

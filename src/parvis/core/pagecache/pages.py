@@ -41,15 +41,13 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 
 from ..routers import primary_reads
-from . import schedule
+from . import local, schedule
 from . import tags as tagging
 from .personal import (
     RENDERING,
     has_placeholders,
-    personal_html,
     personalise,
     placeholders,
-    placeholders_for,
 )
 from .schedule import UNTIL
 from .writes import retired_count, tag_values
@@ -74,7 +72,6 @@ RENEWAL = "page_cache_renewal"
 #: instant they were rendered (a process of the previous release, during an upgrade, reads
 #: only its own).
 PAGE_KEY = "pagecache:page:v4:{}"
-FRAGMENT_KEY = "pagecache:fragment:v2:{}"
 #: Fragments and pages showing relative times ("active 5 minutes ago") are kept this long at
 #: most, whatever ``PARVIS_PAGE_CACHE_SECONDS``.
 RELATIVE_SECONDS = 60
@@ -209,7 +206,11 @@ def _holds(stored_tags, current=None) -> bool:
         return True
     if current is None:
         current = tag_values([tag for tag, _value in stored_tags])
-    return all(current.get(tag) == value for tag, value in stored_tags)
+    differing = [tag for tag, value in stored_tags if current.get(tag) != value]
+    if differing and local.sync():  # remembered values: those differing are read again
+        current = {**current, **tag_values(differing, fresh=True)}
+        differing = [tag for tag, value in stored_tags if current.get(tag) != value]
+    return not differing
 
 
 def _well_formed(stored) -> bool:
@@ -278,11 +279,11 @@ def _moved(values, before, started) -> bool:
     return False
 
 
-def _store(key, value, found, before, started, seconds, *, moved_renews=False) -> bool:
+def _store(key, value, found, before, started, seconds, *, moved_renews=False) -> tuple | None:
     """Keep ``value`` for ``seconds`` (and ``RENEW_SECONDS`` more for ``_usable``) with the
     values of its tags, unless one of them moved while it was rendered; never past the instant
-    it changes by itself (``deadline``: it is not served at all from then on). Whether it was
-    kept.
+    it changes by itself (``deadline``: it is not served at all from then on). The entry
+    kept, or ``None``.
 
     With ``moved_renews`` (a visitor's page), one whose tags moved is kept as already past its
     time: served only while another request renders it anew, so that a page written to more
@@ -292,11 +293,11 @@ def _store(key, value, found, before, started, seconds, *, moved_renews=False) -
         values = tag_values(tags)
         stale = _moved(values, before, started)
         if stale and not moved_renews:
-            return False
+            return None
         now = time.time()
         changes_at = schedule.changes_at(found, tags, started / 1e9)
         if changes_at - now < 1:
-            return False
+            return None
         stored_tags = tuple(sorted(values.items()))
         if changes_at < now + seconds:  # not served past it, even while renewed
             fresh_until, timeout = changes_at, changes_at - now
@@ -307,95 +308,10 @@ def _store(key, value, found, before, started, seconds, *, moved_renews=False) -
         entry = (value, fresh_until, stored_tags, changes_at, started / 1e9)
         cache.set(key, entry, max(1, int(timeout)))
         cache.delete(key + ":renewing")
-        return True
+        return entry
     except Exception:  # noqa: BLE001 - not stored: served all the same
         logger.warning("Page cache unavailable: %s not stored.", key)
-        return False
-
-
-def _reused(stored) -> None:
-    """A stored fragment served inside a page or fragment being rendered: the enclosing one
-    shows what it shows (its tags, the instant it changes by itself), as if rendered again."""
-    found = _collector.get()
-    if found is not None:
-        found.update(("tag", tag) for tag, _value in stored[2])
-        if stored[3] != float("inf"):
-            found.add((UNTIL, stored[3]))
-
-
-def fragment(parts, render, *, tags=(), seconds=RELATIVE_SECONDS, request=None):
-    """A template fragment (``render()``'s HTML, or any value that pickles) cached under
-    ``parts`` (what makes it differ: the member, the language...), valid while ``tags`` and the
-    items it loaded are not retired, ``seconds`` at most (``PARVIS_FRAGMENT_CACHE_SECONDS`` if
-    less; ``RELATIVE_SECONDS`` by default: a member's home shows relative times). ``render()``
-    every time when fragments are off. Inside a page or fragment being rendered, the enclosing one
-    depends on what this one shows, whether it was rendered or read from the cache.
-
-    With ``request``, the fragment (HTML) holds per-request values (a form's CSRF token and
-    one-time form token, the CSP nonce): ``render()`` runs with placeholders for them
-    (``request``'s ``RENDERING``: read by ``core.context_processors.page_cache_placeholders``
-    and by ``{% form_token %}``), stored with the HTML, and each use, hit or miss, gets this
-    request's own values (``personalise``)."""
-    if not fragments_enabled():
-        return render()
-    key = _fragment_key(parts)
-    try:
-        stored = cache.get(key)
-        if _usable(key, stored):
-            _reused(stored)
-            if request is None:
-                return stored[0]
-            return personal_html(request, *stored[0])
-    except Exception:  # noqa: BLE001 - no cache: render
-        return render()
-    return _render_fragment(key, render, tags, seconds, request)
-
-
-def fragments(entries, *, seconds=RELATIVE_SECONDS) -> list:
-    """``[fragment(parts, render, seconds=seconds) for parts, render in entries]``, with one
-    cache read of them all and one of their tags: the ones missing or retired are rendered
-    (and stored) one by one."""
-    if not fragments_enabled():
-        return [render() for _parts, render in entries]
-    keys = [_fragment_key(parts) for parts, _render in entries]
-    try:
-        stored = cache.get_many(keys)
-        tags = {tag for entry in stored.values() if _well_formed(entry) for tag, _v in entry[2]}
-        current = tag_values(tags)
-    except Exception:  # noqa: BLE001 - no cache: render
-        return [render() for _parts, render in entries]
-    values = []
-    for key, (_parts, render) in zip(keys, entries, strict=True):
-        entry = stored.get(key)
-        if _usable(key, entry, current):
-            _reused(entry)
-            values.append(entry[0])
-        else:
-            values.append(_render_fragment(key, render, (), seconds))
-    return values
-
-
-def _fragment_key(parts) -> str:
-    return FRAGMENT_KEY.format(hashlib.sha256(repr(parts).encode()).hexdigest())
-
-
-def _render_fragment(key, render, tags, seconds, request=None):
-    """Render a fragment missing from the cache (or retired) and store it (see ``fragment``)."""
-    try:
-        started = time.time_ns()
-        before = _known_before(tags)
-    except Exception:  # noqa: BLE001 - no cache: render
-        return render()
-    marks = placeholders() if request is not None else None
-    with primary_reads(), collecting() as found, placeholders_for(request, marks):
-        value = render()
-    found.update(("tag", tag) for tag in tags)  # an enclosing page depends on them too
-    seconds = min(settings.PARVIS_FRAGMENT_CACHE_SECONDS, seconds)
-    if request is None:
-        _store(key, value, found, before, started, seconds)
-        return value
-    _store(key, (value, marks), found, before, started, seconds)
-    return personal_html(request, value, marks)
+        return None
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from . import local
 from . import tags as tagging
 
 logger = logging.getLogger("parvis.core.pagecache")
@@ -169,11 +170,15 @@ def statement_tags(sql, params, connection=None):
 # --- retiring ----------------------------------------------------------------------------------
 
 
-def tag_values(tag_list) -> dict:
-    """The current value of each tag (one cache read). A tag never retired (or whose key was
-    lost) gets a new value that no stored page can hold (so a lost key never brings an old
-    page back), negative so that it does not look like a write that just happened."""
-    keys = {TAG_KEY.format(tag): tag for tag in tag_list}
+def tag_values(tag_list, *, fresh=False) -> dict:
+    """The current value of each tag (one cache read; none for the tags this process remembers
+    in a request, unless ``fresh``: ``local``). A tag never retired (or whose key was lost)
+    gets a new value that no stored page can hold (so a lost key never brings an old page
+    back), negative so that it does not look like a write that just happened."""
+    known = {} if fresh else local.known_tags(tag_list)
+    keys = {TAG_KEY.format(tag): tag for tag in tag_list if tag not in known}
+    if not keys:
+        return known
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
     if missing:
@@ -181,14 +186,20 @@ def tag_values(tag_list) -> dict:
         for key in missing:
             cache.add(key, now, timeout=None)
         found.update(cache.get_many(missing))
-    return {tag: found.get(key) for key, tag in keys.items()}
+    read = {tag: found.get(key) for key, tag in keys.items()}
+    local.remember_tags(read)
+    return {**known, **read}
 
 
 def bump(tag_list) -> None:
     """Retire every stored page and fragment that depends on one of these tags."""
     if tag_list:
         now = time.time_ns()
-        cache.set_many({TAG_KEY.format(tag): now for tag in tag_list}, timeout=None)
+        tag_list = list(tag_list)
+        keys = [TAG_KEY.format(tag) for tag in tag_list]
+        if local.bump(keys, tag_list, now):  # Redis: counted and logged in the same step
+            return
+        cache.set_many(dict.fromkeys(keys, now), timeout=None)
         try:
             cache.incr(RETIRED_KEY)
         except ValueError:  # never counted yet
@@ -197,7 +208,8 @@ def bump(tag_list) -> None:
 
 def retired_count():
     """How many retirements happened so far (``None`` while none has)."""
-    return cache.get(RETIRED_KEY)
+    count = local.retired_count()
+    return cache.get(RETIRED_KEY) if count is None else count
 
 
 class _RetireAtCommit:
