@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .. import pagecache
 from ..pagecache.cards import cards
 
 register = template.Library()
@@ -131,6 +132,24 @@ def cards_tag(items, template_name, name, **extra):
 @register.simple_tag(name="items")
 def items_tag(items, template_name, name, **extra):
     return cards(items, template_name, name, **extra)
+
+
+@register.simple_tag
+def form_fields(form, template_name, *tags):
+    """``template_name`` rendered with ``form`` (a search form's fields): a fragment shared by
+    every page showing the same fields with the same data, in the same language, kept while
+    ``tags`` (what the choices come from; the territories are always part of it) hold. For a
+    form whose HTML depends only on those (a ``GET`` form, no request, no member)."""
+    data = tuple(sorted((name, tuple(values)) for name, values in form.data.lists()))
+    parts = ("form-fields", template_name, translation.get_language(), tuple(form.fields), data)
+    return mark_safe(  # noqa: S308 - a template's output
+        pagecache.fragment(
+            parts,
+            lambda: render_to_string(template_name, {"form": form}),
+            tags=tags,
+            seconds=settings.PARVIS_FRAGMENT_CACHE_SECONDS,
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
