@@ -175,3 +175,29 @@ def test_without_redis_nothing_is_remembered(in_request, settings):
     in_request()
     assert not local.sync()
     assert show(render) == "<p>render 1</p>", "the cache itself still serves it"
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """How many times this process sent something to Redis (a pipeline: once)."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.mark.django_db
+def test_a_visitors_stored_page_costs_one_round_trip(client, oise, round_trips):
+    first = client.get("/agenda/")
+    assert first["X-Page-Cache"] == "miss"
+    round_trips.clear()
+    again = client.get("/agenda/")
+    assert again["X-Page-Cache"] == "hit"
+    assert len(round_trips) == 1, "the page and the retirements since the last request, at once"

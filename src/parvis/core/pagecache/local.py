@@ -164,9 +164,18 @@ def sync() -> bool:
         return False
     seen = _memory.seen
     script = _script(backend, SYNC)
-    keys = [backend.make_key(CLOCK_KEY), backend.make_key(LOG_KEY)]
-    args = [-1 if seen is None else seen, uuid.uuid4().hex, LOG_LENGTH]
+    keys, args = _sync_call(backend, seen)
     found = backend._attempt(lambda _backend: script(keys=keys, args=args), lambda: None)
+    return _synced(state, seen, found)
+
+
+def _sync_call(backend, seen):
+    keys = [backend.make_key(CLOCK_KEY), backend.make_key(LOG_KEY)]
+    return keys, [-1 if seen is None else seen, uuid.uuid4().hex, LOG_LENGTH]
+
+
+def _synced(state, seen, found) -> bool:
+    """Apply the sync script's answer ``found`` (``None``: Redis down)."""
     if found is None:  # Redis down: read (and fail) as without this module
         with _memory.lock:
             _memory.forget()
@@ -182,6 +191,31 @@ def sync() -> bool:
         _memory.epoch, _memory.seen = epoch, count
     state["synced"] = True
     return True
+
+
+def get(key):
+    """``cache.get(key)``; the request's first read of the cache also reads the retirements
+    (``sync``) in the same round trip: a visitor's stored page costs one."""
+    state = _request.get()
+    backend = _backend()
+    if state is None or state["synced"] or backend is None:
+        return caches["default"].get(key)
+    seen = _memory.seen
+    script = _script(backend, SYNC)
+    keys, args = _sync_call(backend, seen)
+
+    def both(_backend):
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+        pipe.get(backend.make_key(key))
+        return pipe.execute(raise_on_error=False)
+
+    found = backend._attempt(both, lambda: None)
+    if found is None or isinstance(found[0], Exception):  # Redis down, or not loaded yet
+        return caches["default"].get(key) if sync() else None
+    _synced(state, seen, found[0])
+    value = found[1]
+    return None if value is None else backend._cache._serializer.loads(value)
 
 
 def _follows(epoch, seen, count, entries) -> bool:

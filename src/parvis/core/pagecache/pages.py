@@ -398,7 +398,7 @@ def serve(request, declared, render, *, params=None, timeout=None, refuse=None):
     query = reduced_query(request, params)
     try:
         key = page_key(request, query)
-        stored = cache.get(key)
+        stored = local.get(key)  # with this request's read of the retirements
         state = _page_state(key, stored)
     except Exception:  # noqa: BLE001 - no cache: serve the page as usual
         return render()
