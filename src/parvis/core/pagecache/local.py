@@ -12,7 +12,7 @@ counts it (``CLOCK_KEY``'s ``n``) and appends it to a log (``LOG_KEY``, the last
 entries it has not seen yet, in one round trip, and applies them to what it remembers:
 
 - the tags' values: ``writes.tag_values`` reads from Redis only those it never read;
-- fragments (``pages.fragment``, ``fragments``) and cards (``cards.shared``), the last
+- fragments (``fragments.fragment``, ``fragments.fragments``) and cards (``cards.shared``), the last
   ``ENTRIES`` used: a fragment is served from here while its tags hold and its time has not
   passed, as it would be from Redis; a card is kept under its content, which no write changes.
 
