@@ -302,10 +302,3 @@ def _size(value, depth=3) -> int:
     if isinstance(value, tuple | list) and depth:
         return sum(_size(part, depth - 1) for part in value)
     return sys.getsizeof(value)
-
-
-def forget() -> None:
-    """Forget everything remembered (tests)."""
-    with _memory.lock:
-        _memory.forget()
-        _memory.epoch = _memory.seen = None
