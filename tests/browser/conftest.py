@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls that the tests
 # make between browser steps are ordinary synchronous calls.
@@ -48,8 +49,17 @@ def assert_accessible():
     """Run axe-core on the current page; fail with the list of WCAG 2.1 A/AA violations."""
     axe = Axe()
 
+    def run(page):
+        page.wait_for_load_state("load")
+        return axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+
     def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        try:
+            results = run(page)
+        except PlaywrightError:
+            # A click's navigation replaced the document while axe was reading it (axe then
+            # finds no document): check the page the browser settled on.
+            results = run(page)
         violations = results.response["violations"]
         details = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} — "

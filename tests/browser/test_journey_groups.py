@@ -78,6 +78,7 @@ def test_resident_joins_a_private_group_and_replies_mentioning_a_member(
     assert "Fête de quartier" not in page.content()
     assert_accessible(page)
     page.locator(f"a[href='/groupes/{group.slug}/demander/']").click()
+    page.wait_for_url(group_url + "demander/")
     assert_accessible(page)
     page.fill("textarea[name=message]", "J'habite le quartier depuis dix ans.")
     page.locator("main form button[type=submit]").click()
