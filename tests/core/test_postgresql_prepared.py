@@ -1,0 +1,41 @@
+"""Prepared statements (parvis.environment.parse_database): a query a connection runs again
+and again is planned once, whatever its values, unless DATABASE_PREPARE_THRESHOLD=0."""
+
+import pytest
+from django.db import connection
+
+from parvis.agenda.models import Event
+from parvis.environment import parse_database
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+URL = "postgres://parvis@db.example.org:5432/parvis"
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_query_run_again_with_other_values_is_prepared_once():
+    for pk in range(1, 9):  # eight different events: the same text with server-side binding
+        list(Event.objects.filter(pk=pk).values_list("title", flat=True))
+    statements = [text for text in prepared_statements() if '"agenda_event"."title"' in text]
+    assert len(statements) == 1, statements
+    assert '"agenda_event"."id" = $1' in statements[0], "the value is a parameter"
+
+
+def test_the_threshold_comes_from_the_environment(monkeypatch):
+    assert parse_database(URL)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "2")
+    assert parse_database(URL)["OPTIONS"]["prepare_threshold"] == 2
+
+
+def test_zero_turns_prepared_statements_off_for_a_pooler(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "0")
+    assert "OPTIONS" not in parse_database(URL) or not parse_database(URL)["OPTIONS"]
+
+
+def test_sqlite_is_left_as_it_is():
+    assert not parse_database("sqlite:////tmp/parvis.sqlite3").get("OPTIONS")
