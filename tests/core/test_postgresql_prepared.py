@@ -26,6 +26,16 @@ def test_a_query_run_again_with_other_values_is_prepared_once():
     assert '"agenda_event"."id" = $1' in statements[0], "the value is a parameter"
 
 
+def test_a_connection_keeps_more_statements_than_psycopg_default():
+    # 120 distinct texts (a list of keys of each length from 1 to 120), each run six times
+    # (prepared at the run after the fifth): psycopg alone would keep the last 100.
+    for length in range(1, 121):
+        for _ in range(6):
+            list(Event.objects.filter(pk__in=range(length)).values_list("pk", flat=True))
+    statements = [text for text in prepared_statements() if '"agenda_event"."id" IN' in text]
+    assert len(statements) == 120
+
+
 def test_the_threshold_comes_from_the_environment(monkeypatch):
     assert parse_database(URL)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "2")

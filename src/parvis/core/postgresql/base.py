@@ -17,8 +17,20 @@ import select
 from django.db.backends.postgresql import base
 from psycopg import pq
 
+#: Prepared statements a connection keeps (psycopg keeps 100, and drops the least recently used
+#: beyond): the long tail's pages run a few hundred distinct queries (lists of keys of
+#: different lengths are distinct texts), each plan 100–150 kB in its PostgreSQL backend: at
+#: most about 45 MB a connection.
+PREPARED_MAX = 300
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if conn_params.get("prepare_threshold") is not None:
+            connection.prepared_max = PREPARED_MAX
+        return connection
+
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
