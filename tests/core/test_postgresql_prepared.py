@@ -37,6 +37,7 @@ def test_a_connection_keeps_more_statements_than_psycopg_default():
 
 
 def test_the_threshold_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
     assert parse_database(URL)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "2")
     assert parse_database(URL)["OPTIONS"]["prepare_threshold"] == 2
@@ -44,7 +45,7 @@ def test_the_threshold_comes_from_the_environment(monkeypatch):
 
 def test_zero_turns_prepared_statements_off_for_a_pooler(monkeypatch):
     monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "0")
-    assert "OPTIONS" not in parse_database(URL) or not parse_database(URL)["OPTIONS"]
+    assert not parse_database(URL).get("OPTIONS")
 
 
 def test_sqlite_is_left_as_it_is():

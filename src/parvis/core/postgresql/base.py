@@ -19,8 +19,8 @@ from psycopg import pq
 
 #: Prepared statements a connection keeps (psycopg keeps 100, and drops the least recently used
 #: beyond): the long tail's pages run a few hundred distinct queries (lists of keys of
-#: different lengths are distinct texts), each plan 100–150 kB in its PostgreSQL backend: at
-#: most about 45 MB a connection.
+#: different lengths are distinct texts), each plan about 140 kB in its PostgreSQL backend: at
+#: most about 42 MB a connection.
 PREPARED_MAX = 300
 
 
