@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import hashlib
 import uuid
 from contextlib import suppress
@@ -60,6 +61,9 @@ SIMPLE = (
     uuid.UUID,
     type(None),
 )
+#: SIMPLE's exact types (and datetime's, a date's subclass), told apart by one set lookup: most
+#: values a card shows. An enum member (a choice) is not one of them, whatever it derives from.
+SIMPLE_TYPES = frozenset((*SIMPLE, dt.datetime))
 
 
 class Unshareable(Exception):
@@ -70,6 +74,8 @@ def content_of(value, depth=DEPTH, memo=None):
     """What a template can read of ``value``, as plain values (see the module's doc).
     ``memo`` keeps each instance's content for the other values of a list (their discussion,
     its group...)."""
+    if type(value) in SIMPLE_TYPES:
+        return value
     if isinstance(value, enum.Enum):
         return content_of(value.value, depth, memo)
     if isinstance(value, SIMPLE):  # datetime is a date
@@ -93,6 +99,13 @@ def content_of(value, depth=DEPTH, memo=None):
     raise Unshareable(type(value).__name__)
 
 
+@functools.cache
+def _field_names(model):
+    """``model``'s concrete fields' attribute names, as a set and in order."""
+    names = {field.attname for field in model._meta.concrete_fields}
+    return frozenset(names), tuple(sorted(names))
+
+
 def _model_content(instance, depth, memo, skip=()):
     known = memo.get(id(instance))
     if known is not None and not skip:
@@ -102,11 +115,12 @@ def _model_content(instance, depth, memo, skip=()):
     # Met again inside itself (a discussion's last message...): its content is already there.
     memo[id(instance)] = (instance._meta.label, instance.pk)
     values = instance.__dict__
-    fields = {field.attname for field in instance._meta.concrete_fields}
+    fields, ordered = _field_names(type(instance))
     content = [instance._meta.label, instance.pk]
-    content.extend(
-        content_of(values[name], depth, memo) for name in sorted(fields) if name in values
-    )
+    for name in ordered:
+        if name in values:
+            value = values[name]
+            content.append(value if type(value) in SIMPLE_TYPES else content_of(value, depth, memo))
     for name, related in sorted(instance._state.fields_cache.items()):
         if name not in skip:
             content.append((name, content_of(related, depth - 1, memo)))
