@@ -17,7 +17,7 @@ and the mean of each request's best round, which a busy machine disturbs less),
 elapsed and of this process's CPU (Python's share, steadier on a shared machine), and each
 kind's share of the requests and of the time. ``--profile`` runs cProfile over one
 round (or only the requests of ``KIND``) and prints the top functions; ``--json`` keeps the
-figures.
+figures, ``--dump`` the profile (for ``pstats``: callers, callees).
 
 Run with the environment of the database being measured (docs/performance.md, "Uncached
 pages"); ``BENCH_APP`` measures another checkout's code (``bench/seeding/base.py``), so a
@@ -139,6 +139,7 @@ def main():
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative,tottime")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--dump", help="with --profile: keep the profile in this file (pstats)")
     parser.add_argument(
         "--fragments",
         action="store_true",
@@ -185,6 +186,8 @@ def main():
                 get(client, path)
             profiler.disable()
             print_profile(profiler, args.sort, args.top)
+            if args.dump:
+                profiler.dump_stats(args.dump)
     if args.json:
         with open(args.json, "w") as file:
             json.dump(
