@@ -7,8 +7,6 @@ from django.db import connection
 from parvis.agenda.models import Event
 from parvis.environment import parse_database
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
-
 URL = "postgres://parvis@db.example.org:5432/parvis"
 
 
@@ -18,6 +16,8 @@ def prepared_statements():
         return [row[0] for row in cursor.fetchall()]
 
 
+@pytest.mark.postgresql  # the tests reading the settings run on any database
+@pytest.mark.django_db
 def test_a_query_run_again_with_other_values_is_prepared_once():
     for pk in range(1, 9):  # eight different events: the same text with server-side binding
         list(Event.objects.filter(pk=pk).values_list("title", flat=True))
@@ -26,6 +26,8 @@ def test_a_query_run_again_with_other_values_is_prepared_once():
     assert '"agenda_event"."id" = $1' in statements[0], "the value is a parameter"
 
 
+@pytest.mark.postgresql  # the tests reading the settings run on any database
+@pytest.mark.django_db
 def test_a_connection_keeps_more_statements_than_psycopg_default():
     # 120 distinct texts (a list of keys of each length from 1 to 120), each run six times
     # (prepared at the run after the fifth): psycopg alone would keep the last 100.
