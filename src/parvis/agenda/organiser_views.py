@@ -6,7 +6,6 @@ The pages that find and show events are in ``views.py``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.core.geo import map_context
+from parvis.core.pagination import Paginator
 
 from . import services as workflow
 from .forms import CancelForm, EventForm

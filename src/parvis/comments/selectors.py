@@ -1,9 +1,9 @@
 """Every read of comments and reactions, shaped for the pages: a constant number of queries
 whatever the number of comments or reactions."""
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 
+from parvis.core.pagination import Paginator
 from parvis.moderation.selectors import annotate_hidden
 
 from .models import COMMENTS_PER_PAGE, EMOJI, Comment, Reaction, ReactionKind
@@ -25,16 +25,7 @@ def comments_page(target: str, *, page=1):
         )
         .order_by("created_at", "pk")
     )
-    if str(page) == "1":
-        # The first page (most items' only one): a page and one more comment tell the count
-        # when they are not more than a page, without counting.
-        first = list(comments[: COMMENTS_PER_PAGE + 1])
-        if len(first) <= COMMENTS_PER_PAGE:
-            return Paginator(first, COMMENTS_PER_PAGE).get_page(1)
-        paginator = Paginator(comments, COMMENTS_PER_PAGE)
-        return Page(first[:COMMENTS_PER_PAGE], paginator.validate_number(1), paginator)
-    paginator = Paginator(comments, COMMENTS_PER_PAGE)
-    return paginator.get_page(page)
+    return Paginator(comments, COMMENTS_PER_PAGE).get_page(page)
 
 
 def comment_count(target: str) -> int:

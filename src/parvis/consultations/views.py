@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.core.htmx import render_list, status_tabs
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.core.richtext import render_markdown
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden

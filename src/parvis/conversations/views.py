@@ -5,7 +5,6 @@ takes no part in answers 404, as does a conversation for a moderator."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from parvis.accounts.models import User
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.agenda.models import Event
 from parvis.agenda.selectors import user_organises
+from parvis.core.pagination import Paginator
 from parvis.directory.selectors import listed_members
 from parvis.groups.mentions import link_in_text
 from parvis.moderation.models import ModerationCase

@@ -1,10 +1,10 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
 from parvis.core import pagecache
 from parvis.core.htmx import is_htmx, results_fragment
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.core.routers import replica_reads
 
 from .forms import DirectoryFilterForm

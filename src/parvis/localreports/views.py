@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from parvis.core.geo import map_context, map_point
 from parvis.core.htmx import fragment, is_htmx, render_list, status_tabs
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.territories.models import Territory, TerritoryKind

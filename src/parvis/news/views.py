@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from parvis.accounts.models import User, VerificationStatus
 from parvis.accounts.selectors import member_is_visible_to
 from parvis.core.htmx import fragment, is_htmx, render_list, results_fragment
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
 from parvis.groups.models import Group, Thread

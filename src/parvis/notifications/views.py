@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.models import User
 from parvis.core.htmx import render_list
+from parvis.core.pagination import Paginator
 
 from . import registry, services
 from .emails import DIGEST_SCOPE, notification_text, unsubscribe_read

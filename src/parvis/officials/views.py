@@ -1,10 +1,10 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
 from parvis.core.htmx import render_list
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 
 from .forms import OfficialFilterForm
 from .sections import official_sections

@@ -2,7 +2,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
 from parvis.core.htmx import fragment, is_htmx, render_list
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.moderation.selectors import annotate_hidden, hidden_from
 from parvis.moderation.views import render_hidden
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from parvis.accounts.models import User
 from parvis.core.emails import absolute_url
 from parvis.core.htmx import fragment, is_htmx, render_list, status_tabs
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.organisations.models import Organisation, OrganisationKind

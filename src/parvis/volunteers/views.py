@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.core.htmx import render_list
 from parvis.core.pagecache import RELATIVE_SECONDS, public_page
+from parvis.core.pagination import Paginator
 from parvis.core.spreadsheets import safe_cell
 from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden

@@ -3,25 +3,25 @@ counted up to 500, and the messages of a discussion by ranges of positions."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.pagination import BasePagination, PageNumberPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from parvis.core.pagination import CappedPaginator
+from parvis.core.pagination import CappedPaginator, PagePagination
 
 from ..models import MESSAGES_PER_PAGE
 from ..selectors import thread_messages, thread_page_count
 
 
-class GroupPagination(PageNumberPagination):
+class GroupPagination(PagePagination):
     page_size = 20
 
 
-class ThreadPagination(PageNumberPagination):
+class ThreadPagination(PagePagination):
     page_size = 20
 
 
-class SearchPagination(PageNumberPagination):
+class SearchPagination(PagePagination):
     """20 results a page; ``count`` stops at 500 (refine the words beyond)."""
 
     page_size = 20

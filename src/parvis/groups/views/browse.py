@@ -1,7 +1,6 @@
 """Reading the groups: the list, a group's page and its members, search (in one group
 or in every group the reader may read)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
@@ -9,6 +8,7 @@ from parvis.accounts.selectors import member_is_visible_to
 from parvis.core import pagecache
 from parvis.core.htmx import is_htmx, render_list, results_fragment
 from parvis.core.pagecache import public_page
+from parvis.core.pagination import Paginator
 from parvis.core.richtext import render_markdown
 from parvis.core.routers import replica_reads
 from parvis.moderation.selectors import hidden_from, visible
