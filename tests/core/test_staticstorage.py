@@ -1,5 +1,5 @@
 """The production static files' storage (parvis.core.staticstorage): whitenoise's addresses,
-each computed once per process; and the web process's garbage collector (parvis.wsgi)."""
+each computed once per process."""
 
 import json
 import os
@@ -75,18 +75,3 @@ def test_production_settings_use_it(settings):
         text=True,
     )
     assert result.stdout.strip() == "parvis.core.staticstorage.StaticStorage"
-
-
-def test_the_web_process_keeps_what_it_loaded_out_of_the_collector():
-    script = "import gc, parvis.wsgi\nprint(gc.get_freeze_count())\n"
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "parvis.settings"}
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        env=environment,
-        check=True,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    )
-    # Django, the apps and their URLs: well over a hundred thousand objects.
-    assert int(result.stdout.strip()) > 50_000
