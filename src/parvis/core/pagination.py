@@ -6,14 +6,15 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
-def _first(number) -> bool:
-    """Whether ``number`` (as a page number comes: text, integer...) asks for the first page."""
+def _integer(number):
+    """``number`` (as a page number comes: text, integer...) as an integer, or ``None`` when it
+    is not one (as Django's paginator reads it)."""
     if isinstance(number, float) and not number.is_integer():
-        return False
+        return None
     try:
-        return int(number) == 1
+        return int(number)
     except (TypeError, ValueError):
-        return False
+        return None
 
 
 class Paginator(django_paginator.Paginator):
@@ -23,15 +24,12 @@ class Paginator(django_paginator.Paginator):
     Otherwise, and for the other pages, the count is a query as with Django's."""
 
     def validate_number(self, number):
-        if _first(number) and self.allow_empty_first_page:
+        integer = _integer(number)
+        if integer is None:  # no page asked: known before counting, unlike Django's
+            raise django_paginator.PageNotAnInteger(self.error_messages["invalid_page"])
+        if integer == 1 and self.allow_empty_first_page:
             return 1  # the first page always exists: no need to count to know it
-        try:  # not a number (no page asked): known before counting, unlike Django's
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            int(number)
-        except (TypeError, ValueError):
-            raise django_paginator.PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        return super().validate_number(number)
+        return super().validate_number(integer)
 
     def page(self, number):
         number = self.validate_number(number)
