@@ -53,7 +53,7 @@ def test_a_file_missing_from_the_manifest_is_an_error_every_time(static_root):
             storage.url("parvis/missing.js")
 
 
-def test_production_settings_use_it(settings):
+def test_production_settings_use_it():
     # parvis.settings picks the storage from DEBUG at import: read them as production does.
     script = (
         "import django; django.setup()\n"
