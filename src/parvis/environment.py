@@ -53,6 +53,11 @@ def parse_database(url, **options):
     one, when it costs no more than the plans for each value). ``0`` turns this off, for a
     connection pooler in transaction mode that cannot keep prepared statements
     (docs/deployment.md).
+
+    PostgreSQL's JIT compilation is off for these connections (``jit=off`` in the connection's
+    ``options``) unless ``DATABASE_JIT`` is true: it starts on any query whose estimated cost
+    crosses ``jit_above_cost``, which a count over a large list does, and compiling took
+    10-100 ms for queries that run in a few (docs/performance.md, "JIT off").
     """
     config = dj_database_url.parse(url, **options)
     if config["ENGINE"] == "django.db.backends.postgresql":
@@ -62,6 +67,9 @@ def parse_database(url, **options):
             config.setdefault("OPTIONS", {}).update(
                 server_side_binding=True, prepare_threshold=prepare_threshold
             )
+        if not env_bool("DATABASE_JIT", False):
+            given = config.setdefault("OPTIONS", {}).get("options", "")
+            config["OPTIONS"]["options"] = f"{given} -c jit=off".strip()
     return config
 
 
