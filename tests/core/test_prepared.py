@@ -1,0 +1,159 @@
+"""Querysets built and compiled once per process (parvis.core.prepared): the same rows as the
+queryset built anew, whatever is done with them, and the function built once per shape."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from parvis.accounts.models import User
+from parvis.core.prepared import prepared
+from parvis.territories.models import Territory
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counted(function):
+    """``function`` with the number of times it ran in ``.runs``."""
+
+    def run(**arguments):
+        run.runs += 1
+        return function(**arguments)
+
+    run.runs = 0
+    return run
+
+
+def _communes(epci, kind, names):
+    return (
+        Territory.objects.filter(epci_id=epci, kind=kind, name__in=names)
+        .select_related("epci", "departement")
+        .order_by("name")
+    )
+
+
+def names(queryset):
+    return [territory.name for territory in queryset]
+
+
+@pytest.fixture
+def communes():
+    return counted(_communes)
+
+
+def test_rows_are_those_of_the_queryset_built_anew_whatever_the_values(oise, communes):
+    by_epci = prepared("epci", "kind", "names")(communes)
+    every_name = ["Beauvais", "Compiègne", "Margny-lès-Compiègne"]
+    for epci in oise["epcis"]:
+        for kind in ("commune", "epci"):
+            for chosen in (every_name, every_name[:2], every_name[1:]):
+                arguments = {"epci": epci.pk, "kind": kind, "names": chosen}
+                expected = names(_communes(**arguments))
+                assert names(by_epci(**arguments)) == expected
+    assert names(by_epci(epci=oise["epcis"][1].pk, kind="commune", names=every_name)) == [
+        "Compiègne",
+        "Margny-lès-Compiègne",
+    ]
+    # Built twice for each shape (the stand-ins' check): lists of 3 and of 2 names.
+    assert communes.runs == 4
+    assert by_epci.prepares(epci=1, kind="commune", names=["a", "b"])
+    assert communes.runs == 4
+
+
+def test_the_related_rows_are_filled_from_the_kept_sql(oise, communes):
+    by_epci = prepared("epci", "kind", "names")(communes)
+    arguments = {"epci": oise["epcis"][1].pk, "kind": "commune", "names": ["Compiègne"]}
+    list(by_epci(**arguments))  # compiled once
+    with CaptureQueriesContext(connection) as queries:
+        (compiegne,) = by_epci(**arguments)
+        assert compiegne.epci.name.startswith("CA de la Région de Compiègne")
+        assert compiegne.departement.name == "Oise"
+    assert len(queries) == 1
+
+
+def test_counts_pages_and_added_filters_use_the_values(oise, communes):
+    by_epci = prepared("epci", "kind", "names")(communes)
+    every_name = ["Beauvais", "Compiègne", "Margny-lès-Compiègne"]
+    arguments = {"epci": oise["epcis"][1].pk, "kind": "commune", "names": every_name}
+    assert by_epci(**arguments).count() == 2
+    assert by_epci(**arguments).exists()
+    assert names(by_epci(**arguments)[1:2]) == ["Margny-lès-Compiègne"]
+    assert by_epci(**arguments).first().name == "Compiègne"
+    assert names(by_epci(**arguments).filter(population__gt=10000)) == ["Compiègne"]
+    assert by_epci(**{**arguments, "epci": oise["epcis"][0].pk}).count() == 1
+    # As a subquery of another query.
+    inner = by_epci(**arguments).filter(pk=OuterRef("pk"))
+    assert sorted(names(Territory.objects.filter(Exists(inner)))) == [
+        "Compiègne",
+        "Margny-lès-Compiègne",
+    ]
+    assert Territory.objects.filter(pk__in=by_epci(**arguments).values("pk")).count() == 2
+
+
+def test_each_shape_is_built_apart(oise):
+    @prepared("code")
+    def territory(code, with_epci):
+        territories = Territory.objects.filter(code=code)
+        return territories.select_related("epci") if with_epci else territories
+
+    assert territory(code="60057", with_epci=True).get().epci.name == "CA du Beauvaisis"
+    assert territory(code="60159", with_epci=False).get().name == "Compiègne"
+    assert len(territory.shapes) == 2
+
+
+def test_datetimes_and_lists_of_keys(oise, resident, other_resident):
+    joined = prepared("after", "keys")(
+        lambda after, keys: User.objects.filter(date_joined__gt=after, pk__in=keys).order_by("pk")
+    )
+    early = timezone.now() - datetime.timedelta(days=1)
+    keys = [resident.pk, other_resident.pk]
+    assert list(joined(after=early, keys=keys)) == [resident, other_resident]
+    assert list(joined(after=timezone.now(), keys=keys)) == []
+    assert list(joined(after=early, keys=[other_resident.pk])) == [other_resident]
+    if connection.vendor == "postgresql":  # SQLite gets datetimes as text: built each time
+        assert joined.prepares(after=early, keys=keys)
+
+
+def test_a_value_a_lookup_transforms_is_built_anew_on_every_call(oise):
+    runs = counted(lambda part: Territory.objects.filter(name__icontains=part).order_by("name"))
+    containing = prepared("part")(runs)
+    for part in ("compiègne", "beauv"):
+        expected = names(Territory.objects.filter(name__icontains=part).order_by("name"))
+        assert names(containing(part=part)) == expected
+        assert len(expected) >= 3
+    assert not containing.prepares(part="oise")
+    assert runs.runs == 2 + 3  # the check's two builds, then one build per call
+
+
+def test_a_value_out_of_its_columns_range_is_built_anew(oise):
+    # Population is a positive integer: Django leaves a negative stand-in out of the SQL.
+    populous = prepared("least")(lambda least: Territory.objects.filter(population__gte=least))
+    assert not populous.prepares(least=50000)
+    assert sorted(t.name for t in populous(least=50000)) == ["Beauvais", "Oise"]
+
+
+def test_unsupported_values_are_refused(oise, resident):
+    by_key = prepared("key")(lambda key: User.objects.filter(pk=key))
+    with pytest.raises(TypeError):
+        by_key(key=resident)  # a model instance: pass its key
+    with pytest.raises(TypeError):
+        by_key(key=True)  # a choice between shapes, not a value
+    since = prepared("since")(lambda since: User.objects.filter(date_joined__gt=since))
+    with pytest.raises(TypeError):
+        since(since=datetime.datetime(2026, 1, 1))  # naive
+
+
+def test_a_prepared_queryset_is_read_only_and_its_stand_ins_never_reach_the_database(oise):
+    UserFactory(first_name="Alix")
+    by_name = prepared("name")(lambda name: User.objects.filter(first_name=name))
+    with pytest.raises(TypeError):
+        by_name(name="Alix").update(first_name="Bea")
+    assert User.objects.filter(first_name="Alix").exists()
+    # Combined into a queryset built normally, its stand-ins would be sent as they are.
+    with pytest.raises(RuntimeError):
+        list(User.objects.filter(first_name="Nobody") | by_name(name="Alix"))
