@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parvis.accounts.models import User
+from parvis.agenda.models import Category
 from parvis.core.prepared import prepared
 from parvis.territories.models import Territory
 
@@ -130,11 +131,26 @@ def test_a_value_a_lookup_transforms_is_built_anew_on_every_call(oise):
     assert runs.runs == 2 + 3  # the check's two builds, then one build per call
 
 
-def test_a_value_out_of_its_columns_range_is_built_anew(oise):
-    # Population is a positive integer: Django leaves a negative stand-in out of the SQL.
-    populous = prepared("least")(lambda least: Territory.objects.filter(population__gte=least))
-    assert not populous.prepares(least=50000)
-    assert sorted(t.name for t in populous(least=50000)) == ["Beauvais", "Oise"]
+def test_positive_columns_get_positive_stand_ins(oise):
+    # Django leaves an integer out of its column's range out of the SQL: a positive column
+    # gets stand-ins just under 2**31, and a small positive one, with room for neither, is
+    # built anew on every call.
+    populous = prepared("least", "epci")(
+        lambda least, epci: Territory.objects.filter(population__gte=least, epci_id=epci)
+    )
+    arc = oise["epcis"][1].pk
+    assert populous.prepares(least=1, epci=arc)
+    assert sorted(t.name for t in populous(least=10000, epci=arc)) == ["Compiègne"]
+    assert sorted(t.name for t in populous(least=1, epci=arc)) == [
+        "Compiègne",
+        "Margny-lès-Compiègne",
+    ]
+    Category.objects.create(name="Échecs", slug="echecs", position=300)
+    Category.objects.create(name="Dames", slug="dames", position=299)
+    ranked = prepared("least")(lambda least: Category.objects.filter(position__gte=least))
+    # (SQLite's integers all have 64 bits: there, any column takes the signed stand-ins.)
+    assert ranked.prepares(least=2) is (connection.vendor == "sqlite")
+    assert [category.slug for category in ranked(least=300)] == ["echecs"]
 
 
 def test_unsupported_values_are_refused(oise, resident):

@@ -16,15 +16,15 @@ The function's arguments named in ``prepared(...)`` are *values*: ``int``, ``str
 ``datetime``, or a list or tuple of them. Its other keyword arguments are the *shape*
 (``True``/``False``, a kind, ``None``...): they must be hashable, and each distinct shape is
 built once. The first call of a shape builds the queryset with stand-ins for the values
-(negative integers, strings holding a NUL character, datetimes in year 1), and checks that
-the values only reach the SQL as parameters: two builds with different stand-ins give the
-same SQL, each value appears as one or more parameters, unchanged, and no other parameter
-looks like a stand-in. A shape that fails this check (a value that a lookup transforms, as
-``icontains`` does, a column whose range excludes negative numbers, a datetime on SQLite,
-which Django passes as text) is built normally on every call: slower, never wrong;
-``prepares(**arguments)`` tells which (each prepared function's tests check it). A function
-that uses its values in Python (``if pk > 0``) rather than in lookups, or calls the database,
-cannot be prepared.
+(negative integers, or just under 2**31 for a positive column; strings holding a NUL
+character; datetimes in year 1), and checks that the values only reach the SQL as
+parameters: two builds with different stand-ins give the same SQL, each value appears as one
+or more parameters, unchanged, and no other parameter looks like a stand-in. A shape that
+fails this check (a value that a lookup transforms, as ``icontains`` does; a small positive
+column, whose range has room for neither stand-in; a datetime on SQLite, which Django passes
+as text) is built normally on every call: slower, never wrong. ``prepares(**arguments)``
+tells which (each prepared function's tests check it). A function that uses its values in
+Python (``if pk > 0``) rather than in lookups, or calls the database, cannot be prepared.
 
 Each call returns a clone of the shape's queryset carrying its values. Compiled while it still
 has the shape's structure (only sliced: a page, ``first()``), it reuses the SQL compiled for
@@ -47,6 +47,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 _INT_FLOOR = -32768  # in the range of every signed integer column, small ones included
+_POSITIVE_FLOOR = 2_147_000_000  # for positive columns (not small ones), which refuse those
 _MAX_STANDINS = 2000
 _YEAR_ONE = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 _SCALARS = (int, str, datetime.datetime)
@@ -56,9 +57,12 @@ class Unprepared(Exception):
     """A shape whose values do not reach the SQL as plain parameters."""
 
 
-def _standin(kind, number):
+_SIGNED, _POSITIVE = "signed", "positive"
+
+
+def _standin(kind, number, family=_SIGNED):
     if kind is int:
-        return _INT_FLOOR + number
+        return (_INT_FLOOR if family == _SIGNED else _POSITIVE_FLOOR) + number
     if kind is str:
         return f"\x00prepared-{number}\x00"
     return _YEAR_ONE + datetime.timedelta(microseconds=number)
@@ -78,8 +82,21 @@ def _kind(name, value):
     raise TypeError(f"prepared value {name!r}: int, str, datetime or a list of them, not {kind}")
 
 
+def _int_kind(kind):
+    return kind is int or (isinstance(kind, tuple) and kind[1] is int)
+
+
 def _is_standin_type(value):
-    return type(value) in _SCALARS
+    """Whether ``value`` may be a stand-in: an int (or a subclass, such as the ``Int4`` that
+    Django wraps an integer column's values in with server-side binding), str or datetime."""
+    return isinstance(value, _SCALARS)
+
+
+def _replaced(standin, values):
+    """The value for ``standin`` (in the parameter's wrapper, such as ``Int4``)."""
+    value = values[standin]
+    wrapper = type(standin)
+    return value if wrapper in _SCALARS or type(value) is wrapper else wrapper(value)
 
 
 #: Every stand-in handed out in this process, for the check before a query runs.
@@ -92,31 +109,48 @@ class _Shape:
 
     def __init__(self, build, arguments, names):
         self.names = names
-        first = self._standins(arguments, 0)
-        second = self._standins(arguments, _MAX_STANDINS // 2)
-        self.queryset = self._built(build, arguments, first)
-        self.query = self.queryset.query
-        self.query._shape = self
-        self.standins = {}  # stand-in -> (name, index or None)
-        for name, value in first.items():
-            if isinstance(value, list):
-                self.standins.update({item: (name, i) for i, item in enumerate(value)})
-            else:
-                self.standins[value] = (name, None)
-        _all_standins.update(self.standins)
         self.compiled = {}
-        self._check(build(**{**arguments, **second}), first, second)
+        ints = {name for name in names if _int_kind(_kind(name, arguments[name]))}
+        families = dict.fromkeys(names, _SIGNED)
+        for attempt in range(3):
+            first = self._standins(arguments, 0, families)
+            second = self._standins(arguments, _MAX_STANDINS // 2, families)
+            self.queryset = self._built(build, arguments, first)
+            self.query = self.queryset.query
+            self.query._shape = self
+            self.standins = {}  # stand-in -> (name, index or None)
+            for name, value in first.items():
+                if isinstance(value, list):
+                    self.standins.update({item: (name, i) for i, item in enumerate(value)})
+                else:
+                    self.standins[value] = (name, None)
+            _all_standins.update(self.standins)
+            try:
+                missing = self._check(build(**{**arguments, **second}), first, second)
+            except (EmptyResultSet, FullResultSet):
+                # An integer out of its column's range made the query empty: the other
+                # family for every integer, then back for those the SQL then lacks.
+                missing = ints if attempt == 0 else None
+            if not missing:
+                if missing is None:
+                    raise Unprepared("the query is empty with stand-ins")
+                return
+            if not missing <= ints or attempt == 2:
+                raise Unprepared(f"values that do not reach the SQL: {sorted(missing)}")
+            for name in missing:
+                families[name] = _POSITIVE if families[name] == _SIGNED else _SIGNED
 
-    def _standins(self, arguments, offset):
+    def _standins(self, arguments, offset, families):
         numbers = itertools.count(offset)
         values = {}
         for name in self.names:
             kind = _kind(name, arguments[name])
+            family = families[name]
             if isinstance(kind, tuple):
                 length, item_kind = kind
-                values[name] = [_standin(item_kind, next(numbers)) for _ in range(length)]
+                values[name] = [_standin(item_kind, next(numbers), family) for _ in range(length)]
             else:
-                values[name] = _standin(kind, next(numbers))
+                values[name] = _standin(kind, next(numbers), family)
         if next(numbers) - offset > _MAX_STANDINS // 2:
             raise TypeError("too many prepared values")
         return values
@@ -130,13 +164,14 @@ class _Shape:
         return queryset
 
     def _check(self, other, first, second):
-        """Raise ``Unprepared`` unless the values reach the SQL unchanged, as parameters."""
+        """The names of the values missing from the SQL (an argument the function ignores,
+        or an integer out of its column's range, which Django leaves out of the query).
+
+        Raise ``Unprepared`` when the SQL depends on the values or a value reaches it
+        transformed, ``EmptyResultSet`` when the stand-ins make the query empty."""
         using = self.queryset.db
-        try:
-            sql, params = _raw_sql(self.queryset, using)
-            other_sql, other_params = _raw_sql(other, using)
-        except (EmptyResultSet, FullResultSet) as error:
-            raise Unprepared("the query is empty or full with stand-ins") from error
+        sql, params = _raw_sql(self.queryset, using)
+        other_sql, other_params = _raw_sql(other, using)
         if sql != other_sql or len(params) != len(other_params):
             raise Unprepared("the SQL depends on the values")
         seen = set()
@@ -151,11 +186,7 @@ class _Shape:
             if other_value != expected:
                 raise Unprepared("a value reaches the SQL transformed")
             seen.add(value)
-        if seen != set(self.standins):
-            # Unused by the SQL: an argument the function ignores, or a value out of its
-            # column's range, which Django leaves out of the query (a negative stand-in on
-            # a positive column).
-            raise Unprepared("a value does not reach the SQL")
+        return {name for standin, (name, _index) in self.standins.items() if standin not in seen}
 
     def bind(self, arguments):
         queryset = self.queryset._chain()
@@ -263,7 +294,8 @@ class PreparedCompiler:
         if not shape.same_structure(query):
             sql, params = super().as_sql(with_limits, with_col_aliases)
             return sql, tuple(
-                values.get(value, value) if _is_standin_type(value) else value for value in params
+                _replaced(value, values) if _is_standin_type(value) and value in values else value
+                for value in params
             )
         key = (
             self.connection.alias,
@@ -283,7 +315,7 @@ class PreparedCompiler:
             self.col_count, self.has_extra_select = compiled.col_count, compiled.has_extra_select
         params = list(compiled.params)
         for position in compiled.positions:
-            params[position] = values[params[position]]
+            params[position] = _replaced(params[position], values)
         return compiled.sql, tuple(params)
 
 
