@@ -173,3 +173,17 @@ def test_a_prepared_queryset_is_read_only_and_its_stand_ins_never_reach_the_data
     # Combined into a queryset built normally, its stand-ins would be sent as they are.
     with pytest.raises(RuntimeError):
         list(User.objects.filter(first_name="Nobody") | by_name(name="Alix"))
+
+
+@pytest.mark.postgresql  # SQLite gets datetimes as text: their shapes are built each time
+def test_the_pages_main_queries_are_prepared(oise):
+    from parvis.agenda.selectors import _event_for_page, _upcoming_dates
+    from parvis.comments.selectors import _top_level_comments
+    from parvis.groups.selectors import _group_for_page, _thread_for_page, _thread_messages
+
+    assert _event_for_page.prepares(pk=1)
+    assert _upcoming_dates.prepares(event=1, now=timezone.now())
+    assert _group_for_page.prepares(slug="jardins-partages")
+    assert _thread_for_page.prepares(group=1, pk=1)
+    assert _thread_messages.prepares(thread=1, first=31, last=61)
+    assert _top_level_comments.prepares(target="agenda.event:1")

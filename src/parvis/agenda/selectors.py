@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from parvis.core.prepared import prepared
 from parvis.groups.models import Group, GroupStatus, MembershipState, Visibility
 from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import OrganisationMembership
@@ -107,6 +108,15 @@ def _public_occurrences():
 
 def event_for_page(pk):
     """The event ``pk`` with what its page shows, or ``None`` (visibility is checked after)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return _event_for_page(pk=pk).first()
+
+
+@prepared("pk")
+def _event_for_page(pk):
     from django.db.models import Prefetch
 
     from parvis.territories.models import Territory
@@ -122,7 +132,6 @@ def event_for_page(pk):
             "group",
         )
         .prefetch_related(Prefetch("audience", queryset=Territory.objects.order_by("kind", "name")))
-        .first()
     )
 
 
@@ -135,7 +144,7 @@ def event_dates(event, *, limit=None, now=None):
     from django.utils import timezone
 
     now = now or timezone.now()
-    upcoming = event.occurrences.filter(end__gt=now).order_by("start")
+    upcoming = _upcoming_dates(event=event.pk, now=now)
     dates = list(upcoming[: limit + 1] if limit else upcoming)
     has_more = bool(limit) and len(dates) > limit
     dates = dates[:limit] if limit else dates
@@ -145,6 +154,11 @@ def event_dates(event, *, limit=None, now=None):
     for occurrence in dates:
         occurrence.event = event  # no query for occurrence.event (capacity, full)
     return dates, has_more
+
+
+@prepared("event", "now")
+def _upcoming_dates(event, now):
+    return EventOccurrence.objects.filter(event_id=event, end__gt=now).order_by("start")
 
 
 def rsvped_occurrence_ids(user, occurrences):

@@ -4,6 +4,7 @@ whatever the number of comments or reactions."""
 from django.db.models import Count, Prefetch
 
 from parvis.core.pagination import Paginator
+from parvis.core.prepared import prepared
 from parvis.moderation.selectors import annotate_hidden
 
 from .models import COMMENTS_PER_PAGE, EMOJI, Comment, Reaction, ReactionKind
@@ -14,8 +15,14 @@ def comments_page(target: str, *, page=1):
     """The ``page``-th page of the item's top-level comments (oldest first), each with its
     replies (``replies_shown``), authors and moderation state loaded: three queries (the count,
     the comments, their replies), two for a first page that holds them all (no count)."""
-    replies = annotate_hidden(Comment.objects.filter(target=target)).select_related("author")
-    comments = (
+    return Paginator(_top_level_comments(target=target), COMMENTS_PER_PAGE).get_page(page)
+
+
+@prepared("target")
+def _top_level_comments(target):
+    # The replies of these comments (their target is the same).
+    replies = annotate_hidden(Comment.objects.all()).select_related("author")
+    return (
         annotate_hidden(Comment.objects.filter(target=target, parent__isnull=True))
         .select_related("author")
         .prefetch_related(
@@ -25,7 +32,6 @@ def comments_page(target: str, *, page=1):
         )
         .order_by("created_at", "pk")
     )
-    return Paginator(comments, COMMENTS_PER_PAGE).get_page(page)
 
 
 def comment_count(target: str) -> int:

@@ -25,6 +25,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from parvis.accounts.models import User
+from parvis.core.prepared import prepared
 from parvis.core.visitors import same_for_every_visitor
 from parvis.moderation.selectors import annotate_hidden, visible
 
@@ -316,10 +317,13 @@ def territory_epci_ids(arrondissement):
 def group_for_page(slug):
     """The group ``slug`` with what its header shows and its moderation state
     (``moderation_hidden``, same query), or ``None`` (visibility checked after)."""
-    return (
-        annotate_hidden(Group.objects.filter(slug=slug))
-        .select_related("territory", "organisation", "created_by")
-        .first()
+    return _group_for_page(slug=str(slug)).first()
+
+
+@prepared("slug")
+def _group_for_page(slug):
+    return annotate_hidden(Group.objects.filter(slug=slug)).select_related(
+        "territory", "organisation", "created_by"
     )
 
 
@@ -453,14 +457,17 @@ def thread_for_page(group, pk):
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    thread = (
-        Thread.objects.filter(group=group, pk=pk, deleted_at__isnull=True)
-        .select_related("author")
-        .first()
-    )
+    thread = _thread_for_page(group=group.pk, pk=pk).first()
     if thread is not None:
         thread.group = group  # no query for thread.group
     return thread
+
+
+@prepared("group", "pk")
+def _thread_for_page(group, pk):
+    return Thread.objects.filter(group_id=group, pk=pk, deleted_at__isnull=True).select_related(
+        "author"
+    )
 
 
 def thread_page_count(thread):
@@ -479,25 +486,28 @@ def thread_messages(thread, *, page):
     from .models import MESSAGES_PER_PAGE
 
     first = (page - 1) * MESSAGES_PER_PAGE + 1
-    messages = Message.objects.filter(
-        thread=thread, position__gte=first, position__lt=first + MESSAGES_PER_PAGE
-    )
-    # Hidden by moderation: a notice in its place (``moderation_hidden``), and in the quotes
-    # of the replies (``quoted_hidden``).
-    messages = annotate_hidden(messages)
-    messages = annotate_hidden(messages, "quoted", name="quoted_hidden")
-    # Not their search document (``search_vector``): the longest column, which no page shows.
-    messages = list(
-        messages.select_related("author", "quoted", "quoted__author")
-        .defer("search_vector", "quoted__search_vector")
-        .order_by("position")
-    )
+    messages = list(_thread_messages(thread=thread.pk, first=first, last=first + MESSAGES_PER_PAGE))
     for message in messages:
         message.thread = thread
         if message.quoted is not None:
             message.quoted.thread = thread
             message.quoted.moderation_hidden = message.quoted_hidden
     return messages
+
+
+@prepared("thread", "first", "last")
+def _thread_messages(thread, first, last):
+    messages = Message.objects.filter(thread_id=thread, position__gte=first, position__lt=last)
+    # Hidden by moderation: a notice in its place (``moderation_hidden``), and in the quotes
+    # of the replies (``quoted_hidden``).
+    messages = annotate_hidden(messages)
+    messages = annotate_hidden(messages, "quoted", name="quoted_hidden")
+    # Not their search document (``search_vector``): the longest column, which no page shows.
+    return (
+        messages.select_related("author", "quoted", "quoted__author")
+        .defer("search_vector", "quoted__search_vector")
+        .order_by("position")
+    )
 
 
 def message_in_thread(thread, pk):
