@@ -107,6 +107,20 @@ def test_each_shape_is_built_apart(oise):
     assert len(territory.shapes) == 2
 
 
+def test_none_is_part_of_the_shape(oise):
+    @prepared("epci")
+    def communes(epci):
+        territories = Territory.objects.filter(kind="commune")
+        if epci is None:
+            return territories.filter(epci__isnull=True)
+        return territories.filter(epci_id=epci)
+
+    assert names(communes(epci=None)) == []
+    assert names(communes(epci=oise["epcis"][0].pk)) == ["Beauvais"]
+    assert communes.prepares(epci=None) and communes.prepares(epci=1)
+    assert len(communes.shapes) == 2
+
+
 def test_datetimes_and_lists_of_keys(oise, resident, other_resident):
     joined = prepared("after", "keys")(
         lambda after, keys: User.objects.filter(date_joined__gt=after, pk__in=keys).order_by("pk")
@@ -178,7 +192,7 @@ def test_a_prepared_queryset_is_read_only_and_its_stand_ins_never_reach_the_data
 @pytest.mark.postgresql  # SQLite gets datetimes as text: their shapes are built each time
 def test_the_pages_main_queries_are_prepared(oise):
     from parvis.agenda.selectors import _event_for_page, _upcoming_dates
-    from parvis.comments.selectors import _top_level_comments
+    from parvis.comments.selectors import _reaction_counts, _top_level_comments
     from parvis.groups.selectors import _group_for_page, _thread_for_page, _thread_messages
 
     assert _event_for_page.prepares(pk=1)
@@ -187,3 +201,4 @@ def test_the_pages_main_queries_are_prepared(oise):
     assert _thread_for_page.prepares(group=1, pk=1)
     assert _thread_messages.prepares(thread=1, first=31, last=61)
     assert _top_level_comments.prepares(target="agenda.event:1")
+    assert _reaction_counts.prepares(targets=["agenda.event:1", "groups.message:2"])

@@ -74,13 +74,7 @@ def attach_reactions(items, user):
     keys = {key_of(item): item for item in items}
     counts = {key: {} for key in keys}
     if keys:
-        rows = (
-            Reaction.objects.filter(target__in=list(keys))
-            .values("target", "kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
+        for row in _reaction_counts(targets=list(keys)):
             counts[row["target"]][row["kind"]] = row["n"]
     mine = {}
     if keys and user.is_authenticated:
@@ -97,6 +91,16 @@ def attach_reactions(items, user):
             user.is_authenticated and user.is_active and (author is None or author.pk != user.pk)
         )
     return items
+
+
+@prepared("targets")
+def _reaction_counts(targets):
+    return (
+        Reaction.objects.filter(target__in=targets)
+        .values("target", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def reactions_of(target: str):

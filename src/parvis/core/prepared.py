@@ -13,8 +13,9 @@ A selector whose query has the same shape on every call can be declared *prepare
     event_page(pk=12).first()
 
 The function's arguments named in ``prepared(...)`` are *values*: ``int``, ``str`` or an aware
-``datetime``, or a list or tuple of them. Its other keyword arguments are the *shape*
-(``True``/``False``, a kind, ``None``...): they must be hashable, and each distinct shape is
+``datetime``, or a list or tuple of them; ``None`` is passed as it is, as part of the shape
+(the function may test ``is None``, never a value itself). Its other keyword arguments are
+the *shape* (``True``/``False``, a kind...): they must be hashable, and each distinct shape is
 built once. The first call of a shape builds the queryset with stand-ins for the values
 (negative integers, or just under 2**31 for a positive column; strings holding a NUL
 character; datetimes in year 1), and checks that the values only reach the SQL as
@@ -69,6 +70,8 @@ def _standin(kind, number, family=_SIGNED):
 
 
 def _kind(name, value):
+    if value is None:
+        return None  # part of the shape: the function may test ``is None``
     kind = type(value)
     if kind in _SCALARS:
         if kind is datetime.datetime and value.tzinfo is None:
@@ -120,6 +123,8 @@ class _Shape:
             self.query._shape = self
             self.standins = {}  # stand-in -> (name, index or None)
             for name, value in first.items():
+                if value is None:
+                    continue
                 if isinstance(value, list):
                     self.standins.update({item: (name, i) for i, item in enumerate(value)})
                 else:
@@ -146,7 +151,9 @@ class _Shape:
         for name in self.names:
             kind = _kind(name, arguments[name])
             family = families[name]
-            if isinstance(kind, tuple):
+            if kind is None:
+                values[name] = None
+            elif isinstance(kind, tuple):
                 length, item_kind = kind
                 values[name] = [_standin(item_kind, next(numbers), family) for _ in range(length)]
             else:
