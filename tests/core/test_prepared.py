@@ -191,6 +191,7 @@ def test_a_prepared_queryset_is_read_only_and_its_stand_ins_never_reach_the_data
 
 @pytest.mark.postgresql  # SQLite gets datetimes as text: their shapes are built each time
 def test_the_pages_main_queries_are_prepared(oise):
+    from parvis.agenda.filters import _upcoming_occurrences
     from parvis.agenda.selectors import _event_for_page, _upcoming_dates
     from parvis.comments.selectors import _reaction_counts, _top_level_comments
     from parvis.groups.selectors import _group_for_page, _thread_for_page, _thread_messages
@@ -202,3 +203,22 @@ def test_the_pages_main_queries_are_prepared(oise):
     assert _thread_messages.prepares(thread=1, first=31, last=61)
     assert _top_level_comments.prepares(target="agenda.event:1")
     assert _reaction_counts.prepares(targets=["agenda.event:1", "groups.message:2"])
+    now = timezone.now()
+    for filters in (
+        {},
+        {"categories": ["sport", "culture"], "commune": 1, "free": True},
+        {"epci": 1, "start_before": now},
+        {"arrondissement": 1, "end_from": None},
+    ):
+        arguments = {
+            "categories": None,
+            "commune": None,
+            "epci": None,
+            "arrondissement": None,
+            "free": False,
+            "start_from": now,
+            "start_before": None,
+            "end_from": now,
+            **filters,
+        }
+        assert _upcoming_occurrences.prepares(**arguments), filters

@@ -43,6 +43,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.prepared import prepared
 from parvis.territories.forms import CommuneField
 from parvis.territories.models import Territory, TerritoryKind
 from parvis.territories.rendered import kept
@@ -356,6 +357,72 @@ def filter_occurrences(queryset, filters):
     if filters.point:
         queryset = within(queryset, point=filters.point, km=filters.km)
     return queryset
+
+
+def upcoming_occurrences(filters, *, now=None):
+    """The public dates the agenda's list shows with ``filters``, in its order: from today on
+    (the dates not over yet) unless a start date is chosen; the nearest first around a point.
+
+    Prepared (``core.prepared``: built and compiled once per process) for the filters most
+    lists use: categories, territories, free, dates. Words, an organiser, "near me" and a
+    point are built each time."""
+    from .selectors import public_occurrences
+
+    now = now or timezone.now()
+    today = local_midnight(timezone.localdate())
+    if filters.organiser or filters.words or filters.near or filters.point:
+        occurrences = filter_occurrences(public_occurrences(), filters)
+        if not filters.date_from:
+            occurrences = occurrences.filter(start__gte=today, end__gte=now)
+        order = ("distance_km", "start", "pk") if filters.point else ("start", "pk")
+        return occurrences.order_by(*order)
+    return _upcoming_occurrences(
+        categories=list(filters.categories) or None,
+        commune=_pk(filters.commune),
+        epci=_pk(filters.epci),
+        arrondissement=_pk(filters.arrondissement),
+        free=filters.free,
+        start_from=local_midnight(filters.date_from) if filters.date_from else today,
+        start_before=(
+            local_midnight(filters.date_to + datetime.timedelta(days=1))
+            if filters.date_to
+            else None
+        ),
+        end_from=None if filters.date_from else now,
+    )
+
+
+def _pk(instance):
+    return None if instance is None else instance.pk
+
+
+@prepared(
+    "categories", "commune", "epci", "arrondissement", "start_from", "start_before", "end_from"
+)
+def _upcoming_occurrences(
+    categories, commune, epci, arrondissement, free, start_from, start_before, end_from
+):
+    """``upcoming_occurrences`` for its prepared filters (the same conditions as
+    ``filter_occurrences``)."""
+    from .selectors import public_occurrences
+
+    occurrences = public_occurrences()
+    if categories is not None:
+        occurrences = occurrences.filter(event__category__slug__in=categories)
+    if commune is not None:
+        occurrences = occurrences.filter(event__commune_id=commune)
+    if epci is not None:
+        occurrences = occurrences.filter(event__commune__epci_id=epci)
+    if arrondissement is not None:
+        occurrences = occurrences.filter(event__commune__arrondissement_id=arrondissement)
+    if free:
+        occurrences = occurrences.filter(event__is_free=True)
+    occurrences = occurrences.filter(start__gte=start_from)
+    if start_before is not None:
+        occurrences = occurrences.filter(start__lt=start_before)
+    if end_from is not None:
+        occurrences = occurrences.filter(end__gte=end_from)
+    return occurrences.order_by("start", "pk")
 
 
 #: The query parameters ``parse_filters`` reads (the page cache keys finding pages on these).

@@ -28,7 +28,14 @@ from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 from parvis.organisations.selectors import organisation_is_visible_to
 
-from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
+from .filters import (
+    FILTER_PARAMS,
+    cache_tags,
+    filter_occurrences,
+    local_midnight,
+    parse_filters,
+    upcoming_occurrences,
+)
 from .grids import month_weeks, week_days
 from .models import Accessibility, EventStatus
 from .nearby import occurrence_points
@@ -157,14 +164,11 @@ def _occurrences(request):
 @replica_reads
 def upcoming(request):
     """Dates from today on (those not over yet), soonest first, 20 a page."""
-    filters, occurrences = _occurrences(request)
-    if not filters.date_from:
-        occurrences = occurrences.filter(
-            start__gte=local_midnight(timezone.localdate()), end__gte=timezone.now()
-        )
+    filters = parse_filters(request.GET, request.user)
+    pagecache.depends_on(*cache_tags(filters))
     # Around a position: the nearest first (``filter_occurrences`` annotated the distance).
-    order = ("distance_km", "start", "pk") if filters.point else ("start", "pk")
-    page = CappedPaginator(occurrences.order_by(*order), PAGE_SIZE, cap=DATES_COUNT_CAP).get_page(
+    occurrences = upcoming_occurrences(filters)
+    page = CappedPaginator(occurrences, PAGE_SIZE, cap=DATES_COUNT_CAP).get_page(
         request.GET.get("page")
     )
     next_events = []
