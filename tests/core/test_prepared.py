@@ -222,3 +222,10 @@ def test_the_pages_main_queries_are_prepared(oise):
             **filters,
         }
         assert _upcoming_occurrences.prepares(**arguments), filters
+    from parvis.news.selectors import _feed
+
+    for lineage, category in ((None, None), ([5, 2, 3, 1], 4), ([7, 1], None)):
+        for with_audience in (True, False):
+            assert _feed.prepares(
+                now=now, lineage=lineage, category=category, with_audience=with_audience
+            )

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from parvis.accounts.models import User, VerificationStatus
+from parvis.core.prepared import prepared
 from parvis.moderation.selectors import annotate_hidden, exclude_hidden, visible
 from parvis.organisations.models import Organisation, OrganisationKind, OrganisationMembership
 from parvis.organisations.selectors import membership_role
@@ -219,20 +220,41 @@ def feed_posts(user, *, commune=None, category=None, following=None, now=None, w
     for the whole département (plus, for a member, what they follow). ``following``: the
     member's ``Following`` when the caller already has it (else read here, one query).
     """
-    posts = public_posts(now)
-    if commune is not None:
-        condition = concerning_filter(commune)
-    else:
+    own = commune
+    extra = None
+    if commune is None:
         own = user.commune if user.is_authenticated and user.commune_id else None
-        condition = concerning_filter(own) if own is not None else whole_departement_filter()
         if following is None:
             following = following_of(user)
         extra = following_filter(following)
-        if extra is not None:
-            condition |= extra
-    posts = posts.filter(condition)
+    if extra is None:  # a visitor's feed, or a commune's: prepared (``core.prepared``)
+        return _feed(
+            now=now or timezone.now(),
+            lineage=None if own is None else own.lineage_ids,
+            category=None if category is None else category.pk,
+            with_audience=with_audience,
+        )
+    posts = public_posts(now)
+    condition = concerning_filter(own) if own is not None else whole_departement_filter()
+    posts = posts.filter(condition | extra)
     if category is not None:
         posts = posts.filter(category=category)
+    return shaped(posts, with_audience=with_audience)
+
+
+@prepared("now", "lineage", "category")
+def _feed(now, lineage, category, with_audience):
+    """``feed_posts`` without follows: the posts for the whole département (``lineage``
+    None) or concerning the territories of ``lineage`` (a commune's and those containing it)."""
+    posts = public_posts(now)
+    if lineage is None:
+        posts = posts.filter(whole_departement_filter())
+    else:
+        posts = posts.filter(
+            ~Exists(PostAudience.objects.filter(post_id=OuterRef("pk"))) | targeted_at(lineage)
+        )
+    if category is not None:
+        posts = posts.filter(category_id=category)
     return shaped(posts, with_audience=with_audience)
 
 
