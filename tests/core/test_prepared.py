@@ -222,7 +222,18 @@ def test_the_pages_main_queries_are_prepared(oise):
             **filters,
         }
         assert _upcoming_occurrences.prepares(**arguments), filters
+    from parvis.groups.selectors import _visitor_group_list
     from parvis.news.selectors import _feed
+
+    for theme, commune, commune_epci, epci in (
+        (None, None, None, None),
+        ("jardinage", 3, 2, None),
+        (None, 3, None, 2),
+        ("sport", None, None, 2),
+    ):
+        assert _visitor_group_list.prepares(
+            theme=theme, commune=commune, commune_epci=commune_epci, epci=epci
+        )
 
     for lineage, category in ((None, None), ([5, 2, 3, 1], 4), ([7, 1], None)):
         for with_audience in (True, False):

@@ -21,6 +21,7 @@ hidden on its own keeps its place in its thread as a notice (``thread_messages``
 the search results (``messages_visible_to``).
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -228,6 +229,50 @@ def group_list(user):
         .select_related("territory", "organisation")
         .order_by("-last_activity_at", "-pk")
     )
+
+
+def visitor_group_list(theme, territories):
+    """``group_list`` for a visitor, narrowed to ``theme`` (or ``""``) and to each of
+    ``territories`` (a commune and an intercommunality at most, as ``in_territory``):
+    prepared (``core.prepared``) for the communes and intercommunalities of the list's
+    filters, built each time otherwise."""
+    from parvis.territories.models import TerritoryKind
+
+    by_kind = {territory.kind: territory for territory in territories}
+    if len(by_kind) < len(territories) or not set(by_kind) <= {
+        TerritoryKind.COMMUNE,
+        TerritoryKind.EPCI,
+    }:
+        groups = group_list(AnonymousUser())
+        groups = groups.filter(theme=theme) if theme else groups
+        for territory in territories:
+            groups = groups.filter(in_territory(territory))
+        return groups
+    commune = by_kind.get(TerritoryKind.COMMUNE)
+    epci = by_kind.get(TerritoryKind.EPCI)
+    return _visitor_group_list(
+        theme=theme or None,
+        commune=None if commune is None else commune.pk,
+        commune_epci=None if commune is None else commune.epci_id,
+        epci=None if epci is None else epci.pk,
+    )
+
+
+@prepared("theme", "commune", "commune_epci", "epci")
+def _visitor_group_list(theme, commune, commune_epci, epci):
+    """The conditions of ``in_territory`` for a commune (and its intercommunality's groups)
+    and for an intercommunality (and its communes' groups)."""
+    groups = group_list(AnonymousUser())
+    if theme is not None:
+        groups = groups.filter(theme=theme)
+    if commune is not None:
+        attached = Q(territory_id=commune)
+        if commune_epci is not None:
+            attached |= Q(territory_id=commune_epci)
+        groups = groups.filter(attached)
+    if epci is not None:
+        groups = groups.filter(Q(territory_id=epci) | Q(territory__epci_id=epci))
+    return groups
 
 
 def groups_of(user):

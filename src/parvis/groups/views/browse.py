@@ -32,6 +32,7 @@ from ..selectors import (
     messages_visible_to,
     pending_requests,
     threads_visible_to,
+    visitor_group_list,
 )
 from .common import (
     GROUPS_PER_PAGE,
@@ -54,24 +55,27 @@ def group_list(request):
     form = GroupFilterForm(request.GET)
     text, theme, territories, mine = form.filters()
     pagecache.depends_on(*group_list_tags(theme, territories))
-    groups = select_group_list(request.user)
-    if theme:
-        groups = groups.filter(theme=theme)
-    for territory in territories:
-        groups = groups.filter(in_territory(territory))
-    if mine and request.user.is_authenticated:
-        groups = groups.filter(
-            memberships__user=request.user, memberships__state=MembershipState.ACTIVE
-        )
     words = search.search_words(text)
-    groups = search.matching(
-        groups,
-        words=words,
-        vector=search.group_vector(),
-        fallback_fields=("name", "description"),
-    )
-    if words and search.full_text_available(groups):
-        groups = groups.order_by("-rank", "-last_activity_at", "-pk")
+    if not request.user.is_authenticated and not words:
+        groups = visitor_group_list(theme, territories)
+    else:
+        groups = select_group_list(request.user)
+        if theme:
+            groups = groups.filter(theme=theme)
+        for territory in territories:
+            groups = groups.filter(in_territory(territory))
+        if mine and request.user.is_authenticated:
+            groups = groups.filter(
+                memberships__user=request.user, memberships__state=MembershipState.ACTIVE
+            )
+        groups = search.matching(
+            groups,
+            words=words,
+            vector=search.group_vector(),
+            fallback_fields=("name", "description"),
+        )
+        if words and search.full_text_available(groups):
+            groups = groups.order_by("-rank", "-last_activity_at", "-pk")
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(_page_number(request))
     my_ids = set()
     if request.user.is_authenticated:
