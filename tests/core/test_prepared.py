@@ -96,6 +96,18 @@ def test_counts_pages_and_added_filters_use_the_values(oise, communes):
     assert Territory.objects.filter(pk__in=by_epci(**arguments).values("pk")).count() == 2
 
 
+def test_pages_past_those_kept_are_compiled_each_time(oise, communes, monkeypatch):
+    monkeypatch.setattr("parvis.core.prepared.MAX_SLICES", 1)
+    by_epci = prepared("epci", "kind", "names")(communes)
+    every_name = ["Beauvais", "Compiègne", "Margny-lès-Compiègne"]
+    for epci, expected in zip(oise["epcis"], (["Beauvais"], ["Compiègne"]), strict=True):
+        arguments = {"epci": epci.pk, "kind": "commune", "names": every_name}
+        assert names(by_epci(**arguments)[:1]) == expected
+    for _ in range(2):  # the second slice is not kept: compiled, with the values put in
+        assert names(by_epci(**arguments)[1:2]) == ["Margny-lès-Compiègne"]
+        assert names(by_epci(**{**arguments, "epci": oise["epcis"][0].pk})[1:2]) == []
+
+
 def test_each_shape_is_built_apart(oise):
     @prepared("code")
     def territory(code, with_epci):

@@ -50,6 +50,8 @@ from django.utils.functional import cached_property
 _INT_FLOOR = -32768  # in the range of every signed integer column, small ones included
 _POSITIVE_FLOOR = 2_147_000_000  # for positive columns (not small ones), which refuse those
 _MAX_STANDINS = 2000
+#: Slices (pages) of a shape whose SQL is kept: a long list's far pages are compiled each time.
+MAX_SLICES = 32
 _YEAR_ONE = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 _SCALARS = (int, str, datetime.datetime)
 
@@ -315,7 +317,9 @@ class PreparedCompiler:
         compiled = shape.compiled.get(key)
         if compiled is None:
             sql, params = super().as_sql(with_limits, with_col_aliases)
-            compiled = shape.compiled[key] = _Compiled(self, sql, params, shape.standins)
+            compiled = _Compiled(self, sql, params, shape.standins)
+            if len(shape.compiled) < MAX_SLICES:  # the first pages; the others each time
+                shape.compiled[key] = compiled
         else:
             self.select, self.klass_info = compiled.select, compiled.klass_info
             self.annotation_col_map = compiled.annotation_col_map
