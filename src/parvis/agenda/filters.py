@@ -328,21 +328,19 @@ def with_proximity(queryset, commune):
 
 def filter_occurrences(queryset, filters):
     """``queryset`` (of ``EventOccurrence``) narrowed by ``filters``."""
-    if filters.categories:
-        queryset = queryset.filter(event__category__slug__in=filters.categories)
-    if filters.commune:
-        queryset = queryset.filter(event__commune=filters.commune)
-    if filters.epci:
-        queryset = queryset.filter(event__commune__epci=filters.epci)
-    if filters.arrondissement:
-        queryset = queryset.filter(event__commune__arrondissement=filters.arrondissement)
+    queryset = _narrowed(
+        queryset,
+        categories=list(filters.categories) or None,
+        commune=_pk(filters.commune),
+        epci=_pk(filters.epci),
+        arrondissement=_pk(filters.arrondissement),
+        free=filters.free,
+    )
     if filters.organiser:
         queryset = queryset.filter(
             Q(event__organisation__slug=filters.organiser)
             | Q(event__organisation__name__icontains=filters.organiser)
         )
-    if filters.free:
-        queryset = queryset.filter(event__is_free=True)
     if filters.date_from:
         queryset = queryset.filter(start__gte=local_midnight(filters.date_from))
     if filters.date_to:
@@ -396,17 +394,9 @@ def _pk(instance):
     return None if instance is None else instance.pk
 
 
-@prepared(
-    "categories", "commune", "epci", "arrondissement", "start_from", "start_before", "end_from"
-)
-def _upcoming_occurrences(
-    categories, commune, epci, arrondissement, free, start_from, start_before, end_from
-):
-    """``upcoming_occurrences`` for its prepared filters (the same conditions as
-    ``filter_occurrences``)."""
-    from .selectors import public_occurrences
-
-    occurrences = public_occurrences()
+def _narrowed(occurrences, *, categories, commune, epci, arrondissement, free):
+    """``occurrences`` of the events in ``categories`` (slugs), in a commune, intercommunality
+    or arrondissement (primary keys), free: the filters of every agenda list."""
     if categories is not None:
         occurrences = occurrences.filter(event__category__slug__in=categories)
     if commune is not None:
@@ -417,6 +407,27 @@ def _upcoming_occurrences(
         occurrences = occurrences.filter(event__commune__arrondissement_id=arrondissement)
     if free:
         occurrences = occurrences.filter(event__is_free=True)
+    return occurrences
+
+
+@prepared(
+    "categories", "commune", "epci", "arrondissement", "start_from", "start_before", "end_from"
+)
+def _upcoming_occurrences(
+    categories, commune, epci, arrondissement, free, start_from, start_before, end_from
+):
+    """``upcoming_occurrences`` for its prepared filters (the same conditions as
+    ``filter_occurrences``)."""
+    from .selectors import public_occurrences
+
+    occurrences = _narrowed(
+        public_occurrences(),
+        categories=categories,
+        commune=commune,
+        epci=epci,
+        arrondissement=arrondissement,
+        free=free,
+    )
     occurrences = occurrences.filter(start__gte=start_from)
     if start_before is not None:
         occurrences = occurrences.filter(start__lt=start_before)
