@@ -236,6 +236,11 @@ def test_the_pages_main_queries_are_prepared(oise):
         assert _upcoming_occurrences.prepares(**arguments), filters
     from parvis.groups.selectors import _visitor_group_list
     from parvis.news.selectors import _feed
+    from parvis.organisations.selectors import organisation_for_page
+    from parvis.territories.selectors import _territory_for_page
+
+    assert organisation_for_page.prepares(slug="les-jardins-partages")
+    assert _territory_for_page.prepares(kind="commune", code="60057")
 
     for theme, commune, commune_epci, epci in (
         (None, None, None, None),

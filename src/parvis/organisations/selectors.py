@@ -3,8 +3,9 @@
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from parvis.accounts.models import VerificationStatus
+from parvis.core.prepared import prepared
 from parvis.core.visitors import same_for_every_visitor
-from parvis.moderation.selectors import visible
+from parvis.moderation.selectors import annotate_hidden, visible
 
 from .models import (
     InvitationStatus,
@@ -122,3 +123,10 @@ def invitations_pending_for(user):
         .select_related("organisation", "organisation__commune", "invited_by")
         .order_by("-created_at")
     )
+
+
+@prepared("slug")
+def organisation_for_page(slug):
+    """The organisation at ``slug`` with its commune and moderation state
+    (``moderation_hidden``), for its page (visibility checked after); ``slug`` is unique."""
+    return annotate_hidden(Organisation.objects.filter(slug=slug)).select_related("commune")

@@ -13,12 +13,12 @@ from parvis.core import pagecache
 from parvis.core.htmx import fragment, is_htmx, render_list
 from parvis.core.pagecache import public_page
 from parvis.core.pagination import Paginator
-from parvis.moderation.selectors import annotate_hidden, hidden_from
+from parvis.moderation.selectors import hidden_from
 from parvis.moderation.views import render_hidden
 
 from . import selectors, services
 from .forms import InvitationForm, OrganisationForm, RoleForm
-from .models import Organisation, OrganisationInvitation, OrganisationMembership
+from .models import OrganisationInvitation, OrganisationMembership
 from .sections import organisation_sections
 
 PAGE_SIZE = 24
@@ -26,10 +26,8 @@ PAGE_SIZE = 24
 
 def _get_visible_organisation(request, slug):
     """The organisation at ``slug`` if the viewer may see it, else 404."""
-    organisation = get_object_or_404(
-        annotate_hidden(Organisation.objects.select_related("commune")), slug=slug
-    )
-    if not selectors.organisation_is_visible_to(organisation, request.user):
+    organisation = next(iter(selectors.organisation_for_page(slug=str(slug))[:1]), None)
+    if organisation is None or not selectors.organisation_is_visible_to(organisation, request.user):
         raise Http404
     return organisation
 

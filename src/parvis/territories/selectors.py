@@ -5,6 +5,8 @@ import unicodedata
 
 from django.db.models import Q
 
+from parvis.core.prepared import prepared
+
 from .models import Territory, TerritoryKind
 
 LABEL_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<postal>\d{5})\)\s*$")
@@ -105,13 +107,18 @@ def territory_for_page(kind, code):
     (one query), or ``None``."""
     if kind not in TerritoryKind.values or not code:
         return None
+    found = _territory_for_page(kind=str(kind), code=str(code))[:1]
+    return next(iter(found), None)
+
+
+@prepared("kind", "code")
+def _territory_for_page(kind, code):
     # ``(kind, code)`` is unique: no ``ORDER BY`` (``first()`` would sort by name).
-    found = (
+    return (
         Territory.objects.filter(kind=kind, code=code)
         .select_related("epci", "arrondissement", "departement")
-        .order_by()[:1]
+        .order_by()
     )
-    return next(iter(found), None)
 
 
 def territory_parts(territory):
