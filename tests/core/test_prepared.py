@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -77,7 +77,7 @@ def test_the_related_rows_are_filled_from_the_kept_sql(oise, communes):
     assert len(queries) == 1
 
 
-def test_counts_pages_and_added_filters_use_the_values(oise, communes):
+def test_counts_pages_and_subqueries_use_the_values(oise, communes):
     by_epci = prepared("epci", "kind", "names")(communes)
     every_name = ["Beauvais", "Compiègne", "Margny-lès-Compiègne"]
     arguments = {"epci": oise["epcis"][1].pk, "kind": "commune", "names": every_name}
@@ -85,15 +85,19 @@ def test_counts_pages_and_added_filters_use_the_values(oise, communes):
     assert by_epci(**arguments).exists()
     assert names(by_epci(**arguments)[1:2]) == ["Margny-lès-Compiègne"]
     assert by_epci(**arguments).first().name == "Compiègne"
-    assert names(by_epci(**arguments).filter(population__gt=10000)) == ["Compiègne"]
     assert by_epci(**{**arguments, "epci": oise["epcis"][0].pk}).count() == 1
-    # As a subquery of another query.
-    inner = by_epci(**arguments).filter(pk=OuterRef("pk"))
-    assert sorted(names(Territory.objects.filter(Exists(inner)))) == [
+    assert list(by_epci(**arguments).values_list("name", flat=True)) == [
         "Compiègne",
         "Margny-lès-Compiègne",
     ]
+    # As a subquery of another query.
     assert Territory.objects.filter(pk__in=by_epci(**arguments).values("pk")).count() == 2
+    assert (
+        Territory.objects.filter(Exists(by_epci(**arguments))).count() == Territory.objects.count()
+    )
+    assert not Territory.objects.filter(
+        Exists(by_epci(**{**arguments, "names": ["Beauvais", "Nowhere", "Other"]}))
+    ).exists()
 
 
 def test_pages_past_those_kept_are_compiled_each_time(oise, communes, monkeypatch):
@@ -190,15 +194,33 @@ def test_unsupported_values_are_refused(oise, resident):
         since(since=datetime.datetime(2026, 1, 1))  # naive
 
 
-def test_a_prepared_queryset_is_read_only_and_its_stand_ins_never_reach_the_database(oise):
+def test_a_prepared_queryset_is_read_only_and_takes_no_other_condition(oise):
     UserFactory(first_name="Alix")
     by_name = prepared("name")(lambda name: User.objects.filter(first_name=name))
     with pytest.raises(TypeError):
         by_name(name="Alix").update(first_name="Bea")
     assert User.objects.filter(first_name="Alix").exists()
-    # Combined into a queryset built normally, its stand-ins would be sent as they are.
-    with pytest.raises(RuntimeError):
-        list(User.objects.filter(first_name="Nobody") | by_name(name="Alix"))
+    # A filter would mix its values with the stand-ins, and a queryset built normally would
+    # send the stand-ins as they are: the condition belongs in the function.
+    with pytest.raises(TypeError):
+        by_name(name="Alix").filter(is_active=True)
+    with pytest.raises(TypeError):
+        by_name(name="Alix").exclude(is_active=False)
+    for combined in (
+        lambda: User.objects.filter(first_name="Nobody") | by_name(name="Alix"),
+        lambda: by_name(name="Alix") | User.objects.filter(first_name="Nobody"),
+        lambda: User.objects.all() & by_name(name="Alix"),
+    ):
+        with pytest.raises(TypeError):
+            combined()
+    assert by_name(name="Alix").get().first_name == "Alix"
+
+
+def test_an_address_holding_a_stand_in_is_an_ordinary_address(client, oise):
+    # The stand-ins are values a visitor can type: they are nothing special in a request.
+    assert client.get("/agenda/2147000001-fete/").status_code == 404
+    assert client.get("/agenda/?commune=-32767").status_code == 200
+    assert client.get("/groupes/?commune=-32768&epci=2147000000").status_code == 200
 
 
 @pytest.mark.postgresql  # SQLite gets datetimes as text: their shapes are built each time

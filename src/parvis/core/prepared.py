@@ -29,11 +29,12 @@ Python (``if pk > 0``) rather than in lookups, or calls the database, cannot be 
 
 Each call returns a clone of the shape's queryset carrying its values. Compiled while it still
 has the shape's structure (only sliced: a page, ``first()``), it reuses the SQL compiled for
-that slice the first time and only puts the values in the parameters. Changed in any other
-way (``count()``, ``exists()``, a filter added, used as a subquery), it is compiled as Django
-would and the stand-ins are replaced in the parameters. A prepared queryset cannot be turned
-into an ``update()``. A stand-in that reaches the database (a prepared queryset combined into
-another with ``|``) stops the query with an error instead of reading nothing.
+that slice the first time (for 32 slices) and only puts the values in the parameters. Counted,
+asked ``exists()``, narrowed to ``values()``, or used as a subquery, it is compiled as Django
+would and the stand-ins are replaced in the parameters. It takes no further filter and is not
+combined with ``|``, ``&`` or ``^`` (either would mix values that are not stand-ins with the
+stand-ins, or the stand-ins into a query that does not replace them): give the function the
+condition instead. It cannot be turned into an ``update()``.
 """
 
 import datetime
@@ -104,10 +105,6 @@ def _replaced(standin, values):
     return value if wrapper in _SCALARS or type(value) is wrapper else wrapper(value)
 
 
-#: Every stand-in handed out in this process, for the check before a query runs.
-_all_standins = set()
-
-
 class _Shape:
     """One shape of a prepared function: its queryset with stand-ins, and the SQL of each of
     its slices once compiled."""
@@ -131,7 +128,6 @@ class _Shape:
                     self.standins.update({item: (name, i) for i, item in enumerate(value)})
                 else:
                     self.standins[value] = (name, None)
-            _all_standins.update(self.standins)
             try:
                 missing = self._check(build(**{**arguments, **second}), first, second)
             except (EmptyResultSet, FullResultSet):
@@ -169,6 +165,7 @@ class _Shape:
         if not isinstance(queryset, QuerySet):
             raise ImproperlyConfigured(f"{build.__qualname__} must return a queryset")
         queryset = queryset._chain()
+        queryset.__class__ = _queryset_class(type(queryset))
         queryset.query.__class__ = PreparedQuery
         return queryset
 
@@ -203,9 +200,6 @@ class _Shape:
         for standin, (name, index) in self.standins.items():
             values[standin] = arguments[name] if index is None else arguments[name][index]
         queryset.query._values = values
-        wrappers = connections[queryset.db].execute_wrappers
-        if _refuse_standins not in wrappers:
-            wrappers.append(_refuse_standins)
         return queryset
 
     def same_structure(self, query):
@@ -351,6 +345,38 @@ class PreparedQuery(Query):
             raise TypeError("a prepared queryset is read-only: build the write normally")
         return super().chain()
 
+    def add_q(self, q_object, *args, **kwargs):
+        if q_object:
+            raise TypeError(
+                "a prepared queryset takes no further filter: give its function the value, "
+                "or build the queryset normally"
+            )
+        return super().add_q(q_object, *args, **kwargs)
+
+    def combine(self, rhs, connector):
+        raise TypeError(_NOT_COMBINED)
+
+
+_NOT_COMBINED = (
+    "a prepared queryset is not combined with |, & or ^: give its function the condition"
+)
+
+
+class _PreparedQuerySet:
+    """Mixed into a prepared queryset's class: Python asks a subclass's reflected operator
+    first, so ``plain | prepared`` is refused too (it would merge the stand-ins into a query
+    that does not replace them)."""
+
+    def _refuse(self, other):
+        raise TypeError(_NOT_COMBINED)
+
+    __ror__ = __rand__ = __rxor__ = _refuse
+
+
+@functools.cache
+def _queryset_class(base):
+    return type(f"Prepared{base.__name__}", (_PreparedQuerySet, base), {})
+
 
 class Prepared:
     """A prepared function: call it with its keyword arguments for a queryset."""
@@ -394,11 +420,3 @@ def prepared(*names):
         return Prepared(build, names)
 
     return decorate
-
-
-def _refuse_standins(execute, sql, params, many, context):
-    if params and not many and _all_standins:
-        values = params.values() if isinstance(params, dict) else params
-        if any(_is_standin_type(value) and value in _all_standins for value in values):
-            raise RuntimeError("a prepared query's stand-in reached the database")
-    return execute(sql, params, many, context)
