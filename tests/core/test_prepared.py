@@ -276,6 +276,11 @@ def test_the_pages_main_queries_are_prepared(oise):
 
     for lineage, category in ((None, None), ([5, 2, 3, 1], 4), ([7, 1], None)):
         for with_audience in (True, False):
-            assert _feed.prepares(
-                now=now, lineage=lineage, category=category, with_audience=with_audience
-            )
+            for before in (None, now):
+                assert _feed.prepares(
+                    now=now,
+                    lineage=lineage,
+                    category=category,
+                    before=before,
+                    with_audience=with_audience,
+                )

@@ -5,7 +5,7 @@ commune and of the territories, organisations and officials they follow (the "ne
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from parvis.core.feed import FeedItem, older_than
+from parvis.core.feed import FeedItem
 
 from .selectors import feed_posts, following_of
 
@@ -14,9 +14,7 @@ EXCERPT_WORDS = 40
 
 def posts(user, before, limit):
     following = following_of(user, remember=True)
-    found = feed_posts(user, following=following, with_audience=False).filter(
-        **older_than(before, "publish_at")
-    )[:limit]
+    found = feed_posts(user, following=following, before=before, with_audience=False)[:limit]
     return [_item(post) for post in found]
 
 

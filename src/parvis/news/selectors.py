@@ -211,7 +211,16 @@ def shaped(posts, *, with_audience=True):
     return posts
 
 
-def feed_posts(user, *, commune=None, category=None, following=None, now=None, with_audience=True):
+def feed_posts(
+    user,
+    *,
+    commune=None,
+    category=None,
+    following=None,
+    now=None,
+    before=None,
+    with_audience=True,
+):
     """The "near me" feed.
 
     ``commune`` given (a visitor or a member looking at another commune): the posts that
@@ -219,6 +228,7 @@ def feed_posts(user, *, commune=None, category=None, following=None, now=None, w
     plus those of what they follow; for a visitor (or a member without a commune): the posts
     for the whole département (plus, for a member, what they follow). ``following``: the
     member's ``Following`` when the caller already has it (else read here, one query).
+    ``before``: only the posts published before it (the member's feed, page after page).
     """
     own = commune
     extra = None
@@ -232,6 +242,7 @@ def feed_posts(user, *, commune=None, category=None, following=None, now=None, w
             now=now or timezone.now(),
             lineage=None if own is None else own.lineage_ids,
             category=None if category is None else category.pk,
+            before=before,
             with_audience=with_audience,
         )
     posts = public_posts(now)
@@ -239,11 +250,13 @@ def feed_posts(user, *, commune=None, category=None, following=None, now=None, w
     posts = posts.filter(condition | extra)
     if category is not None:
         posts = posts.filter(category=category)
+    if before is not None:
+        posts = posts.filter(publish_at__lt=before)
     return shaped(posts, with_audience=with_audience)
 
 
-@prepared("now", "lineage", "category")
-def _feed(now, lineage, category, with_audience):
+@prepared("now", "lineage", "category", "before")
+def _feed(now, lineage, category, before, with_audience):
     """``feed_posts`` without follows: the posts for the whole département (``lineage``
     None) or concerning the territories of ``lineage`` (a commune's and those containing it)."""
     posts = public_posts(now)
@@ -255,6 +268,8 @@ def _feed(now, lineage, category, with_audience):
         )
     if category is not None:
         posts = posts.filter(category_id=category)
+    if before is not None:
+        posts = posts.filter(publish_at__lt=before)
     return shaped(posts, with_audience=with_audience)
 
 
