@@ -260,18 +260,14 @@ def visitor_group_list(theme, territories):
 
 @prepared("theme", "commune", "commune_epci", "epci")
 def _visitor_group_list(theme, commune, commune_epci, epci):
-    """The conditions of ``in_territory`` for a commune (and its intercommunality's groups)
-    and for an intercommunality (and its communes' groups)."""
+    """``in_territory``'s conditions for a commune and an intercommunality, by their keys."""
     groups = group_list(AnonymousUser())
     if theme is not None:
         groups = groups.filter(theme=theme)
     if commune is not None:
-        attached = Q(territory_id=commune)
-        if commune_epci is not None:
-            attached |= Q(territory_id=commune_epci)
-        groups = groups.filter(attached)
+        groups = groups.filter(_in_commune(commune, commune_epci))
     if epci is not None:
-        groups = groups.filter(Q(territory_id=epci) | Q(territory__epci_id=epci))
+        groups = groups.filter(_in_epci(epci))
     return groups
 
 
@@ -297,12 +293,9 @@ def in_territory(territory, prefix=""):
 
     field = f"{prefix}territory"
     if territory.kind == TerritoryKind.COMMUNE:
-        q = Q(**{field: territory})
-        if territory.epci_id:
-            q |= Q(**{f"{field}_id": territory.epci_id})
-        return q
+        return _in_commune(territory.pk, territory.epci_id, prefix)
     if territory.kind == TerritoryKind.EPCI:
-        return Q(**{field: territory}) | Q(**{f"{field}__epci": territory})
+        return _in_epci(territory.pk, prefix)
     if territory.kind == TerritoryKind.ARRONDISSEMENT:
         return Q(**{f"{field}__arrondissement": territory}) | Q(
             **{
@@ -313,6 +306,19 @@ def in_territory(territory, prefix=""):
     if territory.kind == TerritoryKind.DEPARTEMENT:
         return Q(**{f"{field}__departement": territory})
     return Q(pk__in=[])
+
+
+def _in_commune(commune, epci, prefix=""):
+    """``Q`` for groups of the commune ``commune`` or of its intercommunality ``epci`` (keys)."""
+    q = Q(**{f"{prefix}territory_id": commune})
+    if epci is not None:
+        q |= Q(**{f"{prefix}territory_id": epci})
+    return q
+
+
+def _in_epci(epci, prefix=""):
+    """``Q`` for groups of the intercommunality ``epci`` or of its communes (a key)."""
+    return Q(**{f"{prefix}territory_id": epci}) | Q(**{f"{prefix}territory__epci_id": epci})
 
 
 def territory_groups_tags(territory):
