@@ -127,6 +127,38 @@ def report(requests, times, statuses, queries):
     }
 
 
+class statement_clock:
+    """An ``execute_wrapper`` summing each SQL text's elapsed milliseconds and calls (the
+    parameters left out: one line per query shape)."""
+
+    def __init__(self):
+        self.totals = defaultdict(lambda: [0.0, 0])
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            total = self.totals[sql]
+            total[0] += (time.perf_counter() - start) * 1000
+            total[1] += 1
+
+
+def print_statements(client, connection, requests, top):
+    """Render ``requests`` once more, timing each statement; print the ``top`` SQL texts by
+    total time (where the database's share of a round goes)."""
+    forget_addresses()
+    clock = statement_clock()
+    with connection.execute_wrapper(clock):
+        for _kind, path in requests:
+            get(client, path)
+    total = sum(ms for ms, _calls in clock.totals.values())
+    print(f"statements: {total:.0f} ms in {sum(c for _, c in clock.totals.values())} queries")
+    ranked_sql = sorted(clock.totals.items(), key=lambda item: -item[1][0])[:top]
+    for sql, (ms, calls) in ranked_sql:
+        print(f"{ms:8.1f} ms {calls:5} calls {ms / calls:7.2f} ms  {sql[:600]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=int, default=3000, help="as bench/longtail.py's")
@@ -140,6 +172,14 @@ def main():
     parser.add_argument("--sort", default="cumulative,tottime")
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--dump", help="with --profile: keep the profile in this file (pstats)")
+    parser.add_argument(
+        "--sql",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the rounds, time each statement of one more round: print the N that took "
+        "the most time, summed by SQL text",
+    )
     parser.add_argument(
         "--fragments",
         action="store_true",
@@ -178,6 +218,8 @@ def main():
             f" ({sum(c for _, c in best) / len(best):.2f} ms of CPU)"
         )
         result = report(requests, times, statuses, queries)
+        if args.sql:
+            print_statements(client, connection, requests, args.sql)
         if args.profile is not None:
             chosen = [item for item in requests if not args.profile or item[0] == args.profile]
             profiler = cProfile.Profile()

@@ -195,6 +195,15 @@ def seed_events(ctx):
             Event.objects.bulk_create(events)
             occurrences, audience = [], []
             for event, commune, targeted in drawn:
+                commune_pk, _name, epci, arrondissement = ctx.communes[commune]
+                copies = {  # what the lists filter on (agenda.models.LISTING_COPIES)
+                    "listed": event.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED),
+                    "category_id": event.category_id,
+                    "commune_id": commune_pk,
+                    "epci_id": epci,
+                    "arrondissement_id": arrondissement,
+                    "is_free": event.is_free,
+                }
                 for start, end in expand(
                     start=event.start, end=event.end, rrule=event.rrule, exdates=event.exdates
                 ):
@@ -202,9 +211,10 @@ def seed_events(ctx):
                     if event.status == EventStatus.PUBLISHED and end > now and rng.random() < 0.04:
                         going = min(rng.randint(1, 12), event.capacity or 12)
                     occurrences.append(
-                        EventOccurrence(event_id=event.pk, start=start, end=end, rsvp_count=going)
+                        EventOccurrence(
+                            event_id=event.pk, start=start, end=end, rsvp_count=going, **copies
+                        )
                     )
-                _pk, _name, epci, arrondissement = ctx.communes[commune]
                 if targeted and (epci or arrondissement):
                     audience.append(
                         audience_model(event_id=event.pk, territory_id=epci or arrondissement)

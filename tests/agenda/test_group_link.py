@@ -50,7 +50,8 @@ def test_a_member_proposes_an_event_for_their_group_through_the_page(login, resi
     assert response.status_code == 302
     event = Event.objects.get()
     assert event.group == group
-    Event.objects.filter(pk=event.pk).update(status=EventStatus.PUBLISHED)
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status"])
     assert [o.event for o in group_upcoming_events(group)] == [event]
     page = client.get(event.get_absolute_url()).content.decode()
     assert f'href="{group.get_absolute_url()}"' in page

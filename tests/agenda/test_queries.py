@@ -112,8 +112,17 @@ def many_occurrences(oise, resident):
         )
         for i in range(4000)
     )
+    beauvais = oise["beauvais"]
+    copies = {  # as the services write them (agenda.models.LISTING_COPIES)
+        "listed": True,
+        "category_id": culture.pk,
+        "commune_id": beauvais.pk,
+        "epci_id": beauvais.epci_id,
+        "arrondissement_id": beauvais.arrondissement_id,
+        "is_free": True,
+    }
     EventOccurrence.objects.bulk_create(
-        EventOccurrence(event_id=pk, start=s, end=e)
+        EventOccurrence(event_id=pk, start=s, end=e, **copies)
         for pk, s, e in Event.objects.values_list("pk", "start", "end")
     )
     with connection.cursor() as cursor:

@@ -28,6 +28,7 @@ from parvis.privacy.registry import CONTRIBUTIONS, CUSTOM, KEEP
 from parvis.territories.models import TerritoryKind
 from parvis.territories.portal import ORDER, SECTION_LIMIT, PortalSection, portal_sections
 from parvis.territories.selectors import territory_containers, territory_scope
+from parvis.territories.signals import communes_regrouped
 
 from . import (
     notifications,  # noqa: F401  (the notification kinds)
@@ -35,12 +36,25 @@ from . import (
 )
 from .feed import events_of_followed_organisations
 from .filters import AgendaFilters, filter_occurrences, local_midnight
-from .models import Event, EventOccurrence, EventStatus, Rsvp
+from .models import LISTING_COPIES, Event, EventOccurrence, EventStatus, Rsvp
 from .nearby import occurrence_points
 from .selectors import event_is_visible_to, next_rsvps, public_occurrences, upcoming_near
+from .services import occurrences_regroup
 
 #: Upcoming events the home page shows.
 HOME_EVENTS = 6
+
+# --- territories: the dates' copies of their commune's groupings (models.LISTING_COPIES) -------
+
+
+def _communes_regrouped(sender, communes, **kwargs):
+    # No page to retire here: the import's writes to the territories retire every cached page
+    # (``pagecache.ALWAYS``).
+    occurrences_regroup(communes=communes)
+
+
+communes_regrouped.connect(_communes_regrouped, dispatch_uid="agenda.occurrences_regroup")
+
 
 # --- moderation -------------------------------------------------------------------------------
 
@@ -254,11 +268,14 @@ pagecache.declare(
 # A date's participants count shows on its event's page and in the API only: an RSVP retires
 # ``agenda.eventoccurrence@event:<id>@activity`` (and the API's lists), not the agenda's lists
 # and grids that show the date.
+# The dates' copies of their event's (models.LISTING_COPIES) retire nothing: the event's own
+# write retires what shows it, and a commune's regrouping what shows territories (every page).
 pagecache.declare(
     EventOccurrence,
     scopes={"event": "event"},
     list_fields=("start", "end"),
     activity_fields=("rsvp_count",),
+    silent_fields=LISTING_COPIES,
     # A page showing a date changes when it starts and ends ("upcoming", "in progress", gone).
     times=("start", "end"),
 )

@@ -52,7 +52,7 @@ from parvis.territories.models import Territory, TerritoryKind
 from parvis.territories.selectors import territory_scope
 
 from .filters import FILTER_PARAMS, cache_tags, filter_occurrences, local_midnight, parse_filters
-from .models import PUBLIC_STATUSES, Event, EventOccurrence, EventStatus
+from .models import Event, EventOccurrence, EventStatus
 from .recurrence import rrule_for_feed
 from .selectors import event_is_visible_to
 
@@ -123,7 +123,7 @@ def windowed_occurrences(occurrences=None, *, now=None):
     if occurrences is None:
         occurrences = EventOccurrence.objects.all()
     return exclude_hidden(  # events hidden by moderation are in no feed
-        occurrences.filter(event__status__in=PUBLIC_STATUSES, start__gte=since, start__lt=until),
+        occurrences.filter(listed=True, start__gte=since, start__lt=until),
         "event",
     )
 

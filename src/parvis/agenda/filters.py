@@ -160,12 +160,7 @@ class AgendaFilterForm(forms.Form):
         self.fields["to"] = forms.DateField(
             label=_("To"), required=False, widget=DateInput(), error_messages=date_error
         )
-        # Read once per process while the categories and the territories hold (``kept``).
-        self.categories = kept(
-            "agenda:categories",
-            lambda: list(Category.objects.order_by("position", "name")),
-            tags=("agenda.category",),
-        )
+        self.categories = categories_kept()
         self.fields["category"].choices = [("", _("All categories"))] + [
             (c.slug, c.name) for c in self.categories
         ]
@@ -212,6 +207,24 @@ class AgendaFilterForm(forms.Form):
 
     def territory(self, kind, code):
         return self.territories.get((kind, code)) if code else None
+
+
+def categories_kept():
+    """The categories, read once per process while they hold (``kept``)."""
+    return kept(
+        "agenda:categories",
+        lambda: list(Category.objects.order_by("position", "name")),
+        tags=("agenda.category",),
+    )
+
+
+def _category_ids(slugs):
+    """The primary keys of the categories ``slugs`` (those that exist), or ``None`` for no
+    category filter."""
+    if not slugs:
+        return None
+    chosen = set(slugs)
+    return [category.pk for category in categories_kept() if category.slug in chosen]
 
 
 def _epcis_and_arrondissements():
@@ -330,7 +343,7 @@ def filter_occurrences(queryset, filters):
     """``queryset`` (of ``EventOccurrence``) narrowed by ``filters``."""
     queryset = _narrowed(
         queryset,
-        categories=list(filters.categories) or None,
+        categories=_category_ids(filters.categories),
         commune=_pk(filters.commune),
         epci=_pk(filters.epci),
         arrondissement=_pk(filters.arrondissement),
@@ -368,14 +381,15 @@ def upcoming_occurrences(filters, *, now=None):
 
     now = now or timezone.now()
     today = local_midnight(timezone.localdate())
-    if filters.organiser or filters.words or filters.near or filters.point:
+    categories = _category_ids(filters.categories)
+    if filters.organiser or filters.words or filters.near or filters.point or categories == []:
         occurrences = filter_occurrences(public_occurrences(), filters)
         if not filters.date_from:
             occurrences = occurrences.filter(start__gte=today, end__gte=now)
         order = ("distance_km", "start", "pk") if filters.point else ("start", "pk")
         return occurrences.order_by(*order)
     return _upcoming_occurrences(
-        categories=list(filters.categories) or None,
+        categories=categories,
         commune=_pk(filters.commune),
         epci=_pk(filters.epci),
         arrondissement=_pk(filters.arrondissement),
@@ -395,18 +409,19 @@ def _pk(instance):
 
 
 def _narrowed(occurrences, *, categories, commune, epci, arrondissement, free):
-    """``occurrences`` of the events in ``categories`` (slugs), in a commune, intercommunality
-    or arrondissement (primary keys), free: the filters of every agenda list."""
+    """``occurrences`` of the events in ``categories``, in a commune, intercommunality or
+    arrondissement (primary keys), free: the filters of every agenda list, on the dates' own
+    copies of their event's (``models.LISTING_COPIES``), which their indexes order by date."""
     if categories is not None:
-        occurrences = occurrences.filter(event__category__slug__in=categories)
+        occurrences = occurrences.filter(category_id__in=categories)
     if commune is not None:
-        occurrences = occurrences.filter(event__commune_id=commune)
+        occurrences = occurrences.filter(commune_id=commune)
     if epci is not None:
-        occurrences = occurrences.filter(event__commune__epci_id=epci)
+        occurrences = occurrences.filter(epci_id=epci)
     if arrondissement is not None:
-        occurrences = occurrences.filter(event__commune__arrondissement_id=arrondissement)
+        occurrences = occurrences.filter(arrondissement_id=arrondissement)
     if free:
-        occurrences = occurrences.filter(event__is_free=True)
+        occurrences = occurrences.filter(is_free=True)
     return occurrences
 
 

@@ -4,7 +4,9 @@ An ``Event`` holds what the organiser wrote; its dates are a first start/end plu
 RFC 5545 recurrence rule (``rrule``, without the "RRULE:" prefix) and exception dates
 (``exdates``). ``EventOccurrence`` rows are that rule expanded (see ``recurrence.py``): lists,
 month grids, feeds and RSVPs work on occurrences, one row per date, through the index on
-``start``. Services keep occurrences in step with their event.
+``start``, or on a place or a category where a list is filtered on one (each date carries a copy
+of what the lists filter on: ``LISTING_COPIES``). Services keep occurrences in step with their
+event.
 """
 
 import secrets
@@ -78,6 +80,21 @@ class Accessibility(models.TextChoices):
     AUDIO_DESCRIPTION = "audio_description", _("audio description")
     EASY_READ = "easy_read", _("easy to read and understand (FALC)")
     QUIET_SPACE = "quiet_space", _("quiet space")
+
+
+#: What the agenda's lists filter on, copied from each date's event (and its commune) onto the
+#: date, so that a filtered list, its count and the month grid read one index range of dates
+#: instead of walking every date in ``start`` order and checking its event. Kept in step by
+#: ``Event.save`` (the event's fields: a ``QuerySet.update()`` of them would leave the copies
+#: behind), by ``services.event_occurrences_sync`` (new dates) and by
+#: ``services.occurrences_regroup`` (``territories.signals.communes_regrouped``: a commune moved
+#: to another intercommunality or arrondissement). ``listed``: the event is public
+#: (``PUBLIC_STATUSES``). The page cache ignores the copies' writes (the event's own retire).
+LISTING_COPIES = ("listed", "category", "commune", "epci", "arrondissement", "is_free")
+#: The event's fields whose change rewrites its dates' copies.
+LISTING_SOURCES = frozenset(
+    {"status", "category", "category_id", "commune", "commune_id", "is_free"}
+)
 
 
 def image_upload_to(instance, filename):
@@ -200,11 +217,32 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = title_slug(self.title, default="evenement")
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or LISTING_SOURCES.intersection(fields)):
+            self.occurrences.update(**self.listing_copies())
 
     def get_absolute_url(self):
         # Remembered: the month grid and the lists link each event on every one of its dates.
         return cached_reverse("agenda:event", pk=self.pk, slug=self.slug or "evenement")
+
+    def listing_copies(self):
+        """What its dates copy of it (``LISTING_COPIES``), as an ``update()``'s values: its
+        commune's intercommunality and arrondissement read in the same statement."""
+        from django.db.models import Subquery
+
+        from parvis.territories.models import Territory
+
+        commune = Territory.objects.filter(pk=self.commune_id)
+        return {
+            "listed": self.status in PUBLIC_STATUSES,
+            "category_id": self.category_id,
+            "commune_id": self.commune_id,
+            "epci_id": Subquery(commune.values("epci_id")),
+            "arrondissement_id": Subquery(commune.values("arrondissement_id")),
+            "is_free": self.is_free,
+        }
 
     @property
     def has_point(self):
@@ -219,6 +257,27 @@ class Event(models.Model):
         return self.status == EventStatus.CANCELLED
 
 
+def _copy_of(model, name):
+    """A column of ``EventOccurrence`` copying its event's ``name`` (see ``LISTING_COPIES``):
+    a key without a database constraint, index of its own or reverse relation (the event's own
+    keys protect; the lists' indexes begin with it)."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=name,
+    )
+
+
+def _listed_index(name, *fields):
+    return models.Index(fields=[*fields, "start"], name=name, condition=models.Q(listed=True))
+
+
 class EventOccurrence(models.Model):
     """One date of an event (its recurrence rule, expanded)."""
 
@@ -226,12 +285,27 @@ class EventOccurrence(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     rsvp_count = models.PositiveIntegerField(_("participants"), default=0)
+    # Copies of the event's (see LISTING_COPIES); ``db_default``: a row inserted without them
+    # is not listed until its copies are written.
+    listed = models.BooleanField(_("listed"), default=False, db_default=False, editable=False)
+    category = _copy_of(Category, _("category"))
+    commune = _copy_of("territories.Territory", _("commune"))
+    epci = _copy_of("territories.Territory", _("intercommunality (EPCI)"))
+    arrondissement = _copy_of("territories.Territory", _("arrondissement"))
+    is_free = models.BooleanField(_("free"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("date")
         verbose_name_plural = _("dates")
         ordering = ["start"]
-        indexes = [models.Index(fields=["start"])]
+        indexes = [
+            models.Index(fields=["start"]),
+            # The public lists filtered on a place or a category (agenda.filters._narrowed).
+            _listed_index("occurrence_listed_commune", "commune"),
+            _listed_index("occurrence_listed_epci", "epci"),
+            _listed_index("occurrence_listed_arrond", "arrondissement"),
+            _listed_index("occurrence_listed_category", "category"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["event", "start"], name="occurrence_unique_start"),
         ]

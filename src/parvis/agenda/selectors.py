@@ -39,7 +39,7 @@ def occurrences_visible_to(user):
     qs = EventOccurrence.objects.all()
     if user.is_authenticated and user.is_staff:
         return qs
-    allowed = Q(event__status__in=PUBLIC_STATUSES)
+    allowed = Q(listed=True)  # the event is public (its copy on the date: LISTING_COPIES)
     if user.is_authenticated:
         allowed |= _organiser_filter(user, prefix="event__")
     return visible(qs.filter(allowed), user, "event")
@@ -98,9 +98,9 @@ def public_occurrences():
 
 @functools.cache
 def _public_occurrences():
-    return exclude_hidden(
-        EventOccurrence.objects.filter(event__status__in=PUBLIC_STATUSES), "event"
-    ).select_related("event", "event__category", "event__commune", "event__organisation")
+    return exclude_hidden(EventOccurrence.objects.filter(listed=True), "event").select_related(
+        "event", "event__category", "event__commune", "event__organisation"
+    )
 
 
 # --- Event page and participants (read by views.event_detail / event_participants) ----------

@@ -102,12 +102,28 @@ def event_occurrences_sync(*, event):
         if start in wanted and occurrence.end != wanted[start]:
             occurrence.end = wanted[start]
             occurrence.save(update_fields=["end"])
-    EventOccurrence.objects.bulk_create(
+    added = EventOccurrence.objects.bulk_create(
         [
             EventOccurrence(event=event, start=s, end=e)
             for s, e in wanted.items()
             if s not in existing
         ]
+    )
+    if added:  # what the lists filter on, copied from the event (models.LISTING_COPIES)
+        event.occurrences.update(**event.listing_copies())
+
+
+def occurrences_regroup(*, communes):
+    """Copy the intercommunality and arrondissement of ``communes`` (primary keys) onto their
+    events' dates again, after they moved (``territories.signals.communes_regrouped``)."""
+    from django.db.models import OuterRef, Subquery
+
+    from parvis.territories.models import Territory
+
+    commune = Territory.objects.filter(pk=OuterRef("commune_id"))
+    EventOccurrence.objects.filter(commune_id__in=list(communes)).update(
+        epci_id=Subquery(commune.values("epci_id")),
+        arrondissement_id=Subquery(commune.values("arrondissement_id")),
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.text import slugify
 
 from .models import Territory, TerritoryKind
+from .signals import communes_regrouped
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE_FILES = ("departements", "arrondissements", "epci", "communes")
@@ -242,9 +243,14 @@ def _validate(territory):
         ) from None
 
 
-def _sync(report, kind, rows):
+#: A commune changing one of these is regrouped (``signals.communes_regrouped``).
+GROUPINGS = frozenset({"epci_id", "arrondissement_id"})
+
+
+def _sync(report, kind, rows, regrouped=None):
     """Create the rows of ``kind`` that are missing and update those that changed, in a few
-    queries whatever their number. Returns {code: primary key}."""
+    queries whatever their number; the primary keys of those whose ``GROUPINGS`` changed are
+    added to ``regrouped``. Returns {code: primary key}."""
     existing = {t.code: t for t in Territory.objects.filter(kind=kind, code__in=list(rows))}
     to_create, to_update, changed_fields = [], [], set()
     for code, values in rows.items():
@@ -260,6 +266,8 @@ def _sync(report, kind, rows):
             continue
         for name in changed:
             setattr(territory, name, values[name])
+        if regrouped is not None and GROUPINGS.intersection(changed):
+            regrouped.append(territory.pk)
         _validate(territory)
         to_update.append(territory)
         changed_fields.update(changed)
@@ -331,6 +339,7 @@ def territory_import(*, code, data, progress=None):
             },
         )
         codes = list(communes)
+        regrouped = []
         for start in range(0, len(codes), COMMUNE_BATCH):
             batch = codes[start : start + COMMUNE_BATCH]
             _sync(
@@ -345,9 +354,12 @@ def territory_import(*, code, data, progress=None):
                     )
                     for key in batch
                 },
+                regrouped,
             )
             if progress:
                 progress(start + len(batch), len(codes))
+        if regrouped:
+            communes_regrouped.send(sender=Territory, communes=regrouped)
         report.missing = sorted(
             Territory.objects.filter(kind=TerritoryKind.COMMUNE, departement_id=dep)
             .exclude(code__in=codes)
