@@ -117,6 +117,13 @@ class Group(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["status", "-last_activity_at"], name="groups_group_activity"),
+            # The list of groups anyone may find (``selectors.group_list``), in its order: read
+            # from the newest activity and stopped at the page's end, instead of sorting them all.
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                name="groups_group_listed",
+                condition=models.Q(status__in=["active", "closed"]),
+            ),
             models.Index(fields=["theme", "status"], name="groups_group_theme"),
             models.Index(fields=["created_by", "created_at"], name="groups_group_creator"),
         ]
