@@ -252,3 +252,23 @@ def test_demo_agenda_fills_in_a_deleted_event(loaded):
 
     assert Event.objects.count() == total
     assert "events: 1," in output
+
+
+def test_every_demo_date_carries_its_events_listing_copies(loaded):
+    # The agenda's lists read these copies (agenda.models.LISTING_COPIES): a demo path that
+    # changed an event without ``save()`` would leave its dates out of the filtered lists.
+    from django.db.models import F, Q
+
+    from parvis.agenda.models import PUBLIC_STATUSES, EventOccurrence
+
+    dates = EventOccurrence.objects.all()
+    assert dates.count() > 100
+    differing = dates.exclude(
+        Q(listed=Q(event__status__in=PUBLIC_STATUSES))
+        & Q(category_id=F("event__category_id"))
+        & Q(commune_id=F("event__commune_id"))
+        & Q(epci_id=F("event__commune__epci_id"))
+        & Q(arrondissement_id=F("event__commune__arrondissement_id"))
+        & Q(is_free=F("event__is_free"))
+    )
+    assert list(differing.values_list("event__title", flat=True)[:5]) == []
