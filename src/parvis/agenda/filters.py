@@ -382,6 +382,8 @@ def upcoming_occurrences(filters, *, now=None):
     now = now or timezone.now()
     today = local_midnight(timezone.localdate())
     categories = _category_ids(filters.categories)
+    # ``[]``: slugs of no category (deleted since the form read them): an empty list, which
+    # ``filter_occurrences`` answers as Django does, is no shape to prepare.
     if filters.organiser or filters.words or filters.near or filters.point or categories == []:
         occurrences = filter_occurrences(public_occurrences(), filters)
         if not filters.date_from:
